@@ -1,0 +1,72 @@
+"""Fixtures shared by every test: a practice, one staff member per role, clients."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+
+from kapcare.people.access import Actor, actor_for_user
+from kapcare.people.models import Client, Practice, StaffMember
+from kapcare.people.policy import CARE_TEAM_ROLES, Role
+from tests.factories import make_care_team_member, make_client, make_practice, make_staff
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Argon2 is the production hasher (see test_settings); MD5 keeps tests fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def practice(db: None) -> Practice:
+    return make_practice()
+
+
+@pytest.fixture
+def staff(practice: Practice) -> dict[Role, StaffMember]:
+    """One staff member per role, licensed in PA and NJ."""
+    return {
+        role: make_staff(
+            practice=practice,
+            roles=[role],
+            states=["PA", "NJ"],
+            user__email=f"{role.value}@example.org",
+            user__full_name=f"Test {role.label}",
+        )
+        for role in Role
+    }
+
+
+@pytest.fixture
+def team_client(practice: Practice, staff: dict[Role, StaffMember]) -> Client:
+    """A client whose care team holds the therapist, medical provider and monitor."""
+    client = make_client(practice=practice)
+    for role in CARE_TEAM_ROLES:
+        make_care_team_member(client=client, staff=staff[role], role=role)
+    return client
+
+
+@pytest.fixture
+def other_client(practice: Practice) -> Client:
+    """A client of the same practice with nobody from ``staff`` on the care team."""
+    return make_client(practice=practice)
+
+
+@pytest.fixture
+def actor(staff: dict[Role, StaffMember]) -> Callable[[Role], Actor]:
+    def make(role: Role) -> Actor:
+        return actor_for_user(staff[role].user, source_ip="127.0.0.1")
+
+    return make
+
+
+@pytest.fixture
+def signed_in(client: HttpClient, staff: dict[Role, StaffMember]) -> Callable[[Role], HttpClient]:
+    """The Django test client signed in as the staff member holding ``role``."""
+
+    def sign_in(role: Role) -> HttpClient:
+        client.force_login(staff[role].user)
+        return client
+
+    return sign_in

@@ -1,0 +1,1 @@
+"""KAP Care: a practice system for Ketamine-Assisted Psychotherapy."""

@@ -1,0 +1,22 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kapcare.accounts.models import User
+from kapcare.accounts.tokens import issue_token
+
+
+class Command(BaseCommand):
+    help = "Create a personal access token for EMAIL and print it once."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("email")
+        parser.add_argument("--name", default="", help="A label to recognise the token by.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.filter(email__iexact=options["email"], is_active=True).first()
+        if user is None:
+            raise CommandError("No active account has that email address.")
+        issued = issue_token(user=user, name=options["name"])
+        self.stderr.write("Store this token now: it is shown only once.")
+        self.stdout.write(issued.secret)

@@ -1,0 +1,25 @@
+"""Paging for list endpoints: ``?limit=&offset=`` in, ``{"items", "count"}`` out."""
+
+from typing import Generic, TypeVar
+
+from django.db.models import Model, QuerySet
+from ninja import Field, Schema
+
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
+
+MAX_LIMIT = 200
+
+
+class PageQuery(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="How many items (1 to 200).")
+    offset: int = Field(0, ge=0, description="How many items to skip.")
+
+
+class Page(Schema, Generic[T]):
+    items: list[T]
+    count: int
+
+
+def page_of(queryset: QuerySet[M], page: PageQuery) -> tuple[list[M], int]:
+    return list(queryset[page.offset : page.offset + page.limit]), queryset.count()

@@ -1,0 +1,71 @@
+"""/api/v1/audit-events: the trail, for the privacy officer."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from kapcare.api_pagination import Page, PageQuery, page_of
+from kapcare.audit.access import audit_events_for
+from kapcare.people.access import NotFound, actor_for_request
+
+router = Router(tags=["audit"])
+
+
+class AuditEventOut(Schema):
+    seq: int
+    at: dt.datetime
+    actor: int | None
+    actor_email: str | None
+    client: int | None
+    action: str
+    category: str
+    outcome: str
+    source_ip: str | None
+    detail: str
+    hash: str
+
+
+class AuditFilter(PageQuery):
+    client: int | None = None
+    actor: int | None = None
+    action: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+@router.get("/audit-events", response=Page[AuditEventOut])
+def list_audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> dict[str, object]:
+    """Newest first. Only the privacy officer may read the trail; reading it is audited."""
+    actor = actor_for_request(request)
+    if actor is None:
+        raise NotFound
+    events = audit_events_for(
+        actor,
+        client_id=filters.client,
+        actor_id=filters.actor,
+        action=filters.action,
+        since=filters.since,
+        until=filters.until,
+        detail="api:list_audit_events",
+    )
+    items, count = page_of(events, filters)
+    return {
+        "items": [
+            AuditEventOut(
+                seq=e.seq,
+                at=e.at,
+                actor=e.actor_id,
+                actor_email=e.actor.email if e.actor else None,
+                client=e.client_id,
+                action=e.action,
+                category=e.category,
+                outcome=e.outcome,
+                source_ip=e.source_ip,
+                detail=e.detail,
+                hash=e.hash,
+            )
+            for e in items
+        ],
+        "count": count,
+    }

@@ -1,0 +1,116 @@
+"""The append-only, hash-chained audit trail (FHIR AuditEvent in spirit)."""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Create"
+    READ = "read", "Read"
+    UPDATE = "update", "Update"
+    DELETE = "delete", "Delete"
+    PRINT = "print", "Print"
+    EXPORT = "export", "Export"
+    LOGIN = "login", "Sign-in"
+    LOGOUT = "logout", "Sign-out"
+    DENIED = "denied", "Denied"
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", "Success"
+    FAILURE = "failure", "Failure"
+    DENIED = "denied", "Denied"
+
+
+class AppendOnlyError(Exception):
+    """The audit trail cannot be changed through the ORM."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be updated.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    at = models.DateTimeField(editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A plain id, not a foreign key: the trail must outlive any record it names.
+    client_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    category = models.CharField(max_length=30, blank=True)
+    outcome = models.CharField(max_length=10, choices=AuditOutcome.choices)
+    source_ip = models.GenericIPAddressField(null=True, blank=True)
+    # What was touched, as codes and ids (e.g. "api:get_client"): never client data.
+    detail = models.CharField(max_length=200, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=AuditAction.values), name="audit_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=AuditOutcome.values), name="audit_outcome_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client_id", "-seq"]),
+            models.Index(fields=["actor", "-seq"]),
+            models.Index(fields=["at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def chain_fields(self) -> dict[str, object]:
+        """The values the chain hash covers (see ``audit.chain.HASHED_FIELDS``)."""
+        return {
+            "seq": self.seq,
+            "at": self.at.isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "client_id": self.client_id,
+            "action": str(self.action),
+            "category": self.category,
+            "outcome": str(self.outcome),
+            "source_ip": self.source_ip,
+            "detail": self.detail,
+        }
+
+
+class AuditChainHead(models.Model):
+    """One row holding the chain's tip; locking it serializes appends."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="audit_head_singleton")]
+
+    def __str__(self) -> str:
+        return f"head at {self.seq}"

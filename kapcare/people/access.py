@@ -1,0 +1,158 @@
+"""The only way a view, API endpoint, export or admin page reaches client data.
+
+``access_client`` checks the actor's roles and care-team relationship against
+``people.policy``, records the read (or the refusal) in the audit trail, and
+answers "not found" for both missing and forbidden records.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404, HttpRequest
+
+from kapcare.accounts.models import User
+from kapcare.audit.models import AuditAction, AuditOutcome
+from kapcare.audit.services import AuditSource, clean_ip, record_event
+from kapcare.people import policy
+from kapcare.people.models import CareTeamMember, Client, StaffMember
+from kapcare.people.policy import Category, Role
+
+MAX_ID = 2**63 - 1  # ids beyond a bigint cannot exist; do not send them to the database
+
+
+class NotFound(Http404):
+    """Missing or not allowed: the two look the same from outside."""
+
+
+@dataclass
+class Actor:
+    """The signed-in person, their staff record and roles, and where they are."""
+
+    user: User
+    staff: StaffMember | None
+    roles: frozenset[Role]
+    source_ip: str | None = None
+    _team_cache: dict[int, bool] = field(default_factory=dict, repr=False)
+
+    @property
+    def audit_source(self) -> AuditSource:
+        return AuditSource(user=self.user, source_ip=self.source_ip)
+
+    @cached_property
+    def sees_all_clients(self) -> bool:
+        return policy.sees_all_clients(self.roles)
+
+    @property
+    def practice_id(self) -> int:
+        """The actor's practice; people without a staff record reach no data."""
+        if self.staff is None:
+            raise NotFound("Not a staff member.")
+        return self.staff.practice_id
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles & set(roles))
+
+
+def actor_for_user(user: User, *, source_ip: str | None = None) -> Actor:
+    staff = StaffMember.objects.filter(user=user, is_active=True).prefetch_related("roles").first()
+    roles = frozenset(Role(r.role) for r in staff.roles.all()) if staff else frozenset()
+    return Actor(user=user, staff=staff, roles=roles, source_ip=clean_ip(source_ip))
+
+
+def request_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR only: a forwarded-for header is client-controlled unless a
+    # trusted proxy sets it, and the deployment guide puts one in front.
+    return clean_ip(request.META.get("REMOTE_ADDR"))
+
+
+def actor_for_request(request: HttpRequest) -> Actor | None:
+    """The request's actor, computed once; None when nobody is signed in."""
+    cached = getattr(request, "_kapcare_actor", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    actor = actor_for_user(user, source_ip=request_ip(request))
+    request._kapcare_actor = actor  # type: ignore[attr-defined]
+    return actor
+
+
+def anonymous_source(request: HttpRequest) -> AuditSource:
+    return AuditSource(user=None, source_ip=request_ip(request))
+
+
+def _on_care_team(actor: Actor, client_id: int) -> bool:
+    if actor.staff is None:
+        return False
+    if client_id not in actor._team_cache:
+        actor._team_cache[client_id] = CareTeamMember.objects.filter(
+            client_id=client_id, staff=actor.staff
+        ).exists()
+    return actor._team_cache[client_id]
+
+
+def allowed_categories(actor: Actor, client_id: int) -> frozenset[Category]:
+    return policy.allowed_categories(actor.roles, on_care_team=_on_care_team(actor, client_id))
+
+
+def may_access(actor: Actor, client_id: int, category: Category) -> bool:
+    return category in allowed_categories(actor, client_id)
+
+
+def visible_clients(actor: Actor, category: Category = Category.DEMOGRAPHICS) -> QuerySet[Client]:
+    """Every client the actor may see ``category`` of: the one scoped list query."""
+    if actor.staff is None:
+        return Client.objects.none()
+    practice_clients = Client.objects.filter(practice_id=actor.staff.practice_id)
+    wide = policy.allowed_categories(actor.roles, on_care_team=False)
+    if category in wide:
+        return practice_clients
+    if category in policy.allowed_categories(actor.roles, on_care_team=True):
+        return practice_clients.filter(
+            Exists(CareTeamMember.objects.filter(client=OuterRef("pk"), staff=actor.staff))
+        )
+    return Client.objects.none()
+
+
+def access_client(
+    actor: Actor,
+    client_id: int,
+    category: Category,
+    *,
+    action: AuditAction = AuditAction.READ,
+    detail: str = "",
+) -> Client:
+    """The client, if the actor may ``action`` its ``category``; audited either way."""
+    client = (
+        Client.objects.filter(pk=client_id, practice_id=actor.staff.practice_id).first()
+        if actor.staff is not None and 0 < client_id <= MAX_ID
+        else None
+    )
+    if client is None or not may_access(actor, client.pk, category):
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.DENIED,
+            outcome=AuditOutcome.DENIED,
+            client_id=client_id if 0 < client_id <= MAX_ID else None,
+            category=category,
+            detail=f"{action}:{detail}" if detail else str(action),
+        )
+        raise NotFound("No such client.")
+    if action == AuditAction.READ:
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.READ,
+            client_id=client.pk,
+            category=category,
+            detail=detail,
+        )
+    return client
+
+
+def audit_list_read(actor: Actor, category: Category, detail: str) -> None:
+    """A list of clients was shown (names only): one event for the list."""
+    record_event(
+        source=actor.audit_source, action=AuditAction.READ, category=category, detail=detail
+    )
