@@ -1,0 +1,1 @@
+"""Scheduling: appointments, calendars and the booking rules of the KAP pathway."""
