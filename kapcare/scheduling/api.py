@@ -1,0 +1,289 @@
+"""/api/v1/clients/{id}/plan|consents|clearances|dose-orders and /api/v1/appointments.
+
+Thin: clients are reached through ``people.access`` and every change goes through
+``scheduling.services``; this module only translates shapes. A refused booking answers
+422 with every violated rule, a booking that lost a race 409, both as
+``{"detail", "violations": [{"rule", "message", "subject"}]}``.
+"""
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from kapcare import clock
+from kapcare.api_errors import (
+    LIST_ERRORS,
+    WRITE_ERRORS,
+    ApiViolations,
+    ViolationsOut,
+    error_responses,
+)
+from kapcare.api_errors import Violation as ViolationDict
+from kapcare.api_fields import Instant
+from kapcare.api_pagination import Page, PageQuery, page_of
+from kapcare.audit.models import AuditAction
+from kapcare.audit.services import record_events
+from kapcare.people.access import Actor, NotFound, actor_for_request, visible_clients
+from kapcare.people.policy import Category
+from kapcare.people.schemas import RecordId
+from kapcare.scheduling import services
+from kapcare.scheduling.models import Appointment
+from kapcare.scheduling.rules import AppointmentStatus
+from kapcare.scheduling.schemas import (
+    AppointmentIn,
+    AppointmentOut,
+    BookedOut,
+    CheckOut,
+    ClearanceIn,
+    ClearanceOut,
+    ConsentIn,
+    ConsentOut,
+    ConsentRevokeIn,
+    DoseOrderIn,
+    DoseOrderOut,
+    FollowUpIn,
+    PlanIn,
+    PlanOut,
+    StatusIn,
+    ViolationOut,
+)
+
+router = Router(tags=["scheduling"])
+
+BOOKING_ERRORS = {**WRITE_ERRORS, 409: ViolationsOut, 422: ViolationsOut}
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = actor_for_request(request)
+    if actor is None or actor.staff is None:
+        raise NotFound
+    return actor
+
+
+# --- pathway records --------------------------------------------------------------------
+
+
+@router.put("/clients/{int:client_id}/plan", response={200: PlanOut, **WRITE_ERRORS})
+def put_plan(request: HttpRequest, client_id: int, payload: PlanIn) -> PlanOut:
+    """Set the client's treatment plan; pausing needs no reason. Every change is kept."""
+    plan = services.record_plan(
+        actor=_actor(request),
+        client_id=client_id,
+        plan_format=payload.format,
+        status=payload.status,
+        modalities=payload.modalities,
+        relational_goals=payload.relational_goals,
+        planned_preparation_count=payload.planned_preparation_count,
+        now=clock.now(),
+    )
+    return PlanOut.of(plan)
+
+
+@router.post("/clients/{int:client_id}/consents", response={201: ConsentOut, **WRITE_ERRORS})
+def post_consent(request: HttpRequest, client_id: int, payload: ConsentIn) -> Status[ConsentOut]:
+    """Record a signed consent (kap_informed_consent, telehealth or financial)."""
+    consent = services.record_consent(
+        actor=_actor(request),
+        client_id=client_id,
+        kind=payload.kind,
+        version=payload.version,
+        signed_on=payload.signed_on,
+        now=clock.now(),
+    )
+    return Status(201, ConsentOut.of(consent))
+
+
+@router.post("/consents/{int:consent_id}/revoke", response={200: ConsentOut, **WRITE_ERRORS})
+def revoke_consent(request: HttpRequest, consent_id: int, payload: ConsentRevokeIn) -> ConsentOut:
+    """Date a consent's revocation (the consent is kept, never deleted)."""
+    consent = services.revoke_consent(
+        actor=_actor(request),
+        consent_id=consent_id,
+        revoked_on=payload.revoked_on,
+        now=clock.now(),
+    )
+    return ConsentOut.of(consent)
+
+
+@router.post("/clients/{int:client_id}/clearances", response={201: ClearanceOut, **WRITE_ERRORS})
+def post_clearance(
+    request: HttpRequest, client_id: int, payload: ClearanceIn
+) -> Status[ClearanceOut]:
+    """Record a medical clearance decision (medical providers only)."""
+    clearance = services.record_clearance(
+        actor=_actor(request),
+        client_id=client_id,
+        status=payload.status,
+        valid_until=payload.valid_until,
+        note=payload.note,
+        now=clock.now(),
+    )
+    return Status(201, ClearanceOut.of(clearance))
+
+
+@router.post("/clients/{int:client_id}/dose-orders", response={201: DoseOrderOut, **WRITE_ERRORS})
+def post_dose_order(
+    request: HttpRequest, client_id: int, payload: DoseOrderIn
+) -> Status[DoseOrderOut]:
+    """Write a dose order (medical providers only); active from today unless dated."""
+    order = services.record_dose_order(
+        actor=_actor(request),
+        client_id=client_id,
+        route=payload.route,
+        dose_mg=payload.dose_mg,
+        max_dose_mg=payload.max_dose_mg,
+        active_from=payload.active_from,
+        active_to=payload.active_to,
+        now=clock.now(),
+    )
+    return Status(201, DoseOrderOut.of(order))
+
+
+# --- appointments -----------------------------------------------------------------------
+
+
+def _follow_up(payload: FollowUpIn | None) -> services.FollowUpRequest | None:
+    if payload is None:
+        return None
+    return services.FollowUpRequest(
+        kind=payload.kind,
+        modality=payload.modality,
+        start=payload.start,
+        end=payload.end,
+        staff_ids=tuple(payload.staff),
+        location_id=payload.location,
+        room_id=payload.room,
+        client_location_state=payload.client_location_state,
+    )
+
+
+def _booking_request(payload: AppointmentIn) -> services.AppointmentRequest:
+    return services.AppointmentRequest(
+        client_id=payload.client,
+        kind=payload.kind,
+        modality=payload.modality,
+        start=payload.start,
+        end=payload.end,
+        staff_ids=tuple(payload.staff),
+        location_id=payload.location,
+        room_id=payload.room,
+        client_location_state=payload.client_location_state,
+        follow_up=_follow_up(payload.follow_up),
+    )
+
+
+def _with_staff(appointment_ids: list[int]) -> list[Appointment]:
+    return list(
+        Appointment.objects.filter(pk__in=appointment_ids)
+        .prefetch_related("staff_links")
+        .order_by("start", "id")
+    )
+
+
+@router.post(
+    "/appointments/check",
+    response={200: CheckOut, **error_responses(400, 401, 404, 413, 415, 422)},
+    tags=["appointments"],
+)
+def check_appointment(request: HttpRequest, payload: AppointmentIn) -> CheckOut:
+    """Which rules booking this would break, in plain words; nothing is saved."""
+    violations = services.check_appointment_request(
+        actor=_actor(request), request=_booking_request(payload)
+    )
+    return CheckOut(ok=not violations, violations=[ViolationOut.of(v) for v in violations])
+
+
+@router.post("/appointments", response={201: BookedOut, **BOOKING_ERRORS}, tags=["appointments"])
+def book_appointment(request: HttpRequest, payload: AppointmentIn) -> Status[BookedOut]:
+    """Book an appointment (and its integration follow-up), or nothing.
+
+    422 lists every violated rule; 409 means someone else took the slot a moment ago.
+    """
+    try:
+        booked = services.book_appointment(
+            actor=_actor(request), request=_booking_request(payload), now=clock.now()
+        )
+    except services.BookingRefused as refused:
+        violations: list[ViolationDict] = [
+            # "subject" is added to the shared shape: it says which of the two
+            # appointments of a request (appointment, follow_up) a rule is about.
+            {"rule": v.rule, "message": v.message, "subject": v.subject.value}  # type: ignore[typeddict-unknown-key]
+            for v in refused.violations
+        ]
+        raise ApiViolations(violations, 409 if refused.conflict else 422) from None
+    ids = [booked.appointment.pk]
+    if booked.follow_up is not None:
+        ids.append(booked.follow_up.pk)
+    saved = {a.pk: a for a in _with_staff(ids)}
+    return Status(
+        201,
+        BookedOut(
+            appointment=AppointmentOut.of(saved[booked.appointment.pk]),
+            follow_up=(
+                AppointmentOut.of(saved[booked.follow_up.pk])
+                if booked.follow_up is not None
+                else None
+            ),
+        ),
+    )
+
+
+@router.post(
+    "/appointments/{int:appointment_id}/status",
+    response={200: AppointmentOut, **WRITE_ERRORS},
+    tags=["appointments"],
+)
+def set_status(request: HttpRequest, appointment_id: int, payload: StatusIn) -> AppointmentOut:
+    """Mark an appointment completed (once started), cancelled or a no-show."""
+    appointment = services.set_appointment_status(
+        actor=_actor(request),
+        appointment_id=appointment_id,
+        status=payload.status,
+        reason=payload.reason,
+        now=clock.now(),
+    )
+    return AppointmentOut.of(_with_staff([appointment.pk])[0])
+
+
+class AppointmentFilter(PageQuery):
+    start: Instant | None = None
+    end: Instant | None = None
+    staff: RecordId | None = None
+    location: RecordId | None = None
+    client: RecordId | None = None
+    status: AppointmentStatus | None = None
+
+
+@router.get(
+    "/appointments", response={200: Page[AppointmentOut], **LIST_ERRORS}, tags=["appointments"]
+)
+def list_appointments(request: HttpRequest, filters: Query[AppointmentFilter]) -> dict[str, object]:
+    """Appointments of the clients the caller may see the schedule of, by start time.
+
+    ``start`` and ``end`` (ISO-8601 with offset) keep the appointments that overlap
+    ``[start, end)``; ``staff``, ``location`` and ``client`` are ids.
+    """
+    actor = _actor(request)
+    appointments = Appointment.objects.filter(client__in=visible_clients(actor, Category.SCHEDULE))
+    if filters.start is not None:
+        appointments = appointments.filter(end__gt=filters.start)
+    if filters.end is not None:
+        appointments = appointments.filter(start__lt=filters.end)
+    if filters.staff is not None:
+        appointments = appointments.filter(staff_links__staff_id=filters.staff)
+    if filters.location is not None:
+        appointments = appointments.filter(location_id=filters.location)
+    if filters.client is not None:
+        appointments = appointments.filter(client_id=filters.client)
+    if filters.status is not None:
+        appointments = appointments.filter(status=filters.status.value)
+    items, count = page_of(
+        appointments.prefetch_related("staff_links").order_by("start", "id"), filters
+    )
+    record_events(
+        source=actor.audit_source,
+        action=AuditAction.READ,
+        client_ids=sorted({a.client_id for a in items}),
+        category=Category.SCHEDULE,
+        detail="api:list_appointments",
+    )
+    return {"items": [AppointmentOut.of(a) for a in items], "count": count}

@@ -1,0 +1,346 @@
+"""Pathway records (plan, consents, clearances, dose orders) and appointments.
+
+Every enum and range is a ``CheckConstraint``; on PostgreSQL the migration adds
+exclusion constraints (``btree_gist``) so that no room, client or staff member is ever
+booked twice for overlapping times among non-cancelled appointments, whatever the
+application does. The vocabularies are the ones of the pure rules in ``rules.py``.
+Changes happen only through ``scheduling.services``.
+"""
+
+from enum import StrEnum
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import F, Q
+
+from kapcare.people.models import Client, Location, Room, StaffMember
+from kapcare.people.states import US_STATES
+from kapcare.scheduling.policy import PlanFormat
+from kapcare.scheduling.rules import (
+    AppointmentKind,
+    AppointmentStatus,
+    ClearanceStatus,
+    ConsentKind,
+    Modality,
+    PlanStatus,
+)
+
+_STATE_CODES = list(US_STATES)
+
+
+def _choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
+    """Choices from a vocabulary of the pure rules (labels from the codes)."""
+    return [(v.value, v.value.replace("_", " ").capitalize()) for v in enum]
+
+
+def _values(enum: type[StrEnum]) -> list[str]:
+    return [v.value for v in enum]
+
+
+class TreatmentModality(models.TextChoices):
+    KAP = "kap", "Ketamine-assisted psychotherapy"
+    PARTS_WORK = "parts_work", "Parts work"
+    EMDR = "emdr", "EMDR"
+
+
+class DoseRoute(models.TextChoices):
+    SUBLINGUAL = "sublingual", "Sublingual"
+    INTRAMUSCULAR = "intramuscular", "Intramuscular"
+    INTRAVENOUS = "intravenous", "Intravenous"
+
+
+class TreatmentPlan(models.Model):
+    """The client's one KAP treatment plan (FHIR CarePlan); its past is in the history."""
+
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="treatment_plan")
+    format = models.CharField(max_length=10, choices=_choices(PlanFormat))
+    status = models.CharField(max_length=10, choices=_choices(PlanStatus))
+    includes_kap = models.BooleanField(default=True)
+    includes_parts_work = models.BooleanField(default=False)
+    includes_emdr = models.BooleanField(default=False)
+    relational_goals = models.TextField(blank=True)
+    planned_preparation_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["TreatmentPlan"]] = models.Manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format__in=_values(PlanFormat)), name="plan_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=_values(PlanStatus)), name="plan_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_preparation_count__isnull=True)
+                | Q(planned_preparation_count__lte=50),
+                name="plan_preparation_count_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.format} plan ({self.status})"
+
+    @property
+    def modalities(self) -> list[TreatmentModality]:
+        flags = (
+            (TreatmentModality.KAP, self.includes_kap),
+            (TreatmentModality.PARTS_WORK, self.includes_parts_work),
+            (TreatmentModality.EMDR, self.includes_emdr),
+        )
+        return [modality for modality, included in flags if included]
+
+
+class TreatmentPlanVersion(models.Model):
+    """Append-only history: one row per saved state of a plan, written by the service."""
+
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="history")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(max_length=10, choices=_choices(PlanFormat))
+    status = models.CharField(max_length=10, choices=_choices(PlanStatus))
+    includes_kap = models.BooleanField()
+    includes_parts_work = models.BooleanField()
+    includes_emdr = models.BooleanField()
+    relational_goals = models.TextField(blank=True)
+    planned_preparation_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    changed_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["TreatmentPlanVersion"]] = models.Manager()
+
+    class Meta:
+        ordering = ["plan", "changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format__in=_values(PlanFormat)), name="plan_version_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=_values(PlanStatus)), name="plan_version_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.format} plan ({self.status}) at {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("Plan history is append-only.")
+        super().save(*args, **kwargs)
+
+
+class Consent(models.Model):
+    """A signed consent document (FHIR Consent); revocation is dated, never a delete."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
+    kind = models.CharField(max_length=30, choices=_choices(ConsentKind))
+    version = models.CharField(max_length=40)
+    signed_on = models.DateField()
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    revoked_on = models.DateField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    objects: ClassVar[models.Manager["Consent"]] = models.Manager()
+
+    class Meta:
+        ordering = ["client", "signed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=_values(ConsentKind)), name="consent_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_on__isnull=False, revoked_by__isnull=False),
+                name="consent_revocation_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=F("signed_on")),
+                name="consent_revoked_after_signed",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version}"
+
+
+class Clearance(models.Model):
+    """A medical provider's clearance decision (the most recent one governs)."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="clearances")
+    status = models.CharField(max_length=20, choices=_choices(ClearanceStatus))
+    valid_until = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["Clearance"]] = models.Manager()
+
+    class Meta:
+        ordering = ["client", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=_values(ClearanceStatus)), name="clearance_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.status} until {self.valid_until}"
+
+
+class DoseOrder(models.Model):
+    """A ketamine dose order written by a medical provider (FHIR MedicationRequest)."""
+
+    Route = DoseRoute
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="dose_orders")
+    route = models.CharField(max_length=15, choices=DoseRoute.choices)
+    dose_mg = models.DecimalField(max_digits=6, decimal_places=2)
+    max_dose_mg = models.DecimalField(max_digits=6, decimal_places=2)
+    active_from = models.DateField()
+    active_to = models.DateField(null=True, blank=True)
+    ordered_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    ordered_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["DoseOrder"]] = models.Manager()
+
+    class Meta:
+        ordering = ["client", "active_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(route__in=DoseRoute.values), name="dose_order_route_valid"
+            ),
+            models.CheckConstraint(condition=Q(dose_mg__gt=0), name="dose_order_dose_positive"),
+            models.CheckConstraint(
+                condition=Q(max_dose_mg__gte=F("dose_mg")), name="dose_order_max_at_least_dose"
+            ),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_to__gte=F("active_from")),
+                name="dose_order_active_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "active_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.route} {self.dose_mg} mg (max {self.max_dose_mg} mg)"
+
+
+class Appointment(models.Model):
+    """A booked session (FHIR Appointment); made and changed only by the booking service."""
+
+    Kind = AppointmentKind
+    Status = AppointmentStatus
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="appointments")
+    kind = models.CharField(max_length=15, choices=_choices(AppointmentKind))
+    modality = models.CharField(max_length=10, choices=_choices(Modality))
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="appointments", null=True, blank=True
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="appointments", null=True, blank=True
+    )
+    status = models.CharField(
+        max_length=10, choices=_choices(AppointmentStatus), default=AppointmentStatus.BOOKED.value
+    )
+    status_reason = models.CharField(max_length=200, blank=True)
+    status_changed_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    client_location_state = models.CharField(max_length=2, blank=True)
+    follow_up_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="follow_ups", null=True, blank=True
+    )
+    created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    staff: "models.ManyToManyField[StaffMember, AppointmentStaff]" = models.ManyToManyField(
+        StaffMember, through="AppointmentStaff", related_name="appointments"
+    )
+
+    objects: ClassVar[models.Manager["Appointment"]] = models.Manager()
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=_values(AppointmentKind)), name="appointment_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(modality__in=_values(Modality)), name="appointment_modality_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=_values(AppointmentStatus)),
+                name="appointment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="appointment_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(modality=Modality.TELEHEALTH.value)
+                | Q(location__isnull=False, room__isnull=False),
+                name="appointment_in_person_has_room",
+            ),
+            models.CheckConstraint(
+                condition=Q(client_location_state="") | Q(client_location_state__in=_STATE_CODES),
+                name="appointment_client_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AppointmentStatus.BOOKED.value)
+                | Q(status_changed_by__isnull=False),
+                name="appointment_status_change_recorded",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "start"]),
+            models.Index(fields=["location", "start"]),
+            models.Index(fields=["room", "start"]),
+            models.Index(fields=["start", "end"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.start:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class AppointmentStaff(models.Model):
+    """A staff member on an appointment, with copies of its time and status.
+
+    The copies let PostgreSQL forbid overlapping bookings of one person with an
+    exclusion constraint; the booking service keeps them equal to the appointment's.
+    """
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="staff_links"
+    )
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="bookings")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=_choices(AppointmentStatus))
+
+    objects: ClassVar[models.Manager["AppointmentStaff"]] = models.Manager()
+
+    class Meta:
+        ordering = ["appointment", "staff"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "staff"], name="appointment_staff_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=_values(AppointmentStatus)),
+                name="appointment_staff_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="appointment_staff_end_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["staff", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} on {self.appointment_id}"

@@ -1,0 +1,768 @@
+"""Every change to plans, consents, clearances, dose orders and appointments.
+
+Each service takes keyword-only arguments, an explicit ``actor`` and the time (``now``),
+reaches the client through ``people.access.access_client`` (not found and not allowed
+look the same and are audited), changes the data in one transaction and writes the
+audit row inside it.
+
+Booking has one entry point, :func:`book_appointment`, used by the API, the UI, the
+portal, the admin and imports alike; :func:`check_appointment_request` answers what it
+would refuse. Both load the facts the pure rules need (``rules.check_appointment``)
+with one query per kind of fact. Concurrency: the client's row is locked
+(``SELECT ... FOR UPDATE``) for the check and the insert, which serializes bookings of
+one client; two bookings of the same staff member or room for different clients are
+stopped by the PostgreSQL exclusion constraints (answered as a lost race,
+:class:`BookingRefused` with ``conflict=True``). On SQLite every transaction is
+``IMMEDIATE`` (settings), so the check and the insert are serialized outright.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kapcare.audit.models import AuditAction, AuditOutcome
+from kapcare.audit.services import record_event
+from kapcare.people.access import MAX_ID, Actor, access_client, deny
+from kapcare.people.models import Client, Location, Room, StaffMember
+from kapcare.people.policy import Category, Role
+from kapcare.people.services import FieldError, PermissionDenied
+from kapcare.scheduling import rules
+from kapcare.scheduling.models import (
+    Appointment,
+    AppointmentStaff,
+    Clearance,
+    Consent,
+    DoseOrder,
+    DoseRoute,
+    TreatmentModality,
+    TreatmentPlan,
+    TreatmentPlanVersion,
+)
+from kapcare.scheduling.policy import DEFAULT_POLICY, PlanFormat, SchedulingPolicy
+from kapcare.scheduling.rules import (
+    AppointmentKind,
+    AppointmentStatus,
+    ClearanceStatus,
+    ConsentKind,
+    Modality,
+    PlanStatus,
+    Rule,
+    Violation,
+)
+
+__all__ = [
+    "AppointmentRequest",
+    "BookedAppointments",
+    "BookingRefused",
+    "FollowUpRequest",
+    "book_appointment",
+    "check_appointment_request",
+    "record_clearance",
+    "record_consent",
+    "record_dose_order",
+    "record_plan",
+    "revoke_consent",
+    "set_appointment_status",
+]
+
+MAX_REASON_LENGTH = 200
+
+
+class BookingRefused(Exception):
+    """The rules refused a booking (422), or a concurrent booking won the slot (409)."""
+
+    def __init__(self, violations: Sequence[Violation], *, conflict: bool = False) -> None:
+        super().__init__(", ".join(v.rule for v in violations))
+        self.violations = list(violations)
+        self.conflict = conflict
+
+
+@dataclass(frozen=True)
+class FollowUpRequest:
+    """The integration session booked together with a medicine session."""
+
+    kind: AppointmentKind
+    modality: Modality
+    start: dt.datetime
+    end: dt.datetime
+    staff_ids: tuple[int, ...]
+    location_id: int | None = None
+    room_id: int | None = None
+    client_location_state: str | None = None
+
+
+@dataclass(frozen=True)
+class AppointmentRequest:
+    """What someone asks to book, as plain data (ids, not objects)."""
+
+    client_id: int
+    kind: AppointmentKind
+    modality: Modality
+    start: dt.datetime
+    end: dt.datetime
+    staff_ids: tuple[int, ...]
+    location_id: int | None = None
+    room_id: int | None = None
+    client_location_state: str | None = None
+    follow_up: FollowUpRequest | None = None
+
+
+@dataclass(frozen=True)
+class BookedAppointments:
+    appointment: Appointment
+    follow_up: Appointment | None = None
+
+
+# --- small helpers ----------------------------------------------------------------------
+
+
+def _require_staff(actor: Actor) -> StaffMember:
+    if actor.staff is None:
+        raise deny(actor, category=Category.SCHEDULE, action=AuditAction.CREATE)
+    return actor.staff
+
+
+def _refuse(actor: Actor, *, client_id: int, category: Category, detail: str) -> PermissionDenied:
+    """Audit a change the actor's role does not allow; the caller raises the answer."""
+    record_event(
+        source=actor.audit_source,
+        action=AuditAction.DENIED,
+        outcome=AuditOutcome.DENIED,
+        client_id=client_id,
+        category=category,
+        detail=detail,
+    )
+    return PermissionDenied()
+
+
+def _lock_client(client_id: int) -> None:
+    """Serialize changes to one client's pathway (lock order: client, then audit chain)."""
+    Client.objects.select_for_update().filter(pk=client_id).values_list("pk").get()
+
+
+def _aware(moment: dt.datetime) -> bool:
+    return moment.tzinfo is not None and moment.utcoffset() is not None
+
+
+# --- treatment plan ---------------------------------------------------------------------
+
+
+def record_plan(
+    *,
+    actor: Actor,
+    client_id: int,
+    plan_format: PlanFormat,
+    status: PlanStatus,
+    modalities: Sequence[TreatmentModality],
+    now: dt.datetime,
+    relational_goals: str | None = None,
+    planned_preparation_count: int | None = None,
+) -> TreatmentPlan:
+    """Create or change the client's plan; every saved state is kept in its history.
+
+    Pausing (or closing) needs no justification: the client may stop at any time.
+    ``relational_goals`` and ``planned_preparation_count`` keep their value when None.
+    """
+    staff = _require_staff(actor)
+    client = access_client(
+        actor, client_id, Category.CLINICAL, action=AuditAction.UPDATE, detail="plan"
+    )
+    if not modalities:
+        raise FieldError("modalities", "Choose at least one modality: kap, parts_work or emdr.")
+    chosen = set(modalities)
+    with transaction.atomic():
+        _lock_client(client.pk)
+        plan = TreatmentPlan.objects.filter(client=client).first()
+        created = plan is None
+        if plan is None:
+            plan = TreatmentPlan(client=client)
+        plan.format = plan_format.value
+        plan.status = status.value
+        plan.includes_kap = TreatmentModality.KAP in chosen
+        plan.includes_parts_work = TreatmentModality.PARTS_WORK in chosen
+        plan.includes_emdr = TreatmentModality.EMDR in chosen
+        if relational_goals is not None:
+            plan.relational_goals = relational_goals
+        if planned_preparation_count is not None:
+            plan.planned_preparation_count = planned_preparation_count
+        plan.updated_by = staff
+        plan.updated_at = now
+        plan.save()
+        TreatmentPlanVersion.objects.create(
+            plan=plan,
+            client=client,
+            format=plan.format,
+            status=plan.status,
+            includes_kap=plan.includes_kap,
+            includes_parts_work=plan.includes_parts_work,
+            includes_emdr=plan.includes_emdr,
+            relational_goals=plan.relational_goals,
+            planned_preparation_count=plan.planned_preparation_count,
+            changed_by=staff,
+            changed_at=now,
+        )
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            client_id=client.pk,
+            category=Category.CLINICAL,
+            detail=f"plan:{plan.format}:{plan.status}",
+        )
+    return plan
+
+
+# --- consents ---------------------------------------------------------------------------
+
+
+def record_consent(
+    *,
+    actor: Actor,
+    client_id: int,
+    kind: ConsentKind,
+    version: str,
+    signed_on: dt.date,
+    now: dt.datetime,
+) -> Consent:
+    staff = _require_staff(actor)
+    client = access_client(
+        actor, client_id, Category.CLINICAL, action=AuditAction.CREATE, detail="consent"
+    )
+    if not version.strip():
+        raise FieldError("version", "Give the version of the signed consent document.")
+    if signed_on > timezone.localdate(now):
+        raise FieldError("signed_on", "A consent cannot be signed in the future.")
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            client=client,
+            kind=kind.value,
+            version=version.strip(),
+            signed_on=signed_on,
+            recorded_by=staff,
+            recorded_at=now,
+        )
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.CREATE,
+            client_id=client.pk,
+            category=Category.CLINICAL,
+            detail=f"consent:{kind.value}",
+        )
+    return consent
+
+
+def revoke_consent(
+    *, actor: Actor, consent_id: int, revoked_on: dt.date, now: dt.datetime
+) -> Consent:
+    """Date the revocation; the consent itself is kept."""
+    staff = _require_staff(actor)
+    found = (
+        Consent.objects.filter(pk=consent_id, client__practice_id=staff.practice_id)
+        .values_list("client_id", flat=True)
+        .first()
+        if 0 < consent_id <= MAX_ID
+        else None
+    )
+    if found is None:
+        raise deny(actor, category=Category.CLINICAL, action=AuditAction.UPDATE, detail="consent")
+    client = access_client(
+        actor, found, Category.CLINICAL, action=AuditAction.UPDATE, detail="consent"
+    )
+    with transaction.atomic():
+        consent = Consent.objects.select_for_update().get(pk=consent_id)
+        if consent.revoked_on is not None:
+            raise FieldError("revoked_on", "This consent is already revoked.")
+        if revoked_on < consent.signed_on:
+            raise FieldError("revoked_on", "A consent cannot be revoked before it was signed.")
+        if revoked_on > timezone.localdate(now):
+            raise FieldError("revoked_on", "A revocation cannot be dated in the future.")
+        consent.revoked_on = revoked_on
+        consent.revoked_by = staff
+        consent.save(update_fields=["revoked_on", "revoked_by"])
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.UPDATE,
+            client_id=client.pk,
+            category=Category.CLINICAL,
+            detail=f"consent:{consent.kind}:revoked",
+        )
+    return consent
+
+
+# --- medical: clearance and dose orders -------------------------------------------------
+
+
+def _medical_client(actor: Actor, client_id: int, detail: str) -> Client:
+    """The client, for a medical provider on the care team (others: 404, or 403 if seen)."""
+    client = access_client(
+        actor, client_id, Category.MEDICAL, action=AuditAction.CREATE, detail=detail
+    )
+    if not actor.has_role(Role.MEDICAL_PROVIDER):
+        raise _refuse(
+            actor, client_id=client.pk, category=Category.MEDICAL, detail=f"create:{detail}"
+        )
+    return client
+
+
+def record_clearance(
+    *,
+    actor: Actor,
+    client_id: int,
+    status: ClearanceStatus,
+    valid_until: dt.date,
+    note: str,
+    now: dt.datetime,
+) -> Clearance:
+    """A medical provider's clearance decision; the most recent one governs."""
+    staff = _require_staff(actor)
+    client = _medical_client(actor, client_id, "clearance")
+    with transaction.atomic():
+        clearance = Clearance.objects.create(
+            client=client,
+            status=status.value,
+            valid_until=valid_until,
+            note=note,
+            recorded_by=staff,
+            recorded_at=now,
+        )
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.CREATE,
+            client_id=client.pk,
+            category=Category.MEDICAL,
+            detail=f"clearance:{status.value}",
+        )
+    return clearance
+
+
+def record_dose_order(
+    *,
+    actor: Actor,
+    client_id: int,
+    route: DoseRoute,
+    dose_mg: Decimal,
+    max_dose_mg: Decimal,
+    now: dt.datetime,
+    active_from: dt.date | None = None,
+    active_to: dt.date | None = None,
+) -> DoseOrder:
+    """A dose order written by a medical provider; active from today unless dated."""
+    staff = _require_staff(actor)
+    client = _medical_client(actor, client_id, "dose_order")
+    if dose_mg <= 0:
+        raise FieldError("dose_mg", "The dose must be more than 0 mg.")
+    if max_dose_mg < dose_mg:
+        raise FieldError("max_dose_mg", "The maximum dose cannot be less than the dose.")
+    start = active_from if active_from is not None else timezone.localdate(now)
+    if active_to is not None and active_to < start:
+        raise FieldError("active_to", "The order cannot end before it starts.")
+    with transaction.atomic():
+        order = DoseOrder.objects.create(
+            client=client,
+            route=route.value,
+            dose_mg=dose_mg,
+            max_dose_mg=max_dose_mg,
+            active_from=start,
+            active_to=active_to,
+            ordered_by=staff,
+            ordered_at=now,
+        )
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.CREATE,
+            client_id=client.pk,
+            category=Category.MEDICAL,
+            detail=f"dose_order:{route.value}",
+        )
+    return order
+
+
+# --- booking: the facts -----------------------------------------------------------------
+
+
+@dataclass
+class _Facts:
+    proposed: rules.ProposedAppointment
+    follow_up: rules.ProposedAppointment | None
+    client: rules.ClientInfo
+    pathway: rules.PathwayFacts
+    calendar: tuple[rules.Appointment, ...]
+    staff: dict[int, StaffMember] = field(default_factory=dict)
+
+
+def _as_rule_appointment(appointment: Appointment) -> rules.Appointment:
+    return rules.Appointment(
+        id=appointment.pk,
+        kind=AppointmentKind(appointment.kind),
+        status=AppointmentStatus(appointment.status),
+        start=appointment.start,
+        end=appointment.end,
+        staff_ids=frozenset(link.staff_id for link in appointment.staff_links.all()),
+        room_id=appointment.room_id,
+    )
+
+
+def _parts(request: AppointmentRequest) -> list[AppointmentRequest | FollowUpRequest]:
+    return [request] if request.follow_up is None else [request, request.follow_up]
+
+
+def _load_places(
+    practice_id: int, parts: Sequence[AppointmentRequest | FollowUpRequest]
+) -> tuple[dict[int, rules.LocationInfo], dict[int, rules.RoomInfo]]:
+    location_ids = {p.location_id for p in parts if p.location_id is not None}
+    room_ids = {p.room_id for p in parts if p.room_id is not None}
+    locations = {
+        loc.pk: rules.LocationInfo(
+            id=loc.pk,
+            state=loc.state,
+            time_zone=loc.time_zone,
+            offers_medicine_sessions=loc.offers_medicine_sessions,
+            name=loc.name,
+        )
+        for loc in Location.objects.filter(practice_id=practice_id, pk__in=location_ids)
+    }
+    rooms = {
+        room.pk: rules.RoomInfo(
+            id=room.pk,
+            location_id=room.location_id,
+            kind=rules.RoomKind(room.kind),
+            name=room.name,
+            is_active=room.is_active,
+        )
+        for room in Room.objects.filter(location__practice_id=practice_id, pk__in=room_ids)
+    }
+    for index, part in enumerate(parts):
+        where = "" if index == 0 else "follow_up."
+        if part.location_id is not None and part.location_id not in locations:
+            raise FieldError(f"{where}location", f"No location with id {part.location_id}.")
+        if part.room_id is not None and part.room_id not in rooms:
+            raise FieldError(f"{where}room", f"No room with id {part.room_id}.")
+    return locations, rooms
+
+
+def _load_staff(
+    practice_id: int, parts: Sequence[AppointmentRequest | FollowUpRequest]
+) -> tuple[dict[int, rules.StaffInfo], dict[int, StaffMember]]:
+    wanted = {i for p in parts for i in p.staff_ids}
+    members = {
+        s.pk: s
+        for s in StaffMember.objects.filter(practice_id=practice_id, is_active=True, pk__in=wanted)
+        .select_related("user")
+        .prefetch_related("roles", "licenses")
+    }
+    for index, part in enumerate(parts):
+        for staff_id in part.staff_ids:
+            if staff_id not in members:
+                where = "staff" if index == 0 else "follow_up.staff"
+                raise FieldError(where, f"No active staff member with id {staff_id}.")
+    infos = {
+        s.pk: rules.StaffInfo(
+            id=s.pk,
+            roles=frozenset(Role(r.role) for r in s.roles.all()),
+            licensed_states=frozenset(lic.state for lic in s.licenses.all()),
+            name=s.user.full_name,
+        )
+        for s in members.values()
+    }
+    return infos, members
+
+
+def _proposed(
+    part: AppointmentRequest | FollowUpRequest,
+    locations: dict[int, rules.LocationInfo],
+    rooms: dict[int, rules.RoomInfo],
+    staff: dict[int, rules.StaffInfo],
+) -> rules.ProposedAppointment:
+    return rules.ProposedAppointment(
+        kind=part.kind,
+        modality=part.modality,
+        start=part.start,
+        end=part.end,
+        staff=tuple(staff[i] for i in part.staff_ids),
+        location=locations[part.location_id] if part.location_id is not None else None,
+        room=rooms[part.room_id] if part.room_id is not None else None,
+        client_location_state=part.client_location_state,
+    )
+
+
+def _calendar(
+    client_id: int, parts: Sequence[AppointmentRequest | FollowUpRequest]
+) -> tuple[rules.Appointment, ...]:
+    """Other clients' appointments of the same staff or rooms around the requested time."""
+    timed = [p for p in parts if _aware(p.start) and _aware(p.end) and p.end > p.start]
+    if not timed:
+        return ()
+    low, high = min(p.start for p in timed), max(p.end for p in timed)
+    staff_ids = {i for p in timed for i in p.staff_ids}
+    room_ids = {p.room_id for p in timed if p.room_id is not None}
+    nearby = (
+        Appointment.objects.filter(start__lt=high, end__gt=low)
+        .filter(Q(room_id__in=room_ids) | Q(staff_links__staff_id__in=staff_ids))
+        .exclude(client_id=client_id)
+        .exclude(status=AppointmentStatus.CANCELLED.value)
+        .distinct()
+        .prefetch_related("staff_links")
+    )
+    return tuple(_as_rule_appointment(a) for a in nearby)
+
+
+def _pathway(client: Client) -> rules.PathwayFacts:
+    plan = TreatmentPlan.objects.filter(client=client).first()
+    return rules.PathwayFacts(
+        plan=(
+            rules.TreatmentPlan(format=PlanFormat(plan.format), status=PlanStatus(plan.status))
+            if plan is not None
+            else None
+        ),
+        consents=tuple(
+            rules.Consent(
+                kind=ConsentKind(c.kind),
+                signed_on=c.signed_on,
+                revoked_on=c.revoked_on,
+                version=c.version,
+            )
+            for c in Consent.objects.filter(client=client)
+        ),
+        clearances=tuple(
+            rules.Clearance(
+                status=ClearanceStatus(c.status),
+                valid_until=c.valid_until,
+                recorded_at=c.recorded_at,
+            )
+            for c in Clearance.objects.filter(client=client)
+        ),
+        dose_orders=tuple(
+            rules.DoseOrder(active_from=d.active_from, active_to=d.active_to)
+            for d in DoseOrder.objects.filter(client=client)
+        ),
+        # No risk-flag records exist yet (measures/safety app): nothing is unreviewed.
+        unreviewed_risk_flags=0,
+        appointments=tuple(
+            _as_rule_appointment(a)
+            for a in Appointment.objects.filter(client=client).prefetch_related("staff_links")
+        ),
+    )
+
+
+def _facts(client: Client, request: AppointmentRequest) -> _Facts:
+    parts = _parts(request)
+    locations, rooms = _load_places(client.practice_id, parts)
+    staff, members = _load_staff(client.practice_id, parts)
+    return _Facts(
+        proposed=_proposed(request, locations, rooms, staff),
+        follow_up=(
+            _proposed(request.follow_up, locations, rooms, staff)
+            if request.follow_up is not None
+            else None
+        ),
+        client=rules.ClientInfo(id=client.pk, home_state=client.home_state),
+        pathway=_pathway(client),
+        calendar=_calendar(client.pk, parts),
+        staff=members,
+    )
+
+
+def _check(facts: _Facts, policy: SchedulingPolicy) -> list[Violation]:
+    return rules.check_appointment(
+        facts.proposed,
+        client=facts.client,
+        pathway=facts.pathway,
+        calendar=facts.calendar,
+        follow_up=facts.follow_up,
+        policy=policy,
+    )
+
+
+def check_appointment_request(
+    *, actor: Actor, request: AppointmentRequest, policy: SchedulingPolicy = DEFAULT_POLICY
+) -> list[Violation]:
+    """Every rule booking ``request`` would break now (empty: it may be booked)."""
+    client = access_client(actor, request.client_id, Category.SCHEDULE, detail="check_appointment")
+    return _check(_facts(client, request), policy)
+
+
+# --- booking: the change ----------------------------------------------------------------
+
+_CONSTRAINT_RULES = {
+    "appointment_no_room_overlap": Rule.CONFLICT_ROOM,
+    "appointment_no_client_overlap": Rule.CONFLICT_CLIENT,
+    "appointment_no_staff_overlap": Rule.CONFLICT_CLINICIAN,
+}
+_LOST_RACE = {
+    Rule.CONFLICT_ROOM: "The room was booked for this time by someone else a moment ago. "
+    "Check the calendar and choose another time or room.",
+    Rule.CONFLICT_CLIENT: "The client was booked for this time by someone else a moment ago. "
+    "Check the calendar and choose another time.",
+    Rule.CONFLICT_CLINICIAN: "A staff member was booked for this time by someone else a "
+    "moment ago. Check the calendar and choose another time.",
+}
+_EXCLUSION_VIOLATION = "23P01"
+
+
+def _lost_race(error: IntegrityError) -> Violation | None:
+    """The conflict an exclusion constraint reported, or None for any other error."""
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) != _EXCLUSION_VIOLATION:
+        return None
+    diag = getattr(cause, "diag", None)
+    rule = _CONSTRAINT_RULES.get(str(getattr(diag, "constraint_name", "")), Rule.CONFLICT_CLIENT)
+    return Violation(rule, _LOST_RACE[rule])
+
+
+def _save(
+    *,
+    client: Client,
+    part: AppointmentRequest | FollowUpRequest,
+    created_by: StaffMember,
+    now: dt.datetime,
+    follow_up_of: Appointment | None = None,
+) -> Appointment:
+    appointment = Appointment.objects.create(
+        client=client,
+        kind=part.kind.value,
+        modality=part.modality.value,
+        start=part.start,
+        end=part.end,
+        location_id=part.location_id,
+        room_id=part.room_id,
+        client_location_state=part.client_location_state or "",
+        follow_up_of=follow_up_of,
+        created_by=created_by,
+        created_at=now,
+    )
+    AppointmentStaff.objects.bulk_create(
+        AppointmentStaff(
+            appointment=appointment,
+            staff_id=staff_id,
+            start=part.start,
+            end=part.end,
+            status=appointment.status,
+        )
+        for staff_id in part.staff_ids
+    )
+    return appointment
+
+
+def book_appointment(
+    *,
+    actor: Actor,
+    request: AppointmentRequest,
+    now: dt.datetime,
+    policy: SchedulingPolicy = DEFAULT_POLICY,
+) -> BookedAppointments:
+    """Check every rule and book the appointment (and its follow-up), or nothing.
+
+    Raises :class:`BookingRefused` with every violated rule, or with ``conflict=True``
+    when a concurrent booking took the slot between the check and the insert.
+    """
+    staff = _require_staff(actor)
+    client = access_client(
+        actor,
+        request.client_id,
+        Category.SCHEDULE,
+        action=AuditAction.CREATE,
+        detail="appointment",
+    )
+    try:
+        with transaction.atomic():
+            _lock_client(client.pk)
+            violations = _check(_facts(client, request), policy)
+            if violations:
+                raise BookingRefused(violations)
+            main = _save(client=client, part=request, created_by=staff, now=now)
+            follow_up = (
+                _save(
+                    client=client,
+                    part=request.follow_up,
+                    created_by=staff,
+                    now=now,
+                    follow_up_of=main,
+                )
+                if request.follow_up is not None
+                else None
+            )
+            detail = f"appointment:{main.pk}:{main.kind}"
+            if follow_up is not None:
+                detail += f"+{follow_up.pk}:{follow_up.kind}"
+            record_event(
+                source=actor.audit_source,
+                action=AuditAction.CREATE,
+                client_id=client.pk,
+                category=Category.SCHEDULE,
+                detail=detail,
+            )
+    except IntegrityError as error:
+        lost = _lost_race(error)
+        if lost is None:
+            raise
+        raise BookingRefused([lost], conflict=True) from error
+    return BookedAppointments(main, follow_up)
+
+
+_STARTED_ONLY = frozenset({AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW})
+
+
+def set_appointment_status(
+    *,
+    actor: Actor,
+    appointment_id: int,
+    status: AppointmentStatus,
+    reason: str,
+    now: dt.datetime,
+) -> Appointment:
+    """Mark a booked appointment completed, cancelled or a no-show, with who and why.
+
+    ``completed`` and ``no_show`` only once the appointment has started. A status, once
+    changed from ``booked``, is final: book again rather than reviving a slot.
+    """
+    staff = _require_staff(actor)
+    client_id = (
+        Appointment.objects.filter(pk=appointment_id, client__practice_id=staff.practice_id)
+        .values_list("client_id", flat=True)
+        .first()
+        if 0 < appointment_id <= MAX_ID
+        else None
+    )
+    if client_id is None:
+        raise deny(
+            actor, category=Category.SCHEDULE, action=AuditAction.UPDATE, detail="appointment"
+        )
+    access_client(
+        actor, client_id, Category.SCHEDULE, action=AuditAction.UPDATE, detail="appointment"
+    )
+    if len(reason) > MAX_REASON_LENGTH:
+        raise FieldError("reason", f"Keep the reason to {MAX_REASON_LENGTH} characters.")
+    if status is AppointmentStatus.BOOKED:
+        raise FieldError("status", "An appointment cannot be set back to booked: book it again.")
+    with transaction.atomic():
+        _lock_client(client_id)
+        appointment = Appointment.objects.get(pk=appointment_id)
+        if appointment.status != AppointmentStatus.BOOKED.value:
+            raise FieldError(
+                "status", f"This appointment is already {appointment.status}; it cannot change."
+            )
+        if status in _STARTED_ONLY and appointment.start > now:
+            raise FieldError(
+                "status",
+                f"An appointment can be marked {status.value} only once it has started.",
+            )
+        appointment.status = status.value
+        appointment.status_reason = reason
+        appointment.status_changed_by = staff
+        appointment.status_changed_at = now
+        appointment.save(
+            update_fields=["status", "status_reason", "status_changed_by", "status_changed_at"]
+        )
+        AppointmentStaff.objects.filter(appointment=appointment).update(status=status.value)
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.UPDATE,
+            client_id=client_id,
+            category=Category.SCHEDULE,
+            detail=f"appointment:{appointment.pk}:{status.value}",
+        )
+    return appointment
