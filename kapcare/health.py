@@ -1,4 +1,9 @@
-"""Liveness and readiness for load balancers and monitoring."""
+"""Liveness and readiness for load balancers and monitoring.
+
+``GET /healthz`` (or ``HEAD``) needs no sign-in, is never cached and is exempt
+from the production HTTPS redirect. It names the failing part, never the
+driver's message (which can hold host names or credentials).
+"""
 
 import logging
 
@@ -6,14 +11,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:

@@ -1,8 +1,9 @@
-"""Settings, read from the environment.
+"""Settings, read from the environment (README.md lists every variable).
 
-KAPCARE_ENV chooses the mode: ``development`` (default, for ``make run``),
-or ``production``. Production refuses to start without a
-strong SECRET_KEY and explicit ALLOWED_HOSTS.
+KAPCARE_ENV chooses the mode: ``development`` (default, for ``make run`` and
+the tests) or ``production``. Production refuses to start without a strong
+SECRET_KEY and explicit ALLOWED_HOSTS; ``kapcare.checks`` adds system checks
+for dangerous combinations that can still be configured.
 """
 
 import os
@@ -17,12 +18,35 @@ from django.core.exceptions import ImproperlyConfigured
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("KAPCARE_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("KAPCARE_VAR_DIR") or BASE_DIR / "var")
 
 ENV = os.environ.get("KAPCARE_ENV", "development")
 if ENV not in {"development", "production"}:
-    raise ImproperlyConfigured(f"KAPCARE_ENV must be development, test or production, not {ENV!r}.")
+    raise ImproperlyConfigured(f"KAPCARE_ENV must be development or production, not {ENV!r}.")
 PRODUCTION = ENV == "production"
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    """A yes/no variable: 1, true, yes or on (any case) mean yes."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
 
 # Public on purpose: only for development and tests, refused in production.
 DEV_SECRET_KEY = "kapcare-development-only-not-secret-0123456789-abcdefghijklmnop"  # noqa: S105
@@ -54,22 +78,17 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("DEBUG", "0" if PRODUCTION else "1") == "1" and not PRODUCTION
+# Never on in production, whatever DEBUG says: error pages would show client data.
+DEBUG = _env_flag("DEBUG", default=not PRODUCTION) and not PRODUCTION
 
-_hosts = os.environ.get("ALLOWED_HOSTS", "")
+_hosts = _env_list("ALLOWED_HOSTS")
 if PRODUCTION and not _hosts:
     raise ImproperlyConfigured(
         "ALLOWED_HOSTS is not set: list the host names this practice is served on, "
         "comma separated (e.g. ALLOWED_HOSTS=care.example.org)."
     )
-ALLOWED_HOSTS = (
-    [h.strip() for h in _hosts.split(",") if h.strip()]
-    if _hosts
-    else ["127.0.0.1", "localhost", "testserver"]
-)
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+ALLOWED_HOSTS = _hosts or ["127.0.0.1", "localhost", "testserver"]
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,6 +102,8 @@ INSTALLED_APPS = [
     "kapcare.accounts",
     "kapcare.audit",
     "kapcare.people",
+    "kapcare.measures",
+    "kapcare.scheduling",
 ]
 
 MIDDLEWARE = [
@@ -120,7 +141,11 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{VAR_DIR / 'kapcare.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=0)
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or _default_db,
+        conn_max_age=_env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so a
@@ -164,7 +189,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # axes would log the attempted user name otherwise
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
+SESSION_COOKIE_AGE = _env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -177,9 +202,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+    SECURE_SSL_REDIRECT = _env_flag("SECURE_SSL_REDIRECT", default=True)
+    # The TLS proxy in front (docs/deployment.md) must set this header itself
+    # and drop any value a client sent.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -200,7 +227,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KAPCARE_MAX_BODY_BYTES", 1_000_000))
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("KAPCARE_MAX_BODY_BYTES", 1_000_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 LANGUAGE_CODE = "en-us"
@@ -224,8 +251,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "care@kapcare.invalid")
+# Development prints mail to the console; production sends it by SMTP
+# (kapcare.W001 warns when production mail would land in a log or a file).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_flag("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "care@kapcare.invalid"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 NINJA_PAGINATION_PER_PAGE = 50
 

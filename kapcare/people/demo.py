@@ -57,39 +57,49 @@ STAFF = (
     DemoStaff("privacy@example.org", "Morgan Ellis", "", (Role.PRIVACY_OFFICER,)),
 )
 
+
+@dataclass(frozen=True)
+class DemoLocation:
+    name: str
+    address_line1: str
+    address_line2: str
+    city: str
+    postal_code: str
+    phone: str
+    rooms: tuple[tuple[str, RoomKind], ...]
+    state: str = "PA"
+    time_zone: str = "America/New_York"
+    offers_medicine_sessions: bool = True
+
+
+# Each office: therapy rooms and exactly one medicine room (DESIGN.md, "Locations").
 LOCATIONS = (
-    {
-        "name": "Bryn Mawr office",
-        "address_line1": "101 Lancaster Avenue (demo)",
-        "address_line2": "Suite 2",
-        "city": "Bryn Mawr",
-        "state": "PA",
-        "postal_code": "19010",
-        "time_zone": "America/New_York",
-        "phone": "555-0100",
-        "offers_medicine_sessions": True,
-        "rooms": (
+    DemoLocation(
+        name="Bryn Mawr office",
+        address_line1="101 Lancaster Avenue (demo)",
+        address_line2="Suite 2",
+        city="Bryn Mawr",
+        postal_code="19010",
+        phone="555-0100",
+        rooms=(
             ("Willow", RoomKind.THERAPY),
             ("Cedar", RoomKind.THERAPY),
             ("Harbor", RoomKind.MEDICINE),
         ),
-    },
-    {
-        "name": "Philadelphia office",
-        "address_line1": "200 Walnut Street (demo)",
-        "address_line2": "Floor 5",
-        "city": "Philadelphia",
-        "state": "PA",
-        "postal_code": "19106",
-        "time_zone": "America/New_York",
-        "phone": "555-0101",
-        "offers_medicine_sessions": True,
-        "rooms": (
+    ),
+    DemoLocation(
+        name="Philadelphia office",
+        address_line1="200 Walnut Street (demo)",
+        address_line2="Floor 5",
+        city="Philadelphia",
+        postal_code="19106",
+        phone="555-0101",
+        rooms=(
             ("Birch", RoomKind.THERAPY),
             ("Linden", RoomKind.THERAPY),
             ("Lantern", RoomKind.MEDICINE),
         ),
-    },
+    ),
 )
 
 
@@ -141,16 +151,20 @@ _MONITOR_FROM = {PathwayStage.MEDICINE, PathwayStage.INTEGRATION, PathwayStage.O
 
 @dataclass(frozen=True)
 class LoadResult:
+    """What one load added: all zeros when the demo practice was already there."""
+
+    created_locations: int
+    created_rooms: int
     created_staff: int
     created_clients: int
+    created_care_team_members: int
 
 
 def _staff(practice: Practice, spec: DemoStaff) -> tuple[StaffMember, bool]:
     user = User.objects.filter(email=spec.email).first()
-    created = user is None
     if user is None:
         user = User.objects.create_user(spec.email, DEMO_PASSWORD, full_name=spec.name)
-    member, _ = StaffMember.objects.get_or_create(
+    member, created = StaffMember.objects.get_or_create(
         user=user,
         defaults={"practice": practice, "credentials": spec.credentials, "npi": spec.npi},
     )
@@ -164,13 +178,28 @@ def _staff(practice: Practice, spec: DemoStaff) -> tuple[StaffMember, bool]:
 @transaction.atomic
 def load_demo_practice() -> LoadResult:
     practice, _ = Practice.objects.get_or_create(name=PRACTICE_NAME)
+    created_locations = created_rooms = 0
     for place in LOCATIONS:
-        fields = {k: v for k, v in place.items() if k != "rooms"}
-        location, _ = Location.objects.get_or_create(
-            practice=practice, name=fields.pop("name"), defaults=fields
+        location, created = Location.objects.get_or_create(
+            practice=practice,
+            name=place.name,
+            defaults={
+                "address_line1": place.address_line1,
+                "address_line2": place.address_line2,
+                "city": place.city,
+                "state": place.state,
+                "postal_code": place.postal_code,
+                "time_zone": place.time_zone,
+                "phone": place.phone,
+                "offers_medicine_sessions": place.offers_medicine_sessions,
+            },
         )
-        for room_name, kind in place["rooms"]:  # type: ignore[attr-defined]
-            Room.objects.get_or_create(location=location, name=room_name, defaults={"kind": kind})
+        created_locations += created
+        for room_name, kind in place.rooms:
+            _, created = Room.objects.get_or_create(
+                location=location, name=room_name, defaults={"kind": kind}
+            )
+            created_rooms += created
 
     staff: dict[str, StaffMember] = {}
     created_staff = 0
@@ -179,7 +208,7 @@ def load_demo_practice() -> LoadResult:
         created_staff += created
 
     monitors = [staff["monitor@example.org"], staff["monitor2@example.org"]]
-    created_clients = 0
+    created_clients = created_team = 0
     for index, person in enumerate(CLIENTS):
         client, created = Client.objects.get_or_create(
             practice=practice,
@@ -205,9 +234,10 @@ def load_demo_practice() -> LoadResult:
         if person.stage in _MONITOR_FROM:
             team.append((monitors[index % 2], Role.MONITOR))
         for member, role in team:
-            CareTeamMember.objects.get_or_create(
+            _, joined = CareTeamMember.objects.get_or_create(
                 client=client, staff=member, defaults={"role": role}
             )
+            created_team += joined
         if created:
             created_clients += 1
             record_event(
@@ -217,7 +247,13 @@ def load_demo_practice() -> LoadResult:
                 category=Category.DEMOGRAPHICS,
                 detail="load_demo",
             )
-    return LoadResult(created_staff=created_staff, created_clients=created_clients)
+    return LoadResult(
+        created_locations=created_locations,
+        created_rooms=created_rooms,
+        created_staff=created_staff,
+        created_clients=created_clients,
+        created_care_team_members=created_team,
+    )
 
 
 def sign_ins() -> list[tuple[str, str, str]]:

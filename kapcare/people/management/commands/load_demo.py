@@ -1,19 +1,38 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kapcare.people.demo import load_demo_practice, sign_ins
 
 
 class Command(BaseCommand):
-    help = "Load the demo practice (synthetic people only). Safe to run again."
+    help = (
+        "Load the demo practice (synthetic people only). Safe to run again: nothing is "
+        "added twice. Refused in production, since the demo passwords are public."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--sign-ins",
+            action="store_true",
+            help="Print the demo sign-ins after loading (make run does, just before serving).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError(
+                "The demo practice has public passwords: it is never loaded in production "
+                "(KAPCARE_ENV=production)."
+            )
         result = load_demo_practice()
         self.stdout.write(
             f"Demo practice ready ({result.created_staff} staff and "
             f"{result.created_clients} clients added this time)."
         )
-        self.stdout.write("\nDemo sign-ins (synthetic accounts, local use only):")
-        for email, password, roles in sign_ins():
-            self.stdout.write(f"  {email:<26} {password:<16} {roles}")
+        if options["sign_ins"]:
+            self.stdout.write("\nDemo sign-ins (synthetic accounts, local use only):")
+            self.stdout.write(f"  {'email':<26} {'password':<16} role")
+            for email, password, roles in sign_ins():
+                self.stdout.write(f"  {email:<26} {password:<16} {roles}")
+            self.stdout.write("")
