@@ -1,9 +1,19 @@
+"""The audit trail in the admin: read-only, superusers only, and reading it is audited."""
+
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
-from kapcare.audit.models import AuditEvent
+from kapcare.accounts.models import User
+from kapcare.audit.models import AuditAction, AuditEvent
+from kapcare.audit.services import AuditSource, clean_ip, record_event
+from kapcare.people.policy import Category
+
+
+def _source(request: HttpRequest) -> AuditSource:
+    user = request.user if isinstance(request.user, User) else None
+    return AuditSource(user=user, source_ip=clean_ip(request.META.get("REMOTE_ADDR")))
 
 
 @admin.register(AuditEvent)
@@ -14,6 +24,9 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["action", "outcome", "category"]
     list_select_related = ["actor"]
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -22,3 +35,32 @@ class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            self._read(request, "admin:audit_list")
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            # The id only, and only if it is one: the URL is typed by the visitor.
+            self._read(request, f"admin:audit_event:{object_id if object_id.isdigit() else '?'}")
+        return response
+
+    def _read(self, request: HttpRequest, detail: str) -> None:
+        record_event(
+            source=_source(request),
+            action=AuditAction.READ,
+            category=Category.AUDIT,
+            detail=detail,
+        )

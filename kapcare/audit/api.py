@@ -5,9 +5,13 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from kapcare.api_errors import LIST_ERRORS
+from kapcare.api_fields import Instant
 from kapcare.api_pagination import Page, PageQuery, page_of
 from kapcare.audit.access import audit_events_for
+from kapcare.audit.models import AuditAction
 from kapcare.people.access import NotFound, actor_for_request
+from kapcare.people.schemas import RecordId
 
 router = Router(tags=["audit"])
 
@@ -27,14 +31,14 @@ class AuditEventOut(Schema):
 
 
 class AuditFilter(PageQuery):
-    client: int | None = None
-    actor: int | None = None
-    action: str | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
+    client: RecordId | None = None
+    actor: RecordId | None = None
+    action: AuditAction | None = None
+    since: Instant | None = None
+    until: Instant | None = None
 
 
-@router.get("/audit-events", response=Page[AuditEventOut])
+@router.get("/audit-events", response={200: Page[AuditEventOut], **LIST_ERRORS})
 def list_audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> dict[str, object]:
     """Newest first. Only the privacy officer may read the trail; reading it is audited."""
     actor = actor_for_request(request)

@@ -4,7 +4,9 @@ Each event's hash covers its own fields and the previous event's hash, so
 changing, removing or reordering any row breaks every link after it.
 """
 
+import datetime as dt
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +25,33 @@ HASHED_FIELDS = (
     "source_ip",
     "detail",
 )
+
+
+def canonical_ip(value: str | None) -> str | None:
+    """One spelling per address, the same before and after the database.
+
+    IPv4-mapped IPv6 addresses (``::ffff:1.2.3.4``, as a dual-stack server
+    reports IPv4 clients) become plain IPv4 and zone ids (``%eth0``) are
+    dropped: the database would store them differently from how Python prints
+    them, and a hash over one spelling would not match the other. Anything
+    that is not an address is None.
+    """
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(value.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
+def canonical_time(value: dt.datetime) -> str:
+    """The instant in UTC with microseconds, whatever zone it was given in."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("Audit times must be time-zone aware.")
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def event_hash(prev_hash: str, fields: Mapping[str, object]) -> str:

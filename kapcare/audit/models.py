@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kapcare.audit.chain import canonical_ip, canonical_time
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", "Create"
@@ -30,11 +32,25 @@ class AppendOnlyError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Inserts only: every way the ORM offers to change or remove rows refuses."""
+
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be updated.")
 
     def delete(self) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be updated.")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be updated.")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list["AuditEvent"]:
+        # An "upsert" would overwrite existing rows; plain inserts only.
+        if kwargs.get("update_conflicts") or kwargs.get("ignore_conflicts"):
+            raise AppendOnlyError("Audit events are inserted, never upserted.")
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class AuditEvent(models.Model):
@@ -80,9 +96,16 @@ class AuditEvent(models.Model):
         return f"#{self.seq} {self.action} {self.outcome}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
+        if (
+            args
+            or not self._state.adding
+            or kwargs.get("force_update")
+            or kwargs.get("update_fields") is not None
+        ):
             raise AppendOnlyError("Audit events cannot be updated.")
-        super().save(*args, **kwargs)
+        # Always an INSERT: a new instance given an existing id would otherwise
+        # be saved as an UPDATE of that row.
+        super().save(**{**kwargs, "force_insert": True})
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events cannot be deleted.")
@@ -91,13 +114,13 @@ class AuditEvent(models.Model):
         """The values the chain hash covers (see ``audit.chain.HASHED_FIELDS``)."""
         return {
             "seq": self.seq,
-            "at": self.at.isoformat(timespec="microseconds"),
+            "at": canonical_time(self.at),
             "actor_id": self.actor_id,
             "client_id": self.client_id,
             "action": str(self.action),
             "category": self.category,
             "outcome": str(self.outcome),
-            "source_ip": self.source_ip,
+            "source_ip": canonical_ip(self.source_ip),
             "detail": self.detail,
         }
 

@@ -1,13 +1,13 @@
 """Writing the audit trail. Every access to client data ends up here."""
 
-import ipaddress
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from kapcare import clock
 from kapcare.accounts.models import User
-from kapcare.audit.chain import GENESIS_HASH, event_hash
+from kapcare.audit.chain import GENESIS_HASH, canonical_ip, event_hash
 from kapcare.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
 
 
@@ -20,12 +20,15 @@ class AuditSource:
 
 
 def clean_ip(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
+    """The address as the trail stores it (see ``chain.canonical_ip``), or None."""
+    return canonical_ip(value)
+
+
+def _now_utc() -> dt.datetime:
+    now = clock.now()
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("clock.now() must be time-zone aware.")
+    return now.astimezone(dt.UTC)
 
 
 def record_events(
@@ -43,7 +46,7 @@ def record_events(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
         )
-        at = clock.now()
+        at = _now_utc()
         prev_hash, seq = head.hash, head.seq
         events = []
         for client_id in client_ids:
@@ -56,7 +59,7 @@ def record_events(
                 action=action,
                 category=category,
                 outcome=AuditOutcome.SUCCESS,
-                source_ip=source.source_ip,
+                source_ip=clean_ip(source.source_ip),
                 detail=detail[:200],
                 prev_hash=prev_hash,
             )
@@ -87,13 +90,13 @@ def record_event(
         )
         event = AuditEvent(
             seq=head.seq + 1,
-            at=clock.now(),
+            at=_now_utc(),
             actor=source.user,
             client_id=client_id,
             action=action,
             category=category,
             outcome=outcome,
-            source_ip=source.source_ip,
+            source_ip=clean_ip(source.source_ip),
             detail=detail[:200],
             prev_hash=head.hash,
         )

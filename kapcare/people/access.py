@@ -131,15 +131,7 @@ def access_client(
         else None
     )
     if client is None or not may_access(actor, client.pk, category):
-        record_event(
-            source=actor.audit_source,
-            action=AuditAction.DENIED,
-            outcome=AuditOutcome.DENIED,
-            client_id=client_id if 0 < client_id <= MAX_ID else None,
-            category=category,
-            detail=f"{action}:{detail}" if detail else str(action),
-        )
-        raise NotFound("No such client.")
+        raise deny(actor, client_id=client_id, category=category, action=action, detail=detail)
     if action == AuditAction.READ:
         record_event(
             source=actor.audit_source,
@@ -151,8 +143,37 @@ def access_client(
     return client
 
 
+def deny(
+    actor: Actor,
+    *,
+    category: Category,
+    action: AuditAction,
+    detail: str = "",
+    client_id: int | None = None,
+) -> NotFound:
+    """Record a refusal in the audit trail; the caller raises what this returns.
+
+    ``raise deny(...)`` is the one way to refuse: the refusal is audited and,
+    from outside, looks the same as a record that does not exist.
+    """
+    record_event(
+        source=actor.audit_source,
+        action=AuditAction.DENIED,
+        outcome=AuditOutcome.DENIED,
+        client_id=client_id if client_id is not None and 0 < client_id <= MAX_ID else None,
+        category=category,
+        detail=f"{action}:{detail}" if detail else str(action),
+    )
+    return NotFound("No such client." if client_id is not None else "Not found.")
+
+
 def audit_list_read(actor: Actor, category: Category, detail: str) -> None:
     """A list of clients was shown (names only): one event for the list."""
     record_event(
         source=actor.audit_source, action=AuditAction.READ, category=category, detail=detail
     )
+
+
+def may_edit_demographics(actor: Actor, client_id: int) -> bool:
+    """Whether the actor may change the client's details (front desk, clinicians on the team)."""
+    return policy.may_edit_demographics(actor.roles, on_care_team=_on_care_team(actor, client_id))

@@ -1,15 +1,20 @@
 """Admin for the practice set-up. Client records are view-only here (changes go
-through the staff pages and API, where the rules and audit live) and every
-view of them is audited."""
+through the staff pages and API, where the rules and audit live), open to
+superusers only, and every view of them (or refusal) is audited."""
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from kapcare.audit.models import AuditAction
-from kapcare.audit.services import AuditSource, record_event
-from kapcare.people.access import request_ip
+from kapcare.accounts.models import User
+from kapcare.audit.models import AuditAction, AuditOutcome
+from kapcare.audit.services import AuditSource, record_event, record_events
+from kapcare.people.access import MAX_ID, request_ip
 from kapcare.people.models import (
     CareTeamMember,
     Client,
@@ -21,6 +26,23 @@ from kapcare.people.models import (
     StaffRole,
 )
 from kapcare.people.policy import Category
+
+
+def admin_source(request: HttpRequest) -> AuditSource:
+    user = request.user if isinstance(request.user, User) else None
+    return AuditSource(user=user, source_ip=request_ip(request))
+
+
+def is_superuser(request: HttpRequest) -> bool:
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+def _record_id(object_id: str) -> int | None:
+    try:
+        value = int(unquote(object_id))
+    except ValueError:
+        return None
+    return value if 0 < value <= MAX_ID else None
 
 
 class RoomInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -66,9 +88,18 @@ class CareTeamInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only, superusers only, and audited: who looked at which client, and when.
+
+    The admin does not know care teams, so it is not a way in for staff: the
+    staff pages and API (``people.access``) are.
+    """
+
     list_display = ["id", "legal_family_name", "legal_given_name", "status", "stage"]
     list_filter = ["status", "stage"]
     inlines = [CareTeamInline]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -79,30 +110,74 @@ class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def _source(self, request: HttpRequest) -> AuditSource:
-        return AuditSource(user=request.user, source_ip=request_ip(request))  # type: ignore[arg-type]
-
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        record_event(
-            source=self._source(request),
-            action=AuditAction.READ,
-            category=Category.DEMOGRAPHICS,
-            detail="admin:client_list",
-        )
-        return super().changelist_view(request, extra_context)
-
-    def get_object(
-        self, request: HttpRequest, object_id: str, from_field: str | None = None
-    ) -> Any:
-        client = super().get_object(request, object_id, from_field)
-        if client is not None:
-            record_event(
-                source=self._source(request),
+        try:
+            response = super().changelist_view(request, extra_context)
+        except PermissionDenied:
+            self._denied(request, None, "admin:client_list")
+            raise
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            # One event per client shown, as the staff list pages do.
+            record_events(
+                source=admin_source(request),
                 action=AuditAction.READ,
-                client_id=client.pk,
+                client_ids=[c.pk for c in changelist.result_list],
                 category=Category.DEMOGRAPHICS,
-                detail="admin:client",
+                detail="admin:client_list",
             )
-        return client
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        view = partial(super().change_view, request, object_id, form_url, extra_context)
+        return self._audited(request, object_id, "admin:client", view)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        view = partial(super().history_view, request, object_id, extra_context)
+        return self._audited(request, object_id, "admin:client_history", view)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        view = partial(super().delete_view, request, object_id, extra_context)
+        return self._audited(request, object_id, "admin:client_delete", view)
+
+    def _audited(
+        self, request: HttpRequest, object_id: str, detail: str, view: Callable[[], HttpResponse]
+    ) -> HttpResponse:
+        client_id = _record_id(object_id)
+        try:
+            response = view()
+        except PermissionDenied:
+            self._denied(request, client_id, detail)
+            raise
+        # 200 is the page about the client; a redirect means there was no such record.
+        if response.status_code == 200 and client_id is not None:
+            record_event(
+                source=admin_source(request),
+                action=AuditAction.READ,
+                client_id=client_id,
+                category=Category.DEMOGRAPHICS,
+                detail=detail,
+            )
+        return response
+
+    def _denied(self, request: HttpRequest, client_id: int | None, detail: str) -> None:
+        record_event(
+            source=admin_source(request),
+            action=AuditAction.DENIED,
+            outcome=AuditOutcome.DENIED,
+            client_id=client_id,
+            category=Category.DEMOGRAPHICS,
+            detail=detail,
+        )

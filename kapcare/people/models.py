@@ -255,7 +255,7 @@ class CareTeamMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["client", "staff"], name="care_team_member_unique"),
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in CARE_TEAM_ROLES]),
+                condition=Q(role__in=[r.value for r in Role if r in CARE_TEAM_ROLES]),
                 name="care_team_role_valid",
             ),
         ]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kapcare import clock
-from kapcare.audit.models import AuditAction
+from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
 from kapcare.people import policy
 from kapcare.people.access import Actor, NotFound, access_client
@@ -43,6 +43,19 @@ class FieldError(Exception):
 
     field: str
     message: str
+
+
+def _refuse(actor: Actor, *, client_id: int | None, detail: str) -> PermissionDenied:
+    """Audit a refused change; answers the exception for the caller to raise."""
+    record_event(
+        source=actor.audit_source,
+        action=AuditAction.DENIED,
+        outcome=AuditOutcome.DENIED,
+        client_id=client_id,
+        category=Category.DEMOGRAPHICS,
+        detail=detail,
+    )
+    return PermissionDenied()
 
 
 def _check_date_of_birth(value: dt.date, *, today: dt.date) -> None:
@@ -95,14 +108,14 @@ def create_client(
     today: dt.date | None = None,
 ) -> Client:
     if actor.staff is None or not policy.may_create_clients(actor.roles):
-        raise PermissionDenied
+        raise _refuse(actor, client_id=None, detail="create:client")
     today = today or clock.today()
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise FieldError(sorted(unknown)[0], "This field cannot be set.")
     client = Client(practice_id=actor.staff.practice_id, **fields)
+    _validate(client)  # first: it reports a missing date of birth as a field error
     _check_date_of_birth(client.date_of_birth, today=today)
-    _validate(client)
     team = _care_team_staff(actor, list(dict.fromkeys(care_team)))
     with transaction.atomic():
         client.save()
@@ -129,15 +142,15 @@ def update_client(
     client = access_client(actor, client_id, Category.DEMOGRAPHICS, action=AuditAction.UPDATE)
     on_team = client.care_team.filter(staff=actor.staff).exists()
     if not policy.may_edit_demographics(actor.roles, on_care_team=on_team):
-        raise PermissionDenied
+        raise _refuse(actor, client_id=client.pk, detail="update:client")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise FieldError(sorted(unknown)[0], "This field cannot be changed here.")
     for name, value in changes.items():
         setattr(client, name, value)
+    _validate(client)  # first: it reports a cleared date of birth as a field error
     if "date_of_birth" in changes:
         _check_date_of_birth(client.date_of_birth, today=today or clock.today())
-    _validate(client)
     with transaction.atomic():
         client.save(update_fields=[*changes, "updated_at"])
         record_event(
