@@ -4,20 +4,63 @@ Errors always answer JSON ``{"detail": text}``; validation errors add
 ``"errors": [{"field", "message"}]`` with HTTP 422.
 """
 
+import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from http import HTTPStatus
+from typing import Any, NoReturn
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.http.request import RawPostDataException
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
+from ninja.types import DictStrAny
 
 from kapcare.accounts.api_auth import API_AUTH
-from kapcare.api_errors import ApiFieldError, ApiViolations, field_errors
-from kapcare.people.access import NotFound
+from kapcare.api_errors import (
+    ApiFieldError,
+    ApiViolations,
+    FieldMessage,
+    MalformedBody,
+    Message,
+    ValidationErrorOut,
+    field_errors,
+    validation_detail,
+)
+from kapcare.people.schemas import api_field_name
 from kapcare.people.services import FieldError, PermissionDenied
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise MalformedBody("The request body is not valid JSON: NaN and Infinity are not numbers.")
+
+
+class JsonObjectParser(Parser):
+    """Bodies are JSON objects, read strictly (RFC 8259: no NaN or Infinity)."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        try:
+            data = json.loads(request.body, parse_constant=_no_constant)
+        except (ValueError, RecursionError) as error:
+            if isinstance(error, MalformedBody):
+                raise
+            raise MalformedBody("The request body is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise MalformedBody('The request body must be a JSON object: {"field": value, ...}.')
+        return data
 
 
 def _docs_for_signed_in_staff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -32,49 +75,146 @@ def _docs_for_signed_in_staff(view: Callable[..., HttpResponse]) -> Callable[...
     return wrapper
 
 
-api = NinjaAPI(
+def _json_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """ninja answers a method a path does not offer in plain text; answer JSON like the rest."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = JsonResponse(
+                {"detail": f"This address does not take that method: use {allowed}."}, status=405
+            )
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+class KapCareAPI(NinjaAPI):
+    """The API: JSON for every answer, and a schema that documents every error answer."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        # ninja's own hook for building the URL list (used by ``api.urls``).
+        urls = super()._get_urls()
+        for url in urls:
+            if isinstance(url, URLPattern):
+                url.callback = _json_not_allowed(url.callback)
+        return urls
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: DictStrAny | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_common_errors(schema)
+        return schema
+
+
+def _error_response(status: int, component: str) -> DictStrAny:
+    return {
+        "description": HTTPStatus(status).phrase,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+    }
+
+
+def _also_answer(response: DictStrAny, component: str) -> None:
+    """Let a declared answer also take ``component``'s shape.
+
+    A route may answer 422 with rule violations, and the API answers 422 with
+    field errors before the route runs: the document lists both shapes.
+    """
+    content = response.setdefault("content", {}).setdefault("application/json", {})
+    shape = content.get("schema", {})
+    ref = {"$ref": f"#/components/schemas/{component}"}
+    shapes = shape.get("oneOf", [shape] if shape else [])
+    if ref not in shapes:
+        content["schema"] = {"oneOf": [*shapes, ref]} if shapes else ref
+
+
+def document_common_errors(schema: DictStrAny) -> None:
+    """Add the answers the exception handlers below give, wherever they can happen.
+
+    A router only declares what its own views answer (200, 404, ...); these
+    come from the API itself: 401 without credentials, 422 for invalid
+    parameters, 400/413/415 for unreadable bodies.
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, model in (("Message", Message), ("ValidationErrorOut", ValidationErrorOut)):
+        if name not in components:
+            json_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(json_schema.pop("$defs", {}))
+            components[name] = json_schema
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            # ninja keys declared answers by int; JSON keys are strings, and a
+            # mix repeats keys in the document (which Swagger UI rejects).
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+            operation["responses"] = responses
+            common: dict[int, str] = {}
+            if operation.get("security"):
+                common[401] = "Message"
+            if operation.get("parameters") or "requestBody" in operation:
+                common[422] = "ValidationErrorOut"
+            if "requestBody" in operation:
+                common.update({400: "Message", 413: "Message", 415: "Message"})
+            for status, component in common.items():
+                existing = responses.setdefault(str(status), _error_response(status, component))
+                _also_answer(existing, component)
+
+
+api = KapCareAPI(
     title="KAP Care API",
     version="1",
     description=(
         "The KAP Care practice system. Authenticate with a personal access token "
         "(`Authorization: Bearer kapc_...`, created with `manage.py create_api_token EMAIL`) "
-        'or a signed-in staff session. Lists answer `{"items": [...], "count": n}`; '
-        "validation errors answer 422 with `errors: [{field, message}]`; records that do "
-        "not exist or are not yours to see answer 404."
+        "or a signed-in staff session (whose writes need the CSRF token). Lists answer "
+        '`{"items": [...], "count": n}` and take `limit` (1 to 200) and `offset`. Every '
+        'error answers JSON `{"detail": "..."}`: 400 for a body that is not a JSON object, '
+        "401 without credentials, 404 for records that do not exist or are not yours to "
+        "see (the two look the same), 413 for a body over the size limit, and 422 for "
+        "invalid values, with `errors: [{field, message}]` naming each field."
     ),
     auth=API_AUTH,
     urls_namespace="api",
     docs_decorator=_docs_for_signed_in_staff,
+    parser=JsonObjectParser(),
 )
 
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = field_errors(exc.errors)
-    return api.create_response(
-        request, {"detail": errors[0]["message"], "errors": errors}, status=422
-    )
+    return _invalid(request, field_errors(exc.errors))
 
 
 @api.exception_handler(FieldError)
 def _field_error(request: HttpRequest, exc: FieldError) -> HttpResponse:
-    errors = [{"field": exc.field, "message": exc.message}]
-    return api.create_response(request, {"detail": exc.message, "errors": errors}, status=422)
+    return _invalid(request, [{"field": api_field_name(exc.field), "message": exc.message}])
 
 
 @api.exception_handler(ApiFieldError)
 def _api_field_error(request: HttpRequest, exc: ApiFieldError) -> HttpResponse:
-    errors = [{"field": exc.field, "message": exc.message}]
-    return api.create_response(request, {"detail": exc.message, "errors": errors}, status=422)
+    return _invalid(request, [{"field": exc.field, "message": exc.message}])
+
+
+def _invalid(request: HttpRequest, errors: list[FieldMessage]) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": validation_detail(errors), "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(ApiViolations)
 def _violations(request: HttpRequest, exc: ApiViolations) -> HttpResponse:
-    return api.create_response(request, {"violations": exc.violations}, status=exc.status)
+    detail = exc.violations[0]["message"] if exc.violations else "The change was refused."
+    return api.create_response(
+        request, {"detail": detail, "violations": exc.violations}, status=exc.status
+    )
 
 
-@api.exception_handler(NotFound)
-def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # One answer for "missing" and "not yours", whatever the exception says.
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 
@@ -98,20 +238,50 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return api.create_response(request, {"detail": "The request body is too large."}, status=413)
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(
+        request,
+        {"detail": f"The request body is too large: the limit is {limit} bytes."},
+        status=413,
+    )
+
+
+@api.exception_handler(RawPostDataException)
+def _form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # A form-encoded body was read as a form (for the CSRF check) before the
+    # API could read it as JSON.
+    return api.create_response(
+        request,
+        {"detail": "Send the request body as JSON, with Content-Type: application/json."},
+        status=415,
+    )
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, MalformedBody):
+        # ninja wraps every parser failure in "Cannot parse request body".
+        return api.create_response(request, {"detail": str(exc.__cause__)}, status=400)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # ninja's default answers a traceback as text when DEBUG is on; a
+    # traceback can carry client data, so Django's calm 500 handles it instead.
+    raise exc
 
 
 def _register_routers() -> None:
     from kapcare.audit.api import router as audit_router
+    from kapcare.measures.api import router as measures_router
     from kapcare.people.api import router as people_router
+    from kapcare.scheduling.api import router as scheduling_router
 
     api.add_router("", people_router)
     api.add_router("", audit_router)
+    api.add_router("", measures_router)
+    api.add_router("", scheduling_router)
 
 
 _register_routers()

@@ -1,7 +1,14 @@
-"""Shapes of API errors, shared by every router."""
+"""Shapes of API errors, shared by every router.
+
+Every error answers ``{"detail": text}``; validation errors add
+``"errors": [{"field", "message"}]``. Messages are written here, never copied
+from the input: an error must not echo client data back (or into a log).
+"""
 
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
+
+from ninja import Schema
 
 
 class FieldMessage(TypedDict):
@@ -30,27 +37,108 @@ class ApiViolations(Exception):
         self.status = status
 
 
+class MalformedBody(ValueError):
+    """The request body could not be read as a JSON object."""
+
+
+# OpenAPI shapes of the error answers.
+
+
+class Message(Schema):
+    detail: str
+
+
+class FieldMessageOut(Schema):
+    field: str
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[FieldMessageOut]
+
+
+class ViolationOut(Schema):
+    rule: str
+    message: str
+
+
+class ViolationsOut(Schema):
+    detail: str
+    violations: list[ViolationOut]
+
+
+def error_responses(*statuses: int) -> dict[int, type[Schema]]:
+    """The OpenAPI shapes of an operation's error answers.
+
+    Use as ``response={200: X, **error_responses(401, 404)}``.
+    """
+    return {status: ValidationErrorOut if status == 422 else Message for status in statuses}
+
+
+# What every list answers besides 200: not signed in, not staff, bad query.
+LIST_ERRORS = error_responses(401, 404, 422)
+# What a write answers besides success: unreadable, unauthenticated, refused,
+# not found, too large, not JSON, invalid.
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 413, 415, 422)
+
+
 _FRIENDLY = {
     "missing": "This field is required.",
     "json_invalid": "The request body is not valid JSON.",
     "extra_forbidden": "This field is not accepted here.",
+    "model_attributes_type": "Send a JSON object.",
+    "dict_type": "Send a JSON object.",
+    "model_type": "Send a JSON object.",
 }
+
+# Validators whose message may quote the input (email-validator names the
+# offending characters): answered with a fixed sentence instead.
+_EMAIL_PREFIX = "value is not a valid email address"
+_EMAIL_MESSAGE = "Enter a valid email address, such as name@example.org."
+_NOT_VALID = "This value is not valid."
+_ECHO_MIN = 4  # shorter inputs match ordinary words in messages by chance
+
+# Where a value came from, not part of the field's name.
+_SOURCES = frozenset({"body", "query", "path", "payload", "data", "filters", "page"})
 
 
 def _field_name(loc: Iterable[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data")]
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in _SOURCES:
+        parts.pop(0)
     return ".".join(parts) or "body"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    if kind in _FRIENDLY:
+        return _FRIENDLY[kind]
+    message = str(error.get("msg", _NOT_VALID))
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+        if message.startswith(_EMAIL_PREFIX):
+            return _EMAIL_MESSAGE
+    given = error.get("input")
+    if isinstance(given, str) and len(given) >= _ECHO_MIN and given in message:
+        # Belt and braces: never send the caller's own value back to them.
+        return _NOT_VALID
+    return message if message.endswith(".") else message + "."
 
 
 def field_errors(errors: Iterable[Mapping[str, Any]]) -> list[FieldMessage]:
     """Pydantic's error list as ``[{field, message}]`` with plain sentences."""
-    result: list[FieldMessage] = []
-    for error in errors:
-        kind = str(error.get("type", ""))
-        message = _FRIENDLY.get(kind) or str(error.get("msg", "Invalid value.")).removeprefix(
-            "Value error, "
-        )
-        if not message.endswith("."):
-            message += "."
-        result.append({"field": _field_name(error.get("loc", ())), "message": message})
+    result: list[FieldMessage] = [
+        {"field": _field_name(error.get("loc", ())), "message": _message(error)} for error in errors
+    ]
     return result or [{"field": "body", "message": "The request could not be read."}]
+
+
+def validation_detail(errors: list[FieldMessage]) -> str:
+    """One sentence for ``detail``: the first problem, and how many more there are."""
+    first = errors[0]
+    detail = f"{first['field']}: {first['message']}"
+    if len(errors) > 1:
+        others = len(errors) - 1
+        detail += f" ({others} more problem{'s' if others > 1 else ''} listed in errors.)"
+    return detail

@@ -9,17 +9,21 @@ M = TypeVar("M", bound=Model)
 T = TypeVar("T")
 
 MAX_LIMIT = 200
+# Far beyond any practice's row count, and small enough for every database's
+# LIMIT/OFFSET arithmetic (an unbounded offset overflowed SQLite: a 500).
+MAX_OFFSET = 2**31 - 1
 
 
 class PageQuery(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description="How many items (1 to 200).")
-    offset: int = Field(0, ge=0, description="How many items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
 
 
 class Page(Schema, Generic[T]):
     items: list[T]
-    count: int
+    count: int = Field(description="How many items there are in all, across every page.")
 
 
 def page_of(queryset: QuerySet[M], page: PageQuery) -> tuple[list[M], int]:
+    """One page of ``queryset`` and the total count (two queries, whatever the size)."""
     return list(queryset[page.offset : page.offset + page.limit]), queryset.count()

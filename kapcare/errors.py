@@ -19,12 +19,20 @@ _MESSAGES = {
 }
 
 
+# Pages that keep the signed-in header (navigation, sign out). A 400 may come
+# before the session is read and a 500 may come from a broken database, so
+# those render without the request and touch nothing.
+_WITH_REQUEST = frozenset({403, 404})
+
+
 def _render(request: HttpRequest, status: int) -> HttpResponse:
     title, message = _MESSAGES[status]
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": title + "."}, status=status)
     html = render_to_string(
-        "error.html", {"title": title, "message": message, "status": status}, request=None
+        "error.html",
+        {"title": title, "message": message, "status": status},
+        request=request if status in _WITH_REQUEST else None,
     )
     return HttpResponse(html, status=status)
 

@@ -9,7 +9,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from kapcare import clock
 from kapcare.accounts.models import ApiToken, User
@@ -56,4 +55,4 @@ def revoke_tokens(*, user: User, prefix: str | None = None) -> int:
         tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
         if prefix:
             tokens = tokens.filter(prefix__startswith=prefix[:12])
-        return tokens.update(revoked_at=timezone.now())
+        return tokens.update(revoked_at=clock.now())

@@ -1,13 +1,34 @@
 """API shapes for the practice and its people (a stable contract: add, never rename)."""
 
 import datetime as dt
+import unicodedata
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, EmailStr
+from pydantic import AfterValidator, EmailStr, TypeAdapter, field_validator
+from pydantic import ValidationError as PydanticValidationError
 
+from kapcare.people.access import MAX_ID
 from kapcare.people.models import Client, ClientStatus, PathwayStage, RoomKind
 from kapcare.people.states import US_STATES
+
+# Control characters (NUL cannot even be stored by PostgreSQL) and lone
+# surrogates (which no database encoding accepts).
+_UNPRINTABLE = frozenset({"Cc", "Cs"})
+# Bidirectional embeddings, overrides and isolates: they make a name display
+# as something other than what it is. (Joiners stay: some scripts need them.)
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _printable(value: str) -> str:
+    if any(unicodedata.category(ch) in _UNPRINTABLE or ch in _BIDI_CONTROLS for ch in value):
+        raise ValueError("Use letters, digits, spaces and punctuation only")
+    return value
+
+
+def _one_line(value: str) -> str:
+    """Runs of whitespace (tabs, line breaks) become one space; ends are trimmed."""
+    return _printable(" ".join(value.split()))
 
 
 def _state(value: str) -> str:
@@ -18,15 +39,46 @@ def _state(value: str) -> str:
 
 
 def _name(value: str) -> str:
-    cleaned = " ".join(value.split())
+    cleaned = _one_line(value)
     if not cleaned:
         raise ValueError("A name cannot be blank")
+    if not any(ch.isalnum() for ch in cleaned):
+        raise ValueError("A name needs at least one letter")
     return cleaned
 
 
+# A database id: positive and within a bigint, so it never reaches the
+# database as a number the database cannot hold.
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+# Text fields: lengths match the model's columns, so the database never refuses one.
 StateCode = Annotated[str, AfterValidator(_state)]
 Name = Annotated[str, Field(max_length=100), AfterValidator(_name)]
-Phone = Annotated[str, Field(max_length=30)]
+Phone = Annotated[str, Field(max_length=30), AfterValidator(_one_line)]
+PreferredName = Annotated[str, Field(max_length=100), AfterValidator(_one_line)]
+Pronouns = Annotated[str, Field(max_length=40), AfterValidator(_one_line)]
+ContactName = Annotated[str, Field(max_length=150), AfterValidator(_one_line)]
+Relationship = Annotated[str, Field(max_length=60), AfterValidator(_one_line)]
+SearchText = Annotated[str, Field(max_length=100), AfterValidator(_printable)]
+
+_EMAIL = TypeAdapter(EmailStr)
+
+
+def _email(value: str) -> str:
+    """An address, or "" for none (as GET answers it)."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return str(_EMAIL.validate_python(value))
+    except PydanticValidationError:
+        # email-validator's own messages quote the address: say it plainly instead.
+        raise ValueError("Enter a valid email address, such as name@example.org") from None
+
+
+Email = Annotated[
+    str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)
+]
 
 
 class CareTeamMemberOut(Schema):
@@ -80,42 +132,76 @@ class ClientIn(Schema):
     given_name: Name
     family_name: Name
     date_of_birth: dt.date
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: Phone | None = None
     home_state: StateCode
-    care_team: list[int] = Field(default_factory=list, max_length=20)
-    preferred_name: Annotated[str, Field(max_length=100)] = ""
-    pronouns: Annotated[str, Field(max_length=40)] = ""
-    emergency_contact_name: Annotated[str, Field(max_length=150)] = ""
-    emergency_contact_relationship: Annotated[str, Field(max_length=60)] = ""
+    care_team: list[RecordId] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Staff ids (therapists, medical providers, monitors) to put on the care team.",
+    )
+    preferred_name: PreferredName = ""
+    pronouns: Pronouns = ""
+    emergency_contact_name: ContactName = ""
+    emergency_contact_relationship: Relationship = ""
     emergency_contact_phone: Phone = ""
     status: ClientStatus = ClientStatus.ACTIVE
     stage: PathwayStage = PathwayStage.CONSULTATION
 
 
+# Fields a PATCH may clear by sending null (stored as ""); the others need a value.
+CLEARABLE = frozenset(
+    {
+        "email",
+        "phone",
+        "preferred_name",
+        "pronouns",
+        "emergency_contact_name",
+        "emergency_contact_relationship",
+        "emergency_contact_phone",
+    }
+)
+
+
 class ClientPatch(Schema):
+    """Send only the fields to change; null clears an optional field."""
+
     given_name: Name | None = None
     family_name: Name | None = None
     date_of_birth: dt.date | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     phone: Phone | None = None
     home_state: StateCode | None = None
-    preferred_name: Annotated[str, Field(max_length=100)] | None = None
-    pronouns: Annotated[str, Field(max_length=40)] | None = None
-    emergency_contact_name: Annotated[str, Field(max_length=150)] | None = None
-    emergency_contact_relationship: Annotated[str, Field(max_length=60)] | None = None
+    preferred_name: PreferredName | None = None
+    pronouns: Pronouns | None = None
+    emergency_contact_name: ContactName | None = None
+    emergency_contact_relationship: Relationship | None = None
     emergency_contact_phone: Phone | None = None
     status: ClientStatus | None = None
     stage: PathwayStage | None = None
 
+    @field_validator("given_name", "family_name", "date_of_birth", "home_state", "status", "stage")
+    @classmethod
+    def _required_value(cls, value: object) -> object:
+        # Defaults are not validated, so this only sees an explicit null.
+        if value is None:
+            raise ValueError("This field cannot be cleared: send a value or leave it out")
+        return value
+
 
 # API names that differ from the model's.
 API_TO_MODEL = {"given_name": "legal_given_name", "family_name": "legal_family_name"}
+MODEL_TO_API = {model: api for api, model in API_TO_MODEL.items()}
+
+
+def api_field_name(model_field: str) -> str:
+    """The API's name for a model field (for error messages)."""
+    return MODEL_TO_API.get(model_field, model_field)
 
 
 def to_model_fields(data: dict[str, object]) -> dict[str, object]:
     fields = {API_TO_MODEL.get(k, k): v for k, v in data.items()}
-    for text in ("email", "phone"):
+    for text in CLEARABLE:
         if text in fields and fields[text] is None:
             fields[text] = ""
     return fields

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kapcare.accounts.models import User
+from kapcare.accounts.models import ApiToken, User
 from kapcare.accounts.tokens import issue_token
 
 
@@ -14,6 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="A label to recognise the token by.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        name_limit = ApiToken._meta.get_field("name").max_length or 0
+        if len(options["name"]) > name_limit:
+            raise CommandError(f"The --name label is longer than {name_limit} characters.")
         user = User.objects.filter(email__iexact=options["email"], is_active=True).first()
         if user is None:
             raise CommandError("No active account has that email address.")

@@ -1,0 +1,329 @@
+"""Bad input to /api/v1/clients: a clear 4xx naming the field, nothing saved, nothing echoed."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client as HttpClient
+
+from kapcare.audit.models import AuditEvent
+from kapcare.people.access import MAX_ID
+from kapcare.people.models import CareTeamMember, Client, StaffMember
+from kapcare.people.policy import Role
+
+SignedIn = Callable[[Role], HttpClient]
+Staff = dict[Role, StaffMember]
+
+# Appears in every failing payload below; must never come back in an answer.
+MARKER = "Quillonby"
+JSON = "application/json"
+
+
+def body(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "given_name": MARKER,
+        "family_name": MARKER + "son",
+        "date_of_birth": "1979-06-30",
+        "email": f"{MARKER.lower()}@example.com",
+        "phone": "610-555-0142",
+        "home_state": "PA",
+        "care_team": [],
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def http(signed_in: SignedIn) -> HttpClient:
+    return signed_in(Role.FRONT_DESK)
+
+
+@pytest.fixture
+def nothing_saved(staff: Staff) -> Iterator[None]:
+    """Fails the test if a client, a care-team row or a create event was written."""
+    clients, members = Client.objects.count(), CareTeamMember.objects.count()
+    creates = AuditEvent.objects.filter(action="create").count()
+    yield
+    assert Client.objects.count() == clients
+    assert CareTeamMember.objects.count() == members
+    assert AuditEvent.objects.filter(action="create").count() == creates
+
+
+def assert_invalid(response: Any, errors: list[dict[str, str]]) -> None:
+    assert response.status_code == 422
+    first = errors[0]
+    more = len(errors) - 1
+    detail = f"{first['field']}: {first['message']}"
+    if more:
+        detail += f" ({more} more problem{'s' if more > 1 else ''} listed in errors.)"
+    assert response.json() == {"detail": detail, "errors": errors}
+    assert MARKER.encode() not in response.content
+    assert MARKER.lower().encode() not in response.content
+
+
+REQUIRED = "This field is required."
+NOT_STRING = "Input should be a valid string."
+NOT_INTEGER = "Input should be a valid integer, unable to parse string as an integer."
+ZERO_TIME = "Datetimes provided to dates should have zero time - e.g. be exact dates."
+BAD_DAY = "Input should be a valid date or datetime, day value is outside expected range."
+BAD_YEAR = "Input should be a valid date or datetime, invalid character in year."
+FUTURE = "Date of birth cannot be in the future."
+ANCIENT = "Date of birth is more than 130 years ago."
+BAD_STATE = "Not a US state code: use two letters such as PA or NJ."
+BAD_EMAIL = "Enter a valid email address, such as name@example.org."
+BLANK = "A name cannot be blank."
+NO_LETTER = "A name needs at least one letter."
+UNPRINTABLE = "Use letters, digits, spaces and punctuation only."
+NOT_UNICODE = "Input should be a valid string, unable to parse raw data as a unicode string."
+TOO_LONG = "String should have at most {} characters."
+NOT_JSON = "The request body is not valid JSON."
+NOT_OBJECT = 'The request body must be a JSON object: {"field": value, ...}.'
+STAGES = "'consultation', 'screening', 'planning', 'preparation', 'medicine', 'integration'"
+
+
+@pytest.mark.usefixtures("nothing_saved")
+def test_missing_required_fields_are_each_named(http: HttpClient) -> None:
+    response = http.post("/api/v1/clients", {}, content_type=JSON)
+    assert_invalid(
+        response,
+        [
+            {"field": "given_name", "message": REQUIRED},
+            {"field": "family_name", "message": REQUIRED},
+            {"field": "date_of_birth", "message": REQUIRED},
+            {"field": "home_state", "message": REQUIRED},
+        ],
+    )
+
+
+@pytest.mark.usefixtures("nothing_saved")
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        # wrong types
+        ({"given_name": 42}, "given_name", NOT_STRING),
+        ({"family_name": [MARKER]}, "family_name", NOT_STRING),
+        ({"date_of_birth": 19790630}, "date_of_birth", ZERO_TIME),
+        ({"care_team": "1"}, "care_team", "Input should be a valid list."),
+        ({"care_team": ["therapist"]}, "care_team.0", NOT_INTEGER),
+        ({"status": "asleep"}, "status", "Input should be 'active', 'paused' or 'closed'."),
+        # bad dates
+        ({"date_of_birth": "1979-02-30"}, "date_of_birth", BAD_DAY),
+        ({"date_of_birth": "30/06/1979"}, "date_of_birth", BAD_YEAR),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth", FUTURE),
+        ({"date_of_birth": "1066-10-14"}, "date_of_birth", ANCIENT),
+        # state codes
+        ({"home_state": "XX"}, "home_state", BAD_STATE),
+        ({"home_state": "Pennsylvania"}, "home_state", BAD_STATE),
+        # email
+        ({"email": MARKER}, "email", BAD_EMAIL),
+        ({"email": f"<{MARKER}>@example.com"}, "email", BAD_EMAIL),
+        ({"email": f"{MARKER}@@example.com"}, "email", BAD_EMAIL),
+        # names
+        ({"given_name": "A" * 101}, "given_name", TOO_LONG.format(100)),
+        ({"family_name": MARKER * 20}, "family_name", TOO_LONG.format(100)),
+        ({"given_name": "   "}, "given_name", BLANK),
+        ({"family_name": ""}, "family_name", BLANK),
+        ({"given_name": MARKER + "\x00"}, "given_name", UNPRINTABLE),
+        ({"pronouns": "she\x07her"}, "pronouns", UNPRINTABLE),
+        ({"family_name": "Lee\u202egnp.exe"}, "family_name", UNPRINTABLE),
+        ({"given_name": "\u200b"}, "given_name", NO_LETTER),
+        ({"given_name": "--"}, "given_name", NO_LETTER),
+        ({"phone": "1" * 31}, "phone", TOO_LONG.format(30)),
+        # care team ids out of the database's range
+        ({"care_team": [0]}, "care_team.0", "Input should be greater than or equal to 1."),
+        (
+            {"care_team": [MAX_ID + 1]},
+            "care_team.0",
+            f"Input should be less than or equal to {MAX_ID}.",
+        ),
+        (
+            {"care_team": list(range(1, 22))},
+            "care_team",
+            "List should have at most 20 items after validation, not 21.",
+        ),
+    ],
+)
+def test_invalid_fields_are_named_with_a_plain_message(
+    http: HttpClient, overrides: dict[str, object], field: str, message: str
+) -> None:
+    response = http.post("/api/v1/clients", body(**overrides), content_type=JSON)
+    assert_invalid(response, [{"field": field, "message": message}])
+
+
+@pytest.mark.usefixtures("nothing_saved")
+def test_several_problems_are_all_listed(http: HttpClient) -> None:
+    response = http.post(
+        "/api/v1/clients", body(given_name="", home_state="ZZ", email="nope"), content_type=JSON
+    )
+    assert_invalid(
+        response,
+        [
+            {"field": "given_name", "message": BLANK},
+            {"field": "email", "message": BAD_EMAIL},
+            {"field": "home_state", "message": BAD_STATE},
+        ],
+    )
+
+
+@pytest.mark.usefixtures("nothing_saved")
+def test_lone_surrogate_in_a_name_is_refused(http: HttpClient) -> None:
+    raw = '{"given_name": "A\\ud800", "family_name": "B", "date_of_birth": "1979-06-30", "home_state": "PA"}'  # noqa: E501
+    response = http.post("/api/v1/clients", raw, content_type=JSON)
+    assert_invalid(
+        response,
+        [
+            {
+                "field": "given_name",
+                "message": NOT_UNICODE,
+            }
+        ],
+    )
+
+
+@pytest.mark.usefixtures("nothing_saved")
+def test_unknown_care_team_staff_id(http: HttpClient, staff: Staff) -> None:
+    unknown = max(s.pk for s in staff.values()) + 100
+    response = http.post("/api/v1/clients", body(care_team=[unknown]), content_type=JSON)
+    assert_invalid(
+        response,
+        [{"field": "care_team", "message": f"No active staff member with id {unknown}."}],
+    )
+
+
+@pytest.mark.usefixtures("nothing_saved")
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.PRIVACY_OFFICER])
+def test_care_team_member_must_be_a_clinician(http: HttpClient, staff: Staff, role: Role) -> None:
+    member = staff[role].pk
+    response = http.post(
+        "/api/v1/clients",
+        body(care_team=[staff[Role.THERAPIST].pk, member]),
+        content_type=JSON,
+    )
+    message = f"Staff member {member} is not a therapist, medical provider or monitor."
+    assert_invalid(response, [{"field": "care_team", "message": message}])
+
+
+@pytest.mark.usefixtures("nothing_saved")
+def test_inactive_staff_cannot_join_a_care_team(http: HttpClient, staff: Staff) -> None:
+    therapist = staff[Role.THERAPIST]
+    therapist.is_active = False
+    therapist.save()
+    response = http.post("/api/v1/clients", body(care_team=[therapist.pk]), content_type=JSON)
+    message = f"No active staff member with id {therapist.pk}."
+    assert_invalid(response, [{"field": "care_team", "message": message}])
+
+
+@pytest.mark.usefixtures("nothing_saved")
+@pytest.mark.parametrize(
+    ("raw", "detail"),
+    [
+        ('{"given_name": "' + MARKER, NOT_JSON),
+        ("{'given_name': 'x'}", NOT_JSON),
+        (
+            '{"care_team": [NaN]}',
+            NOT_JSON.removesuffix(".") + ": NaN and Infinity are not numbers.",
+        ),
+        (b"\xff\xfe\x00{", NOT_JSON),
+        ("[" * 100_000, NOT_JSON),
+        ("[]", NOT_OBJECT),
+        ('"' + MARKER + '"', NOT_OBJECT),
+        ("null", NOT_OBJECT),
+    ],
+)
+def test_malformed_json_gets_a_plain_400(http: HttpClient, raw: str | bytes, detail: str) -> None:
+    response = http.post("/api/v1/clients", raw, content_type=JSON)
+    assert response.status_code == 400
+    assert response.json() == {"detail": detail}
+
+
+def test_malformed_json_on_patch_changes_nothing(http: HttpClient, team_client: Client) -> None:
+    before = Client.objects.filter(pk=team_client.pk).values().get()
+    response = http.patch(f"/api/v1/clients/{team_client.pk}", "{", content_type=JSON)
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": NOT_JSON},
+    )
+    assert Client.objects.filter(pk=team_client.pk).values().get() == before
+
+
+@pytest.mark.usefixtures("nothing_saved")
+def test_oversized_body_answers_413(http: HttpClient) -> None:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    padding = "x" * (limit + 1)
+    response = http.post("/api/v1/clients", body(preferred_name=padding), content_type=JSON)
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": f"The request body is too large: the limit is {limit} bytes."
+    }
+
+
+def test_oversized_patch_changes_nothing(http: HttpClient, team_client: Client) -> None:
+    before = Client.objects.filter(pk=team_client.pk).values().get()
+    padding = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = http.patch(
+        f"/api/v1/clients/{team_client.pk}", {"pronouns": padding}, content_type=JSON
+    )
+    assert response.status_code == 413
+    assert Client.objects.filter(pk=team_client.pk).values().get() == before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"date_of_birth": "2999-12-31"}, "date_of_birth", FUTURE),
+        ({"email": "nope"}, "email", BAD_EMAIL),
+        ({"home_state": "QQ"}, "home_state", BAD_STATE),
+        ({"given_name": " "}, "given_name", BLANK),
+        ({"family_name": "B" * 101}, "family_name", TOO_LONG.format(100)),
+        ({"stage": "done"}, "stage", f"Input should be {STAGES} or 'ongoing'."),
+    ],
+)
+def test_invalid_patch_names_the_field_and_changes_nothing(
+    http: HttpClient, team_client: Client, overrides: dict[str, object], field: str, message: str
+) -> None:
+    before = Client.objects.filter(pk=team_client.pk).values().get()
+    updates = AuditEvent.objects.filter(action="update").count()
+    # a valid change travels with the invalid one: it must not be half-applied
+    response = http.patch(
+        f"/api/v1/clients/{team_client.pk}", {"phone": "111", **overrides}, content_type=JSON
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": field, "message": message}]
+    assert Client.objects.filter(pk=team_client.pk).values().get() == before
+    assert AuditEvent.objects.filter(action="update").count() == updates
+
+
+@pytest.mark.usefixtures("nothing_saved")
+def test_form_encoded_body_is_refused_plainly(staff: Staff) -> None:
+    # given a signed-in browser session that passes the CSRF check with a form field
+    browser = HttpClient(enforce_csrf_checks=True)
+    browser.force_login(staff[Role.FRONT_DESK].user)
+    token = "a" * 32
+    browser.cookies["csrftoken"] = token
+    # when it posts a form instead of JSON
+    response = browser.post("/api/v1/clients", {"csrfmiddlewaretoken": token, "given_name": MARKER})
+    # then it is told to send JSON
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": "Send the request body as JSON, with Content-Type: application/json."
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("delete", "/api/v1/clients", {"GET", "POST"}),
+        ("put", "/api/v1/clients/1", {"GET", "PATCH"}),
+        ("post", "/api/v1/staff", {"GET"}),
+    ],
+)
+def test_unsupported_method_answers_405_in_json(
+    http: HttpClient, method: str, path: str, allowed: set[str]
+) -> None:
+    response = getattr(http, method)(path)
+    assert response.status_code == 405
+    assert set(response["Allow"].split(", ")) == allowed
+    assert response.json() == {
+        "detail": f"This address does not take that method: use {response['Allow']}."
+    }
