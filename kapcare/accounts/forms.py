@@ -1,5 +1,9 @@
+"""Sign-in and password forms, with plain labels and messages."""
+
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 
 class SignInForm(AuthenticationForm):
@@ -7,9 +11,36 @@ class SignInForm(AuthenticationForm):
 
     username = forms.EmailField(
         label="Email",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     error_messages = {
         "invalid_login": "That email and password do not match an account. Please try again.",
         "inactive": "That email and password do not match an account. Please try again.",
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your email address."
+        self.fields["password"].error_messages["required"] = "Enter your password."
+
+    def clean_username(self) -> str:
+        # Accounts are stored with lower-case emails (UserManager.create_user);
+        # people type them however they like.
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's password change, labelled the way people say it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password."
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password."
+        self.fields["new_password2"].label = "New password again"
+        self.fields["new_password2"].help_text = "Type the new password a second time."
+        self.fields["new_password2"].error_messages["required"] = (
+            "Enter the new password a second time."
+        )

@@ -14,6 +14,8 @@ def test_therapist_opens_chart_of_own_client(
     assert team_client.display_name.encode() in response.content
 
 
-def test_front_desk_refused_chart(signed_in: Callable[[Role], HttpClient], team_client: Client) -> None:
+def test_front_desk_refused_chart(
+    signed_in: Callable[[Role], HttpClient], team_client: Client
+) -> None:
     response = signed_in(Role.FRONT_DESK).get(f"/clients/{team_client.pk}/")
     assert response.status_code == 404
