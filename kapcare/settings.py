@@ -99,11 +99,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "kapcare.accounts",
     "kapcare.audit",
     "kapcare.people",
     "kapcare.measures",
     "kapcare.scheduling",
+    "kapcare.medicine",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +150,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if os.environ.get("DATABASE_TEST_NAME"):
+    # Lets two test runs share one PostgreSQL server without dropping each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so a
     # read-then-write (audit chain, bookings) is serialized on SQLite the way
@@ -263,6 +269,10 @@ EMAIL_PORT = _env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_flag("EMAIL_USE_TLS", default=False)
+# Background work (reminders) runs in `manage.py db_worker`, queued in the database so
+# SQLite and PostgreSQL both work without a broker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "care@kapcare.invalid"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
