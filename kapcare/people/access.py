@@ -5,12 +5,17 @@
 answers "not found" for both missing and forbidden records.
 """
 
+import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from kapcare import clock
 from kapcare.accounts.models import User
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import AuditSource, clean_ip, record_event
@@ -34,6 +39,7 @@ class Actor:
     roles: frozenset[Role]
     source_ip: str | None = None
     _team_cache: dict[int, bool] = field(default_factory=dict, repr=False)
+    _monitoring_cache: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @property
     def audit_source(self) -> AuditSource:
@@ -93,8 +99,50 @@ def _on_care_team(actor: Actor, client_id: int) -> bool:
     return actor._team_cache[client_id]
 
 
+# A medicine session is "that day" for the monitor when it starts within this
+# window around now, and on today's date where it takes place.
+_DAY = dt.timedelta(hours=24)
+
+
+def _todays_medicine_bookings(staff: StaffMember) -> QuerySet[Any]:
+    # By app label: scheduling builds on people, so people may not import it.
+    booking = apps.get_model("scheduling", "AppointmentStaff")
+    now = clock.now()
+    bookings: QuerySet[Any] = booking.objects.filter(
+        staff=staff,
+        appointment__kind="medicine",
+        start__gte=now - _DAY,
+        start__lt=now + _DAY,
+    ).exclude(status="cancelled")
+    return bookings
+
+
+def _is_local_today(start: dt.datetime, time_zone: str | None) -> bool:
+    zone = zoneinfo.ZoneInfo(time_zone) if time_zone else dt.UTC
+    return start.astimezone(zone).date() == clock.now().astimezone(zone).date()
+
+
+def _monitors_today(actor: Actor, client_id: int) -> bool:
+    """Whether the actor is booked on the client's medicine session today (DESIGN.md: the
+    monitor sees "clients they monitor that day", whether or not on the care team)."""
+    if actor.staff is None or Role.MONITOR not in actor.roles:
+        return False
+    if client_id not in actor._monitoring_cache:
+        bookings = _todays_medicine_bookings(actor.staff).filter(appointment__client_id=client_id)
+        actor._monitoring_cache[client_id] = any(
+            _is_local_today(start, zone)
+            for start, zone in bookings.values_list("start", "appointment__location__time_zone")
+        )
+    return actor._monitoring_cache[client_id]
+
+
 def allowed_categories(actor: Actor, client_id: int) -> frozenset[Category]:
-    return policy.allowed_categories(actor.roles, on_care_team=_on_care_team(actor, client_id))
+    on_team = _on_care_team(actor, client_id)
+    allowed = policy.allowed_categories(actor.roles, on_care_team=on_team)
+    if not on_team and _monitors_today(actor, client_id):
+        # Only what the monitor role brings: a second role on the same person gains nothing.
+        allowed |= policy.allowed_categories(frozenset({Role.MONITOR}), on_care_team=True)
+    return allowed
 
 
 def may_access(actor: Actor, client_id: int, category: Category) -> bool:
@@ -109,11 +157,19 @@ def visible_clients(actor: Actor, category: Category = Category.DEMOGRAPHICS) ->
     wide = policy.allowed_categories(actor.roles, on_care_team=False)
     if category in wide:
         return practice_clients
+    related = Q(Exists(CareTeamMember.objects.filter(client=OuterRef("pk"), staff=actor.staff)))
     if category in policy.allowed_categories(actor.roles, on_care_team=True):
-        return practice_clients.filter(
-            Exists(CareTeamMember.objects.filter(client=OuterRef("pk"), staff=actor.staff))
-        )
+        return practice_clients.filter(related | Q(pk__in=_monitored_today_ids(actor)))
     return Client.objects.none()
+
+
+def _monitored_today_ids(actor: Actor) -> list[int]:
+    if actor.staff is None or Role.MONITOR not in actor.roles:
+        return []
+    bookings = _todays_medicine_bookings(actor.staff).values_list(
+        "appointment__client_id", "start", "appointment__location__time_zone"
+    )
+    return [client_id for client_id, start, zone in bookings if _is_local_today(start, zone)]
 
 
 def access_client(
