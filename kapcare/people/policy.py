@@ -130,3 +130,17 @@ def may_create_clients(roles: frozenset[Role]) -> bool:
 
 def may_read_audit_log(roles: frozenset[Role]) -> bool:
     return Role.PRIVACY_OFFICER in roles
+
+
+def may_manage_staff_schedules(roles: frozenset[Role]) -> bool:
+    """Whose working hours, time off and calendar feed a person may change.
+
+    Everyone manages their own; front desk (the practice admin of DESIGN.md) manages
+    everyone's, since it keeps the schedule.
+    """
+    return Role.FRONT_DESK in roles
+
+
+def may_change_scheduling_settings(roles: frozenset[Role]) -> bool:
+    """The practice's booking-rule defaults and reminder lead time: front desk / practice admin."""
+    return Role.FRONT_DESK in roles

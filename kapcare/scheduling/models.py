@@ -344,3 +344,168 @@ class AppointmentStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id} on {self.appointment_id}"
+
+
+# --- staff availability, calendar feeds, reminders, practice settings ---------------------
+
+
+class WorkingHours(models.Model):
+    """A weekly window when a staff member works at a location (local wall-clock time)."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="working_hours")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    weekday = models.PositiveSmallIntegerField(help_text="0 is Monday, 6 is Sunday (ISO order).")
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    objects: ClassVar[models.Manager["WorkingHours"]] = models.Manager()
+
+    class Meta:
+        ordering = ["staff", "weekday", "start_time", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="working_hours_weekday_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="working_hours_end_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["staff", "weekday"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} day {self.weekday} {self.start_time}-{self.end_time}"
+
+
+class TimeOff(models.Model):
+    """A span when a staff member cannot be booked (holiday, training, illness)."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="time_off")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["TimeOff"]] = models.Manager()
+
+    class Meta:
+        ordering = ["staff", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="time_off_end_after_start")
+        ]
+        indexes = [models.Index(fields=["staff", "start"]), models.Index(fields=["staff", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} away {self.start:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(models.Model):
+    """A staff member's iCalendar feed; the URL's secret is stored only as its SHA-256.
+
+    Rotating revokes the current feed and makes a new one; at most one is live per person.
+    """
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="calendar_feeds")
+    secret_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager["CalendarFeed"]] = models.Manager()
+
+    class Meta:
+        ordering = ["staff", "-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_live_per_staff",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"feed of {self.staff_id} ({'revoked' if self.revoked_at else 'live'})"
+
+
+class ReminderRecipient(models.TextChoices):
+    CLIENT = "client", "Client"
+    STAFF = "staff", "Staff member"
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail sent: unique per appointment, recipient and appointment start.
+
+    The start is part of the key, so a rescheduled appointment is reminded of again at
+    its new time, and a reminder is never sent twice for the same time.
+    """
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="reminders"
+    )
+    recipient = models.CharField(max_length=10, choices=ReminderRecipient.choices)
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    appointment_start = models.DateTimeField()
+    sent_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["ReminderSent"]] = models.Manager()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__in=ReminderRecipient.values),
+                name="reminder_recipient_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient=ReminderRecipient.CLIENT, staff__isnull=True)
+                | Q(recipient=ReminderRecipient.STAFF, staff__isnull=False),
+                name="reminder_staff_matches_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["appointment", "appointment_start"],
+                condition=Q(recipient=ReminderRecipient.CLIENT),
+                name="reminder_once_per_client_start",
+            ),
+            models.UniqueConstraint(
+                fields=["appointment", "staff", "appointment_start"],
+                condition=Q(recipient=ReminderRecipient.STAFF),
+                name="reminder_once_per_staff_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.recipient} for {self.appointment_id}"
+
+
+class PracticeSchedulingSettings(models.Model):
+    """A practice's changes to the booking-rule defaults, and its reminder lead time.
+
+    ``overrides`` maps a setting name of ``practice_settings.SETTING_NAMES`` to
+    ``{"value": ..., "source": "..."}``; it is validated by ``practice_settings`` before
+    it is saved, and a setting not in it keeps the default of ``policy.DEFAULT_POLICY``.
+    """
+
+    practice = models.OneToOneField(
+        "people.Practice", on_delete=models.CASCADE, related_name="scheduling_settings"
+    )
+    overrides = models.JSONField(default=dict, blank=True)
+    reminder_hours_before = models.PositiveSmallIntegerField(default=24)
+    updated_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager["PracticeSchedulingSettings"]] = models.Manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reminder_hours_before__gte=1, reminder_hours_before__lte=336),
+                name="scheduling_settings_reminder_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"scheduling settings of {self.practice_id}"

@@ -236,6 +236,10 @@ class Rule(StrEnum):
     CONFLICT_CLINICIAN = "conflict.clinician"
     CONFLICT_ROOM = "conflict.room"
     CONFLICT_CLIENT = "conflict.client"
+    # Additions to DESIGN.md's table (issue 3: working hours and time off), checked by
+    # ``scheduling.hours`` and applied by the same booking service.
+    STAFF_OUTSIDE_WORKING_HOURS = "staff.outside_working_hours"
+    STAFF_TIME_OFF = "staff.time_off"
 
 
 # --- facts ------------------------------------------------------------------------------
