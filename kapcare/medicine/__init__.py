@@ -1,8 +1,9 @@
 """Medicine: medical screening, the medicine session's rules and its billable time.
 
-Pure rules only for now (issue 5): no models, no Django imports. The public API is
-re-exported here; the modules behind it are ``policy`` (settings with sources),
-``screening``, ``session_rules`` and ``billing``.
+The pure rules (no Django imports) are re-exported here: ``policy`` (settings with
+sources), ``screening``, ``session_rules`` and ``billing``. The Django side is
+``models``, ``services`` (every change, audited), ``api``, ``views`` and ``pdf``;
+import those directly (importing them here would load Django models too early).
 """
 
 from kapcare.medicine.billing import (
@@ -55,6 +56,7 @@ from kapcare.medicine.session_rules import (
     check_discharge,
     check_dose,
     check_predose_vitals,
+    check_record_time,
     check_vitals,
     discharge_bp_in_range,
     next_vitals_due,
@@ -105,6 +107,7 @@ __all__ = [
     "check_discharge",
     "check_dose",
     "check_predose_vitals",
+    "check_record_time",
     "check_vitals",
     "discharge_bp_in_range",
     "evaluate_screening",

@@ -337,6 +337,13 @@ class SessionPolicy:
     future_tolerance: dt.timedelta = field(
         default=dt.timedelta(0), metadata=_source(f"{ISSUE_5}: times may not be in the future")
     )
+    earliest_before_start: dt.timedelta = field(
+        default=dt.timedelta(hours=3),
+        metadata=_source(
+            f"{ENGINEERING}; a time this long before the booked start is a typing error "
+            "(pre-dose vitals and checks happen shortly before the session)"
+        ),
+    )
 
     # Plausibility of a typed vital sign (a typo guard, not a clinical range).
     plausible_systolic: tuple[int, int] = field(default=(40, 300), metadata=_source(ENGINEERING))
@@ -361,6 +368,8 @@ class SessionPolicy:
             raise ValueError("The discharge margin over pre-dose cannot be negative.")
         if self.future_tolerance < dt.timedelta(0):
             raise ValueError("The future tolerance cannot be negative.")
+        if self.earliest_before_start < dt.timedelta(0):
+            raise ValueError("The window before the session start cannot be negative.")
         if self.min_monitoring < dt.timedelta(0) or self.predose_vitals_max_age <= dt.timedelta(0):
             raise ValueError("Monitoring and vitals ages must be positive.")
         if self.discharge_vitals_max_age <= dt.timedelta(0):

@@ -11,7 +11,7 @@ How each item is decided:
 * ``contraindication.high_dissociation`` is decided by the baseline DES-II total
   (a finding at or above the policy threshold, default 30);
 * ``contraindication.unreviewed_suicide_flag`` is decided by whether an open,
-  unreviewed suicide-risk flag exists;
+  unreviewed suicide-risk flag exists (None: not known, an unknown item);
 * ``contraindication.uncontrolled_hypertension`` (basis
   ``QUESTION_AND_BASELINE_BP``) is also a finding when the baseline blood
   pressure is at or above the screening threshold (default 140/90), even if the
@@ -159,7 +159,7 @@ def evaluate_screening(
     answers: Mapping[str, Answer],
     *,
     des_ii_total: Decimal | int | None,
-    unreviewed_suicide_flag: bool,
+    unreviewed_suicide_flag: bool | None,
     baseline_vitals: BaselineVitals | None,
     policy: ScreeningPolicy,
 ) -> ScreeningEvaluation:
@@ -199,7 +199,17 @@ def evaluate_screening(
                 )
             continue
         if item.basis is Basis.RISK_FLAG:
-            if unreviewed_suicide_flag:
+            if unreviewed_suicide_flag is None:
+                unknown.append(
+                    UnknownItem(
+                        code=item.code,
+                        message=(
+                            "Whether a suicide-risk flag awaits review is not known; "
+                            "check the client's safety flags before clearing."
+                        ),
+                    )
+                )
+            elif unreviewed_suicide_flag:
                 findings.append(_finding(item, "An open suicide-risk flag awaits review."))
             continue
 

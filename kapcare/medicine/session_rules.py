@@ -58,6 +58,7 @@ __all__ = [
     "check_discharge",
     "check_dose",
     "check_predose_vitals",
+    "check_record_time",
     "check_vitals",
     "discharge_bp_in_range",
     "next_vitals_due",
@@ -92,6 +93,8 @@ DISCHARGE_NOT_ORIENTED = "discharge.not_oriented"
 DISCHARGE_UNSTEADY_GAIT = "discharge.unsteady_gait"
 DISCHARGE_ESCORT_MISSING = "discharge.escort_missing"
 DISCHARGE_TIME_IN_FUTURE = "discharge.time_in_future"
+TIME_IN_FUTURE = "time_in_future"
+TIME_BEFORE_SESSION = "time_before_session"
 
 
 class Route(StrEnum):
@@ -226,6 +229,47 @@ def predose_reading(
     if not doses:
         return None
     return _latest_at_or_before(readings, min(d.at for d in doses))
+
+
+def check_record_time(
+    at: dt.datetime,
+    *,
+    now: dt.datetime,
+    session_start: dt.datetime,
+    prefix: str,
+    policy: SessionPolicy,
+    future: bool = True,
+) -> list[Violation]:
+    """A recorded time: not in the future (when ``future``), not long before the session.
+
+    Codes are ``{prefix}.time_in_future`` and ``{prefix}.time_before_session``
+    (``prefix`` names the record: ``observation``, ``adverse_event``, ...).
+    ``future=False`` leaves the future to a rule that already checks it.
+    """
+    _aware(session_start, "session_start")
+    violations: list[Violation] = []
+    if future and _in_future(at, now, policy):
+        violations.append(
+            Violation(
+                rule=f"{prefix}.{TIME_IN_FUTURE}",
+                message="This time is in the future; record what happened when it happened.",
+                subject="at",
+            )
+        )
+    _aware(at, "at")
+    if at < session_start - policy.earliest_before_start:
+        hours = policy.earliest_before_start.total_seconds() / 3600
+        violations.append(
+            Violation(
+                rule=f"{prefix}.{TIME_BEFORE_SESSION}",
+                message=(
+                    f"This time is more than {hours:g} hours before the session started; "
+                    "check the date and time."
+                ),
+                subject="at",
+            )
+        )
+    return violations
 
 
 # --- Pre-dose checklist and hold rule -------------------------------------------

@@ -16,6 +16,7 @@ stopped by the PostgreSQL exclusion constraints (answered as a lost race,
 ``IMMEDIATE`` (settings), so the check and the insert are serialized outright.
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,11 +28,14 @@ from django.utils import timezone
 
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
+from kapcare.measures.flags import count_unreviewed_booking_flags
 from kapcare.people.access import MAX_ID, Actor, access_client, deny
 from kapcare.people.models import Client, Location, Room, StaffMember
 from kapcare.people.policy import Category, Role
 from kapcare.people.services import FieldError, PermissionDenied
 from kapcare.scheduling import rules
+from kapcare.scheduling.hours import StaffSchedule, check_staff_availability
+from kapcare.scheduling.hours_services import load_schedule
 from kapcare.scheduling.models import (
     Appointment,
     AppointmentStaff,
@@ -54,6 +58,7 @@ from kapcare.scheduling.rules import (
     Rule,
     Violation,
 )
+from kapcare.scheduling.settings_services import policy_for_practice
 
 __all__ = [
     "AppointmentRequest",
@@ -62,10 +67,12 @@ __all__ = [
     "FollowUpRequest",
     "book_appointment",
     "check_appointment_request",
+    "get_pathway",
     "record_clearance",
     "record_consent",
     "record_dose_order",
     "record_plan",
+    "reschedule_appointment",
     "revoke_consent",
     "set_appointment_status",
 ]
@@ -316,26 +323,59 @@ def record_clearance(
     valid_until: dt.date,
     note: str,
     now: dt.datetime,
+    justifications: dict[str, str] | None = None,
 ) -> Clearance:
-    """A medical provider's clearance decision; the most recent one governs."""
+    """A medical provider's clearance decision; the most recent one governs.
+
+    ``cleared`` is checked against the latest medical screening (issue 5): refused
+    while an absolute contraindication stands, or an item is unknown, and it needs a
+    written justification (``justifications``: contraindication code -> text) for each
+    relative one. Each clearance gets a version and keeps what it rests on
+    (``medicine.ClearanceDetail``); it expires on ``valid_until``.
+    """
+    # Imported here: medicine builds on scheduling's models, not the other way round.
+    from kapcare.medicine import services as medicine
+
     staff = _require_staff(actor)
     client = _medical_client(actor, client_id, "clearance")
+    if valid_until < timezone.localdate(now) and status is ClearanceStatus.CLEARED:
+        raise FieldError("valid_until", "A clearance cannot expire before it is recorded.")
+    given = justifications or {}
     with transaction.atomic():
-        clearance = Clearance.objects.create(
-            client=client,
-            status=status.value,
-            valid_until=valid_until,
-            note=note,
-            recorded_by=staff,
-            recorded_at=now,
+        _lock_client(client.pk)
+        check = medicine.check_clearance_request(
+            client_id=client.pk, status=status.value, justifications=given
         )
+        if not check.violations:
+            clearance = Clearance.objects.create(
+                client=client,
+                status=status.value,
+                valid_until=valid_until,
+                note=note,
+                recorded_by=staff,
+                recorded_at=now,
+            )
+            detail = medicine.record_clearance_detail(
+                clearance=clearance, screening_record=check.screening, justifications=given
+            )
+            record_event(
+                source=actor.audit_source,
+                action=AuditAction.CREATE,
+                client_id=client.pk,
+                category=Category.MEDICAL,
+                detail=f"clearance:{status.value}:v{detail.version}",
+            )
+    if check.violations:
+        codes = ",".join(sorted({v.rule for v in check.violations}))
         record_event(
             source=actor.audit_source,
             action=AuditAction.CREATE,
+            outcome=AuditOutcome.FAILURE,
             client_id=client.pk,
             category=Category.MEDICAL,
-            detail=f"clearance:{status.value}",
+            detail=f"clearance:refused:{codes}"[:200],
         )
+        raise medicine.Refused(check.violations)
     return clearance
 
 
@@ -392,6 +432,10 @@ class _Facts:
     pathway: rules.PathwayFacts
     calendar: tuple[rules.Appointment, ...]
     staff: dict[int, StaffMember] = field(default_factory=dict)
+    schedule: StaffSchedule = field(default_factory=StaffSchedule)
+    """Working hours and time off of the staff asked for (``scheduling.hours``)."""
+    policy: SchedulingPolicy = DEFAULT_POLICY
+    """The client's practice's policy: the defaults with its overrides."""
 
 
 def _as_rule_appointment(appointment: Appointment) -> rules.Appointment:
@@ -539,13 +583,18 @@ def _pathway(client: Client) -> rules.PathwayFacts:
             rules.DoseOrder(active_from=d.active_from, active_to=d.active_to)
             for d in DoseOrder.objects.filter(client=client)
         ),
-        # No risk-flag records exist yet (measures/safety app): nothing is unreviewed.
-        unreviewed_risk_flags=0,
+        # Unreviewed suicidality / suicide-risk flags from measures (DESIGN.md).
+        unreviewed_risk_flags=count_unreviewed_booking_flags(client.pk),
         appointments=tuple(
             _as_rule_appointment(a)
             for a in Appointment.objects.filter(client=client).prefetch_related("staff_links")
         ),
     )
+
+
+def get_pathway(client: Client) -> rules.PathwayFacts:
+    """Where an (already accessed) client stands on the pathway, for the chart's readiness."""
+    return _pathway(client)
 
 
 def _facts(client: Client, request: AppointmentRequest) -> _Facts:
@@ -563,11 +612,33 @@ def _facts(client: Client, request: AppointmentRequest) -> _Facts:
         pathway=_pathway(client),
         calendar=_calendar(client.pk, parts),
         staff=members,
+        schedule=_schedule(parts),
+        policy=policy_for_practice(client.practice_id),
     )
 
 
-def _check(facts: _Facts, policy: SchedulingPolicy) -> list[Violation]:
-    return rules.check_appointment(
+def _schedule(parts: Sequence[AppointmentRequest | FollowUpRequest]) -> StaffSchedule:
+    timed = [p for p in parts if _aware(p.start) and _aware(p.end) and p.end > p.start]
+    if not timed:
+        return StaffSchedule()
+    return load_schedule(
+        {i for p in timed for i in p.staff_ids},
+        start=min(p.start for p in timed),
+        end=max(p.end for p in timed),
+    )
+
+
+def _zone_of(proposed: rules.ProposedAppointment, policy: SchedulingPolicy) -> str:
+    return proposed.location.time_zone if proposed.location is not None else policy.time_zone.value
+
+
+def _check(facts: _Facts, policy: SchedulingPolicy | None) -> list[Violation]:
+    """Every booking rule, then the staff's working hours and time off (``hours``).
+
+    ``policy`` None: the practice's own (its settings applied to the defaults).
+    """
+    policy = facts.policy if policy is None else policy
+    violations = rules.check_appointment(
         facts.proposed,
         client=facts.client,
         pathway=facts.pathway,
@@ -575,10 +646,19 @@ def _check(facts: _Facts, policy: SchedulingPolicy) -> list[Violation]:
         follow_up=facts.follow_up,
         policy=policy,
     )
+    for proposed, subject in (
+        (facts.proposed, rules.Subject.APPOINTMENT),
+        (facts.follow_up, rules.Subject.FOLLOW_UP),
+    ):
+        if proposed is not None:
+            violations += check_staff_availability(
+                proposed, facts.schedule, time_zone=_zone_of(proposed, policy), subject=subject
+            )
+    return violations
 
 
 def check_appointment_request(
-    *, actor: Actor, request: AppointmentRequest, policy: SchedulingPolicy = DEFAULT_POLICY
+    *, actor: Actor, request: AppointmentRequest, policy: SchedulingPolicy | None = None
 ) -> list[Violation]:
     """Every rule booking ``request`` would break now (empty: it may be booked)."""
     client = access_client(actor, request.client_id, Category.SCHEDULE, detail="check_appointment")
@@ -652,7 +732,7 @@ def book_appointment(
     actor: Actor,
     request: AppointmentRequest,
     now: dt.datetime,
-    policy: SchedulingPolicy = DEFAULT_POLICY,
+    policy: SchedulingPolicy | None = None,
 ) -> BookedAppointments:
     """Check every rule and book the appointment (and its follow-up), or nothing.
 
@@ -765,4 +845,117 @@ def set_appointment_status(
             category=Category.SCHEDULE,
             detail=f"appointment:{appointment.pk}:{status.value}",
         )
+    return appointment
+
+
+# --- rescheduling -----------------------------------------------------------------------
+
+
+class _Keep:
+    """A field the caller does not change (None is a value: no location, no room)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
+
+
+def _appointment_client(actor: Actor, staff: StaffMember, appointment_id: int) -> int:
+    """The client of an appointment of the actor's practice, or an audited 404."""
+    client_id = (
+        Appointment.objects.filter(pk=appointment_id, client__practice_id=staff.practice_id)
+        .values_list("client_id", flat=True)
+        .first()
+        if 0 < appointment_id <= MAX_ID
+        else None
+    )
+    if client_id is None:
+        raise deny(
+            actor, category=Category.SCHEDULE, action=AuditAction.UPDATE, detail="appointment"
+        )
+    return client_id
+
+
+def reschedule_appointment(
+    *,
+    actor: Actor,
+    appointment_id: int,
+    now: dt.datetime,
+    start: dt.datetime | _Keep = KEEP,
+    end: dt.datetime | _Keep = KEEP,
+    location_id: int | _Keep | None = KEEP,
+    room_id: int | _Keep | None = KEEP,
+    staff_ids: Sequence[int] | _Keep = KEEP,
+    policy: SchedulingPolicy | None = None,
+) -> Appointment:
+    """Move a booked appointment (time, place, staff) under every booking rule, or not at all.
+
+    The same rules, lock and lost-race handling as :func:`book_appointment`; the
+    appointment keeps its id, kind, modality and follow-up link, and its old slot does
+    not count against its new one. Raises :class:`BookingRefused` (422, or 409 when a
+    concurrent booking took the slot).
+    """
+    staff = _require_staff(actor)
+    client_id = _appointment_client(actor, staff, appointment_id)
+    client = access_client(
+        actor, client_id, Category.SCHEDULE, action=AuditAction.UPDATE, detail="appointment"
+    )
+    try:
+        with transaction.atomic():
+            _lock_client(client.pk)
+            appointment = Appointment.objects.prefetch_related("staff_links").get(pk=appointment_id)
+            if appointment.status != AppointmentStatus.BOOKED.value:
+                raise FieldError(
+                    "status",
+                    f"This appointment is {appointment.status.replace('_', '-')}; only a "
+                    "booked appointment can be rescheduled. Book a new one instead.",
+                )
+            current_staff = tuple(sorted(link.staff_id for link in appointment.staff_links.all()))
+            request = AppointmentRequest(
+                client_id=client.pk,
+                kind=AppointmentKind(appointment.kind),
+                modality=Modality(appointment.modality),
+                start=appointment.start if isinstance(start, _Keep) else start,
+                end=appointment.end if isinstance(end, _Keep) else end,
+                staff_ids=current_staff if isinstance(staff_ids, _Keep) else tuple(staff_ids),
+                location_id=(
+                    appointment.location_id if isinstance(location_id, _Keep) else location_id
+                ),
+                room_id=appointment.room_id if isinstance(room_id, _Keep) else room_id,
+                client_location_state=appointment.client_location_state or None,
+            )
+            facts = _facts(client, request)
+            facts.proposed = dataclasses.replace(facts.proposed, id=appointment.pk)
+            violations = _check(facts, policy)
+            if violations:
+                raise BookingRefused(violations)
+            appointment.start = request.start
+            appointment.end = request.end
+            appointment.location_id = request.location_id
+            appointment.room_id = request.room_id
+            appointment.save(update_fields=["start", "end", "location", "room"])
+            AppointmentStaff.objects.filter(appointment=appointment).delete()
+            AppointmentStaff.objects.bulk_create(
+                AppointmentStaff(
+                    appointment=appointment,
+                    staff_id=staff_id,
+                    start=request.start,
+                    end=request.end,
+                    status=appointment.status,
+                )
+                for staff_id in request.staff_ids
+            )
+            record_event(
+                source=actor.audit_source,
+                action=AuditAction.UPDATE,
+                client_id=client.pk,
+                category=Category.SCHEDULE,
+                detail=f"appointment:{appointment.pk}:rescheduled",
+            )
+    except IntegrityError as error:
+        lost = _lost_race(error)
+        if lost is None:
+            raise
+        raise BookingRefused([lost], conflict=True) from error
     return appointment

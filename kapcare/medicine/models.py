@@ -1,0 +1,425 @@
+"""Medical screening, clearance details and the medicine-session record.
+
+Vocabularies come from the pure rules (``screening``, ``session_rules``); every enum
+and range is also a ``CheckConstraint``. Rows change only through
+``medicine.services``, which checks the rules and writes the audit trail. Times are
+stored in UTC. A session record is signed, then locked: after the first signature
+nothing but an addendum is added (the services refuse; the rows keep ``locked_at``).
+"""
+
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import F, Q
+
+from kapcare.medicine.screening import Answer
+from kapcare.medicine.session_rules import Route
+from kapcare.people.models import Client, StaffMember
+from kapcare.scheduling.models import Appointment, Clearance, DoseOrder
+
+
+def _values(choices: type[models.TextChoices]) -> list[str]:
+    return [str(v) for v in choices.values]
+
+
+class PregnancyStatus(models.TextChoices):
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    NOT_PREGNANT = "not_pregnant", "Not pregnant"
+    PREGNANT = "pregnant", "Pregnant or breastfeeding"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class AnswerChoice(models.TextChoices):
+    YES = Answer.YES.value, "Yes"
+    NO = Answer.NO.value, "No"
+    UNKNOWN = Answer.UNKNOWN.value, "Unknown"
+
+
+class RouteChoice(models.TextChoices):
+    SUBLINGUAL = Route.SUBLINGUAL.value, "Sublingual"
+    ORAL = Route.ORAL.value, "Oral"
+    INTRAMUSCULAR = Route.INTRAMUSCULAR.value, "Intramuscular"
+    INTRAVENOUS = Route.INTRAVENOUS.value, "Intravenous"
+    INTRANASAL = Route.INTRANASAL.value, "Intranasal"
+
+
+class AdverseEventKind(models.TextChoices):
+    """CLINICAL.md, 'Medicine session': the adverse events to offer."""
+
+    HYPERTENSION = "hypertension", "Hypertension"
+    TACHYCARDIA = "tachycardia", "Tachycardia"
+    HYPOTENSION_ARRHYTHMIA = "hypotension_arrhythmia", "Hypotension or arrhythmia"
+    NAUSEA_VOMITING = "nausea_vomiting", "Nausea or vomiting"
+    DIZZINESS = "dizziness", "Dizziness, diplopia or nystagmus"
+    EXCESSIVE_SEDATION = "excessive_sedation", "Excessive sedation"
+    ANXIETY_AGITATION = "anxiety_agitation", "Dysphoria, anxiety, agitation or emergence reaction"
+    CONFUSION = "confusion", "Confusion"
+    HYPERSALIVATION = "hypersalivation", "Hypersalivation"
+    RESPIRATORY = "respiratory", "Laryngospasm or respiratory depression"
+    MUSCLE_TONE = "muscle_tone", "Raised muscle tone"
+    ANAPHYLAXIS = "anaphylaxis", "Anaphylaxis"
+    SUICIDALITY = "suicidality", "Suicidality"
+    MISUSE = "misuse", "Signs of misuse"
+    FALL = "fall", "Fall"
+    OTHER = "other", "Other"
+
+
+class AdverseEventSeverity(models.TextChoices):
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SERIOUS = "serious", "Serious"
+
+
+class SignerRole(models.TextChoices):
+    MONITOR = "monitor", "Monitor"
+    THERAPIST = "therapist", "Therapist"
+    MEDICAL_PROVIDER = "medical_provider", "Medical provider"
+
+
+class MedicalScreening(models.Model):
+    """One version of a client's medical screening (the latest governs)."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="medical_screenings")
+    version = models.PositiveIntegerField()
+    history = models.TextField(blank=True)
+    medications = models.TextField(blank=True)
+    pregnancy_status = models.CharField(max_length=20, choices=PregnancyStatus.choices)
+    baseline_systolic = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_diastolic = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_heart_rate = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_spo2 = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_weight_kg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    # Inputs from measures as they stood when screened; None means unknown.
+    des_ii_total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    unreviewed_suicide_flag = models.BooleanField(null=True, blank=True)
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["MedicalScreening"]] = models.Manager()
+
+    class Meta:
+        ordering = ["client", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="screening_version_unique"),
+            models.CheckConstraint(
+                condition=Q(pregnancy_status__in=_values(PregnancyStatus)),
+                name="screening_pregnancy_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(des_ii_total__isnull=True)
+                | Q(des_ii_total__gte=0, des_ii_total__lte=100),
+                name="screening_des_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_spo2__isnull=True) | Q(baseline_spo2__lte=100),
+                name="screening_spo2_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"screening v{self.version}"
+
+
+class ScreeningAnswer(models.Model):
+    """One contraindication item of a screening: yes / no / unknown, with notes."""
+
+    screening = models.ForeignKey(
+        MedicalScreening, on_delete=models.CASCADE, related_name="answers"
+    )
+    code = models.CharField(max_length=80)
+    answer = models.CharField(max_length=10, choices=AnswerChoice.choices)
+    notes = models.TextField(blank=True)
+
+    objects: ClassVar[models.Manager["ScreeningAnswer"]] = models.Manager()
+
+    class Meta:
+        ordering = ["screening", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["screening", "code"], name="screening_answer_unique"),
+            models.CheckConstraint(
+                condition=Q(answer__in=_values(AnswerChoice)), name="screening_answer_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.answer}"
+
+
+class ClearanceDetail(models.Model):
+    """What a clearance rests on: its version, the screening, the justifications.
+
+    Kept beside scheduling's ``Clearance`` (one to one) so that model stays as the
+    booking rules read it.
+    """
+
+    clearance = models.OneToOneField(Clearance, on_delete=models.PROTECT, related_name="detail")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    screening = models.ForeignKey(
+        MedicalScreening, on_delete=models.PROTECT, related_name="clearances", null=True
+    )
+    # {contraindication code: the medical provider's written justification}
+    justifications = models.JSONField(default=dict)
+
+    objects: ClassVar[models.Manager["ClearanceDetail"]] = models.Manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="clearance_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"clearance v{self.version}"
+
+
+class MedicineSession(models.Model):
+    """The record of one medicine appointment: checklist, discharge, lock."""
+
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.PROTECT, related_name="medicine_record"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="medicine_sessions")
+    # Pre-dose checklist (attested by the person who saved it).
+    identity_confirmed = models.BooleanField(default=False)
+    fasting_confirmed = models.BooleanField(default=False)
+    escort_name = models.CharField(max_length=200, blank=True)
+    no_driving_agreed = models.BooleanField(default=False)
+    todays_measures_done = models.BooleanField(default=False)
+    intention = models.TextField(blank=True)
+    last_food_at = models.DateTimeField(null=True, blank=True)
+    last_liquids_at = models.DateTimeField(null=True, blank=True)
+    checklist_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    checklist_at = models.DateTimeField(null=True, blank=True)
+    # A medical provider's acknowledgement of a pre-dose reading at or above 140/90.
+    predose_ack_reading = models.ForeignKey(
+        "VitalsReading", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    predose_ack_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    predose_ack_at = models.DateTimeField(null=True, blank=True)
+    # Discharge, once the gate let the client go.
+    discharged_at = models.DateTimeField(null=True, blank=True)
+    discharge_alert_oriented = models.BooleanField(null=True, blank=True)
+    discharge_steady_gait = models.BooleanField(null=True, blank=True)
+    discharge_escort_present = models.BooleanField(null=True, blank=True)
+    discharged_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)  # every signature is in
+    created_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["MedicineSession"]] = models.Manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discharged_at__isnull=True)
+                | Q(
+                    discharge_alert_oriented=True,
+                    discharge_steady_gait=True,
+                    discharge_escort_present=True,
+                    discharged_by__isnull=False,
+                ),
+                name="medicine_discharge_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(locked_at__isnull=False),
+                name="medicine_completed_is_locked",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"medicine record of appointment {self.appointment_id}"
+
+
+class VitalsReading(models.Model):
+    session = models.ForeignKey(MedicineSession, on_delete=models.PROTECT, related_name="vitals")
+    at = models.DateTimeField()
+    systolic = models.PositiveSmallIntegerField()
+    diastolic = models.PositiveSmallIntegerField()
+    heart_rate = models.PositiveSmallIntegerField()
+    spo2 = models.PositiveSmallIntegerField()
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["VitalsReading"]] = models.Manager()
+
+    class Meta:
+        ordering = ["session", "at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(spo2__lte=100), name="vitals_spo2_range"),
+            models.CheckConstraint(
+                condition=Q(diastolic__lt=F("systolic")), name="vitals_diastolic_below"
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.systolic}/{self.diastolic} at {self.at:%H:%M}"
+
+
+class VitalsAlert(models.Model):
+    """An out-of-range value, recorded as an event when the reading was saved."""
+
+    session = models.ForeignKey(MedicineSession, on_delete=models.PROTECT, related_name="alerts")
+    reading = models.ForeignKey(VitalsReading, on_delete=models.PROTECT, related_name="alerts")
+    code = models.CharField(max_length=40)
+    measure = models.CharField(max_length=20)
+    value = models.PositiveSmallIntegerField()
+    threshold = models.PositiveSmallIntegerField()
+    message = models.CharField(max_length=200)
+    raised_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["VitalsAlert"]] = models.Manager()
+
+    class Meta:
+        ordering = ["session", "reading__at", "id"]
+        indexes = [models.Index(fields=["session", "raised_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DoseAdministration(models.Model):
+    """A dose given (FHIR MedicationAdministration); a supplemental dose is another row."""
+
+    session = models.ForeignKey(MedicineSession, on_delete=models.PROTECT, related_name="doses")
+    order = models.ForeignKey(DoseOrder, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    route = models.CharField(max_length=15, choices=RouteChoice.choices)
+    dose_mg = models.DecimalField(max_digits=7, decimal_places=2)
+    lot = models.CharField(max_length=60)
+    administered_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["DoseAdministration"]] = models.Manager()
+
+    class Meta:
+        ordering = ["session", "at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(dose_mg__gt=0), name="dose_positive"),
+            models.CheckConstraint(condition=Q(route__in=_values(RouteChoice)), name="dose_route"),
+            models.CheckConstraint(condition=~Q(lot=""), name="dose_lot_present"),
+        ]
+        indexes = [models.Index(fields=["session", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dose_mg} mg {self.route}"
+
+
+class Observation(models.Model):
+    """Dissociation (0-10 clinician rating), sedation (MOAA/S 0-5), notes, what emerged."""
+
+    session = models.ForeignKey(
+        MedicineSession, on_delete=models.PROTECT, related_name="observations"
+    )
+    at = models.DateTimeField()
+    dissociation = models.PositiveSmallIntegerField(null=True, blank=True)
+    sedation = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    emerged = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["Observation"]] = models.Manager()
+
+    class Meta:
+        ordering = ["session", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissociation__isnull=True) | Q(dissociation__lte=10),
+                name="observation_dissociation_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(sedation__isnull=True) | Q(sedation__lte=5),
+                name="observation_sedation_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "at"])]
+
+    def __str__(self) -> str:
+        return f"observation at {self.at:%H:%M}"
+
+
+class AdverseEvent(models.Model):
+    session = models.ForeignKey(
+        MedicineSession, on_delete=models.PROTECT, related_name="adverse_events"
+    )
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=30, choices=AdverseEventKind.choices)
+    severity = models.CharField(max_length=10, choices=AdverseEventSeverity.choices)
+    action = models.TextField()
+    provider_notified = models.BooleanField(default=False)
+    # When the e-mail to the medical provider(s) went out (serious events).
+    notification_sent_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["AdverseEvent"]] = models.Manager()
+
+    class Meta:
+        ordering = ["session", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=_values(AdverseEventKind)), name="adverse_event_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=_values(AdverseEventSeverity)),
+                name="adverse_event_severity",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "at"]),
+            models.Index(fields=["severity", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.severity})"
+
+    @property
+    def serious(self) -> bool:
+        return self.severity == AdverseEventSeverity.SERIOUS
+
+
+class Signature(models.Model):
+    session = models.ForeignKey(
+        MedicineSession, on_delete=models.PROTECT, related_name="signatures"
+    )
+    role = models.CharField(max_length=20, choices=SignerRole.choices)
+    signed_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["Signature"]] = models.Manager()
+
+    class Meta:
+        ordering = ["session", "signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "role"], name="signature_one_per_role"),
+            models.CheckConstraint(
+                condition=Q(role__in=_values(SignerRole)), name="signature_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"signed as {self.role}"
+
+
+class Addendum(models.Model):
+    session = models.ForeignKey(MedicineSession, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField()
+    written_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField()
+
+    objects: ClassVar[models.Manager["Addendum"]] = models.Manager()
+
+    class Meta:
+        ordering = ["session", "written_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="addendum_not_blank")]
+
+    def __str__(self) -> str:
+        return f"addendum at {self.written_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,1540 @@
+"""Every read and change of medical screenings and medicine-session records.
+
+The API, the console pages, the chart panels, the PDF and the demo loader all come
+here. Each function takes keyword-only arguments, an explicit ``actor`` and ``now``;
+reaches the client through ``people.access`` (missing and not allowed are the same
+404, audited); feeds the pure rules (``screening``, ``session_rules``, ``billing``)
+plain data; changes rows in one transaction with the audit row inside it.
+
+A change the rules refuse raises :class:`Refused` with **every** reason, and leaves
+two audit rows: the refused attempt (outcome ``failure``) and a read, since the
+reasons describe the record. A record is locked by its first signature: after that
+only signatures and addenda are added.
+
+Concurrency: changes to one client's records take the client's row lock first
+(``SELECT ... FOR UPDATE``, then the audit chain), the order scheduling uses, so two
+doses recorded at once are checked one after the other against the order's maximum.
+"""
+
+import datetime as dt
+import logging
+import zoneinfo
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from kapcare.api_errors import ApiViolations
+from kapcare.api_errors import Violation as ViolationDict
+from kapcare.audit.models import AuditAction, AuditOutcome
+from kapcare.audit.services import record_event
+from kapcare.medicine import billing, screening, session_rules
+from kapcare.medicine.measures_inputs import measures_inputs
+from kapcare.medicine.models import (
+    Addendum,
+    AdverseEvent,
+    AdverseEventKind,
+    AdverseEventSeverity,
+    ClearanceDetail,
+    DoseAdministration,
+    MedicalScreening,
+    MedicineSession,
+    Observation,
+    PregnancyStatus,
+    ScreeningAnswer,
+    Signature,
+    SignerRole,
+    VitalsAlert,
+    VitalsReading,
+)
+from kapcare.medicine.policy import Basis, MedicinePolicy, Violation
+from kapcare.medicine.screening import Answer, BaselineVitals, ScreeningEvaluation
+from kapcare.medicine.session_rules import (
+    DischargeAssessment,
+    PreDoseChecklist,
+    Route,
+    ScheduledCheck,
+    VitalSigns,
+)
+from kapcare.people.access import MAX_ID, Actor, access_client, deny
+from kapcare.people.models import CareTeamMember, Client, StaffMember
+from kapcare.people.policy import Category, Role
+from kapcare.people.services import FieldError, PermissionDenied
+from kapcare.scheduling import rules as scheduling_rules
+from kapcare.scheduling.models import Appointment, Clearance, Consent, DoseOrder, TreatmentPlan
+from kapcare.scheduling.policy import DEFAULT_POLICY as SCHEDULING_POLICY
+from kapcare.scheduling.policy import PlanFormat
+
+logger = logging.getLogger(__name__)
+
+POLICY = MedicinePolicy()
+SESSION = Category.MEDICINE_SESSION
+MEDICAL = Category.MEDICAL
+MAX_TEXT = 5000
+
+# Who may record what (besides seeing the client's medicine-session data).
+SESSION_WRITERS = frozenset({Role.MONITOR, Role.THERAPIST, Role.MEDICAL_PROVIDER})
+DOSE_WRITERS = frozenset({Role.MONITOR, Role.MEDICAL_PROVIDER})
+SIGNER_ROLES = {
+    SignerRole.MONITOR: Role.MONITOR,
+    SignerRole.THERAPIST: Role.THERAPIST,
+    SignerRole.MEDICAL_PROVIDER: Role.MEDICAL_PROVIDER,
+}
+
+# Codes of this module's own rules (the pure modules hold the rest).
+RECORD_LOCKED = "record.locked"
+DOSE_AFTER_DISCHARGE = "dose.after_discharge"
+DISCHARGE_ALREADY = "discharge.already_recorded"
+ACK_NO_READING = "predose_ack.no_reading"
+ACK_NOT_NEEDED = "predose_ack.not_needed"
+SIGN_NOT_DISCHARGED = "sign.not_discharged"
+SIGN_ALREADY = "sign.already_signed"
+SIGN_SAME_PERSON = "sign.same_person"
+ADDENDUM_NOT_SIGNED = "addendum.not_signed"
+CLEARANCE_NO_SCREENING = "clearance.no_screening"
+
+__all__ = [
+    "POLICY",
+    "ChecklistInput",
+    "MedicalSummary",
+    "RecordView",
+    "Refused",
+    "ScreeningInput",
+    "acknowledge_predose",
+    "add_addendum",
+    "check_clearance_request",
+    "get_medical_summary",
+    "get_record",
+    "list_medicine_sessions",
+    "print_record",
+    "record_adverse_event",
+    "record_discharge",
+    "record_dose",
+    "record_observation",
+    "record_screening",
+    "record_vitals",
+    "save_checklist",
+    "sign_record",
+]
+
+
+class Refused(ApiViolations):
+    """The rules refused a change: 422 with every reason.
+
+    An ``ApiViolations``, so every API router answers it in the one error shape
+    without catching it; pages catch it and list ``reasons``.
+    """
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        shaped: list[ViolationDict] = [
+            # "subject" names the field or item a rule is about (added to the shape).
+            {"rule": v.rule, "message": v.message, "subject": v.subject}  # type: ignore[typeddict-unknown-key]
+            for v in violations
+        ]
+        super().__init__(shaped, 422)
+        self.reasons = list(violations)
+
+
+# --- access ---------------------------------------------------------------------------
+
+
+def _staff(actor: Actor, category: Category) -> StaffMember:
+    if actor.staff is None:
+        raise deny(actor, category=category, action=AuditAction.READ)
+    return actor.staff
+
+
+def _refuse_role(actor: Actor, *, client_id: int, category: Category, detail: str) -> None:
+    """The actor sees the record but their role may not make this change: 403, audited."""
+    record_event(
+        source=actor.audit_source,
+        action=AuditAction.DENIED,
+        outcome=AuditOutcome.DENIED,
+        client_id=client_id,
+        category=category,
+        detail=detail,
+    )
+    raise PermissionDenied()
+
+
+def _medicine_appointment(
+    actor: Actor, appointment_id: int, *, action: AuditAction, detail: str
+) -> tuple[Appointment, Client]:
+    """A medicine appointment whose record the actor may ``action`` (else 404, audited)."""
+    staff = _staff(actor, SESSION)
+    appointment = (
+        Appointment.objects.filter(
+            pk=appointment_id,
+            client__practice_id=staff.practice_id,
+            kind=scheduling_rules.AppointmentKind.MEDICINE.value,
+        )
+        .exclude(status=scheduling_rules.AppointmentStatus.CANCELLED.value)
+        .select_related("location", "room")
+        .first()
+        if 0 < appointment_id <= MAX_ID
+        else None
+    )
+    if appointment is None:
+        raise deny(actor, category=SESSION, action=action, detail=f"medicine:{detail}")
+    client = access_client(
+        actor, appointment.client_id, SESSION, action=action, detail=f"medicine:{detail}"
+    )
+    return appointment, client
+
+
+def _audit(
+    actor: Actor,
+    client_id: int,
+    action: AuditAction,
+    detail: str,
+    *,
+    category: Category = SESSION,
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+) -> None:
+    record_event(
+        source=actor.audit_source,
+        action=action,
+        outcome=outcome,
+        client_id=client_id,
+        category=category,
+        detail=detail[:200],
+    )
+
+
+def _refused(
+    actor: Actor,
+    client_id: int,
+    action: AuditAction,
+    what: str,
+    violations: Sequence[Violation],
+    *,
+    category: Category = SESSION,
+) -> Refused:
+    codes = ",".join(sorted({v.rule for v in violations}))
+    _audit(
+        actor, client_id, action, f"medicine:{what}:refused:{codes}",
+        category=category, outcome=AuditOutcome.FAILURE,
+    )  # fmt: skip
+    # The reasons describe the record (its vitals, its doses): that is a read too.
+    _audit(actor, client_id, AuditAction.READ, f"medicine:{what}:reasons", category=category)
+    return Refused(violations)
+
+
+def _lock_client(client_id: int) -> None:
+    Client.objects.select_for_update().filter(pk=client_id).values_list("pk").get()
+
+
+def _zone(appointment: Appointment) -> zoneinfo.ZoneInfo:
+    name = appointment.location.time_zone if appointment.location else settings.TIME_ZONE
+    return zoneinfo.ZoneInfo(name)
+
+
+def _text(value: str, field_name: str, *, limit: int = MAX_TEXT) -> str:
+    value = value.strip()
+    if len(value) > limit:
+        raise FieldError(field_name, f"Keep this to {limit} characters.")
+    return value
+
+
+def _aware(value: dt.datetime, field_name: str) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise FieldError(field_name, "Give the time with its offset, e.g. 2026-05-01T10:15-04:00.")
+    return value
+
+
+# --- the record as the rules see it --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRows:
+    vitals: list[VitalsReading]
+    alerts: list[VitalsAlert]
+    doses: list[DoseAdministration]
+    observations: list[Observation]
+    adverse_events: list[AdverseEvent]
+    signatures: list[Signature]
+    addenda: list[Addendum]
+
+    @property
+    def readings(self) -> list[VitalSigns]:
+        return [
+            VitalSigns(
+                at=r.at,
+                systolic=r.systolic,
+                diastolic=r.diastolic,
+                heart_rate=r.heart_rate,
+                spo2=r.spo2,
+            )
+            for r in self.vitals
+        ]
+
+    @property
+    def given(self) -> list[session_rules.DoseAdministration]:
+        return [
+            session_rules.DoseAdministration(
+                at=d.at, route=Route(d.route), dose_mg=d.dose_mg, lot=d.lot
+            )
+            for d in self.doses
+        ]
+
+
+EMPTY_ROWS = SessionRows([], [], [], [], [], [], [])
+
+
+def _rows(session: MedicineSession | None) -> SessionRows:
+    if session is None or session.pk is None:
+        return EMPTY_ROWS
+    return SessionRows(
+        vitals=list(
+            VitalsReading.objects.filter(session=session).select_related("recorded_by__user")
+        ),
+        alerts=list(VitalsAlert.objects.filter(session=session).select_related("reading")),
+        doses=list(
+            DoseAdministration.objects.filter(session=session).select_related(
+                "administered_by__user"
+            )
+        ),
+        observations=list(
+            Observation.objects.filter(session=session).select_related("recorded_by__user")
+        ),
+        adverse_events=list(
+            AdverseEvent.objects.filter(session=session).select_related("recorded_by__user")
+        ),
+        signatures=list(
+            Signature.objects.filter(session=session).select_related("signed_by__user")
+        ),
+        addenda=list(Addendum.objects.filter(session=session).select_related("written_by__user")),
+    )
+
+
+def _session_of(appointment: Appointment) -> MedicineSession | None:
+    return MedicineSession.objects.filter(appointment=appointment).first()
+
+
+def _session_for_change(
+    appointment: Appointment, now: dt.datetime
+) -> tuple[MedicineSession, SessionRows]:
+    """The record (created on the first change), with the client's row locked."""
+    _lock_client(appointment.client_id)
+    session, _ = MedicineSession.objects.get_or_create(
+        appointment=appointment,
+        defaults={"client_id": appointment.client_id, "created_at": now},
+    )
+    return session, _rows(session)
+
+
+def _latest_at_or_before(rows: Sequence[VitalsReading], at: dt.datetime) -> VitalsReading | None:
+    earlier = [r for r in rows if r.at <= at]
+    return max(earlier, key=lambda r: (r.at, r.pk)) if earlier else None
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    """What the checklist needs from the rest of the record, on the session day."""
+
+    consent_current: bool
+    preparation_completed: int
+    preparation_required: int
+    open_safety_flag: bool | None
+
+
+def _client_facts(appointment: Appointment) -> ClientFacts:
+    day = appointment.start.astimezone(_zone(appointment)).date()
+    consents = [
+        scheduling_rules.Consent(
+            kind=scheduling_rules.ConsentKind(c.kind),
+            signed_on=c.signed_on,
+            revoked_on=c.revoked_on,
+        )
+        for c in Consent.objects.filter(client_id=appointment.client_id)
+    ]
+    plan = TreatmentPlan.objects.filter(client_id=appointment.client_id).first()
+    plan_format = PlanFormat(plan.format) if plan is not None else PlanFormat.ONGOING
+    preparations = [
+        scheduling_rules.Appointment(
+            id=a.pk,
+            kind=scheduling_rules.AppointmentKind(a.kind),
+            status=scheduling_rules.AppointmentStatus(a.status),
+            start=a.start,
+            end=a.end,
+            staff_ids=frozenset(),
+            room_id=a.room_id,
+        )
+        for a in Appointment.objects.filter(
+            client_id=appointment.client_id,
+            kind=scheduling_rules.AppointmentKind.PREPARATION.value,
+        )
+    ]
+    return ClientFacts(
+        consent_current=scheduling_rules.consent_in_force(consents, day),
+        preparation_completed=scheduling_rules.count_preparations(
+            preparations, appointment.start, completed_only=True
+        ),
+        preparation_required=SCHEDULING_POLICY.for_format(plan_format).preparation_sessions.value,
+        open_safety_flag=measures_inputs(appointment.client_id).open_safety_flag,
+    )
+
+
+def _checklist(session: MedicineSession | None, facts: ClientFacts) -> PreDoseChecklist:
+    return PreDoseChecklist(
+        identity_confirmed=bool(session and session.identity_confirmed),
+        consent_current=facts.consent_current,
+        fasting_confirmed=bool(session and session.fasting_confirmed),
+        escort_name=session.escort_name if session else "",
+        no_driving_agreed=bool(session and session.no_driving_agreed),
+        todays_measures_done=bool(session and session.todays_measures_done),
+        # Without a flag source the monitor's attestation ("done, no unreviewed flag")
+        # stands alone; with one, an open flag blocks whatever was attested.
+        unreviewed_risk_flag=bool(facts.open_safety_flag),
+        intention=session.intention if session else "",
+        preparation_completed=facts.preparation_completed,
+        preparation_required=facts.preparation_required,
+        last_food_at=session.last_food_at if session else None,
+        last_liquids_at=session.last_liquids_at if session else None,
+    )
+
+
+def _orders(client_id: int) -> list[DoseOrder]:
+    return list(DoseOrder.objects.filter(client_id=client_id).order_by("-ordered_at", "-id"))
+
+
+def _order_active_at(
+    orders: Sequence[DoseOrder], at: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> tuple[DoseOrder, session_rules.DoseOrder] | None:
+    """The most recent order active at ``at`` (its dates are days in the location's zone)."""
+    for order in orders:
+        pure = _pure_order(order, zone)
+        if pure.is_active_at(at):
+            return order, pure
+    return None
+
+
+def _pure_order(order: DoseOrder, zone: zoneinfo.ZoneInfo) -> session_rules.DoseOrder:
+    def local_midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+
+    return session_rules.DoseOrder(
+        route=Route(order.route),
+        max_total_mg=order.max_dose_mg,
+        signed_at=max(order.ordered_at, local_midnight(order.active_from)),
+        expires_at=(
+            local_midnight(order.active_to + dt.timedelta(days=1))
+            if order.active_to is not None
+            else None
+        ),
+    )
+
+
+# --- the read model -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BillingView:
+    bill: billing.MonitoringBill
+    provisional: bool  # not discharged yet: counted up to now
+    names: dict[str, str]  # person id -> name
+
+    def units(self, code: str) -> int:
+        return self.bill.units(code)
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A medicine-session record and everything the rules say about it now."""
+
+    appointment: Appointment
+    client: Client
+    session: MedicineSession | None
+    rows: SessionRows
+    now: dt.datetime
+    zone: zoneinfo.ZoneInfo
+    facts: ClientFacts
+    checklist: PreDoseChecklist
+    checklist_missing: list[Violation]
+    predose_hold: list[Violation]
+    order: DoseOrder | None
+    given_mg: Decimal
+    next_due: ScheduledCheck
+    schedule: tuple[ScheduledCheck, ...]
+    discharge_blockers: list[Violation]
+    required_signatures: tuple[SignerRole, ...]
+    billing: BillingView | None
+    booked_staff: list[StaffMember] = field(default_factory=list)
+
+    @property
+    def first_dose_at(self) -> dt.datetime | None:
+        return min((d.at for d in self.rows.doses), default=None)
+
+    @property
+    def last_dose_at(self) -> dt.datetime | None:
+        return max((d.at for d in self.rows.doses), default=None)
+
+    @property
+    def locked(self) -> bool:
+        return self.session is not None and self.session.locked_at is not None
+
+    @property
+    def completed(self) -> bool:
+        return self.session is not None and self.session.completed_at is not None
+
+    @property
+    def discharged(self) -> bool:
+        return self.session is not None and self.session.discharged_at is not None
+
+    @property
+    def signed_roles(self) -> set[str]:
+        return {s.role for s in self.rows.signatures}
+
+    @property
+    def missing_signatures(self) -> list[SignerRole]:
+        return [r for r in self.required_signatures if r.value not in self.signed_roles]
+
+    @property
+    def remaining_mg(self) -> Decimal | None:
+        return None if self.order is None else self.order.max_dose_mg - self.given_mg
+
+    @property
+    def serious_events(self) -> list[AdverseEvent]:
+        return [e for e in self.rows.adverse_events if e.serious]
+
+    @property
+    def monitoring_minutes(self) -> int | None:
+        if self.last_dose_at is None:
+            return None
+        end = (
+            self.session.discharged_at if self.session and self.session.discharged_at else self.now
+        )
+        return max(0, int((end - self.last_dose_at).total_seconds() // 60))
+
+
+def _required_signatures(rows: SessionRows) -> tuple[SignerRole, ...]:
+    roles = [SignerRole.MONITOR, SignerRole.THERAPIST]
+    if rows.doses or rows.adverse_events:
+        roles.append(SignerRole.MEDICAL_PROVIDER)
+    return tuple(roles)
+
+
+def _billing_view(
+    session: MedicineSession | None,
+    rows: SessionRows,
+    staff: Sequence[StaffMember],
+    now: dt.datetime,
+) -> BillingView | None:
+    """Each booked clinician monitored from the first dose until discharge (or now)."""
+    if session is None or not rows.doses:
+        return None
+    start = min(d.at for d in rows.doses)
+    end = session.discharged_at or now
+    if end <= start:
+        return None
+    intervals: list[billing.MonitoringInterval] = []
+    names: dict[str, str] = {}
+    for member in staff:
+        roles = {Role(r.role) for r in member.roles.all()}
+        if roles & {Role.THERAPIST, Role.MEDICAL_PROVIDER}:
+            role = billing.BillingRole.QHP
+        elif Role.MONITOR in roles:
+            role = billing.BillingRole.CLINICAL_STAFF
+        else:
+            continue
+        names[str(member.pk)] = member.display_name
+        intervals.append(billing.MonitoringInterval(str(member.pk), role, start, end))
+    bill = billing.billable_monitoring(intervals, policy=POLICY.billing)
+    return BillingView(bill=bill, provisional=session.discharged_at is None, names=names)
+
+
+def _view(
+    appointment: Appointment, client: Client, session: MedicineSession | None, now: dt.datetime
+) -> RecordView:
+    rows = _rows(session)
+    zone = _zone(appointment)
+    facts = _client_facts(appointment)
+    checklist = _checklist(session, facts)
+    readings = rows.readings
+    latest = _latest_at_or_before(rows.vitals, now)
+    latest_pure = next((r for r in readings if latest is not None and r.at == latest.at), None)
+    policy = POLICY.session
+    missing = session_rules.check_checklist(
+        checklist, predose_vitals=latest_pure, dose_at=now, policy=policy
+    )
+    hold: list[Violation] = []
+    if latest_pure is not None and not rows.doses:
+        acknowledged = session is not None and session.predose_ack_reading_id == latest.pk  # type: ignore[union-attr]
+        hold = session_rules.check_predose_vitals(
+            latest_pure, acknowledged=acknowledged, policy=policy
+        )
+    active = _order_active_at(_orders(client.pk), now, zone)
+    first_dose = min((d.at for d in rows.doses), default=None)
+    next_due = session_rules.next_vitals_due(
+        now, first_dose_at=first_dose, readings=readings, policy=policy
+    )
+    schedule = (
+        session_rules.vitals_schedule(
+            now, first_dose_at=first_dose, readings=readings, policy=policy
+        )
+        if first_dose is not None
+        else ()
+    )
+    blockers = [
+        v
+        for v in session_rules.check_discharge(
+            DischargeAssessment(at=now, alert_oriented=True, steady_gait=True, escort_present=True),
+            doses=rows.given,
+            readings=readings,
+            now=now,
+            policy=policy,
+        )
+        if session is None or session.discharged_at is None
+    ]
+    staff = list(
+        StaffMember.objects.filter(bookings__appointment=appointment)
+        .select_related("user")
+        .prefetch_related("roles")
+        .order_by("pk")
+    )
+    return RecordView(
+        appointment=appointment,
+        client=client,
+        session=session,
+        rows=rows,
+        now=now,
+        zone=zone,
+        facts=facts,
+        checklist=checklist,
+        checklist_missing=missing,
+        predose_hold=hold,
+        order=active[0] if active else None,
+        given_mg=sum((d.dose_mg for d in rows.doses), Decimal(0)),
+        next_due=next_due,
+        schedule=schedule,
+        discharge_blockers=blockers,
+        required_signatures=_required_signatures(rows),
+        billing=_billing_view(session, rows, staff, now),
+        booked_staff=staff,
+    )
+
+
+def get_record(
+    *, actor: Actor, appointment_id: int, now: dt.datetime, detail: str = "read"
+) -> RecordView:
+    """The record of a medicine appointment (empty before its first entry); audited read."""
+    appointment, client = _medicine_appointment(
+        actor, appointment_id, action=AuditAction.READ, detail=detail
+    )
+    return _view(appointment, client, _session_of(appointment), now)
+
+
+def print_record(*, actor: Actor, appointment_id: int, now: dt.datetime) -> RecordView:
+    """The record for printing (PDF): audited as PRINT."""
+    appointment, client = _medicine_appointment(
+        actor, appointment_id, action=AuditAction.PRINT, detail="print"
+    )
+    _audit(actor, client.pk, AuditAction.PRINT, f"medicine:{appointment.pk}:pdf")
+    return _view(appointment, client, _session_of(appointment), now)
+
+
+def _writer(
+    actor: Actor, appointment_id: int, what: str, roles: frozenset[Role] = SESSION_WRITERS
+) -> tuple[Appointment, Client]:
+    appointment, client = _medicine_appointment(
+        actor, appointment_id, action=AuditAction.CREATE, detail=what
+    )
+    if not actor.roles & roles:
+        _refuse_role(actor, client_id=client.pk, category=SESSION, detail=f"create:medicine:{what}")
+    return appointment, client
+
+
+def _not_locked(session: MedicineSession) -> list[Violation]:
+    if session.locked_at is None:
+        return []
+    return [
+        Violation(
+            rule=RECORD_LOCKED,
+            message="The record is signed and locked: add an addendum instead of changing it.",
+        )
+    ]
+
+
+def _record_time(
+    at: dt.datetime, appointment: Appointment, now: dt.datetime, prefix: str, *, future: bool
+) -> list[Violation]:
+    return session_rules.check_record_time(
+        at,
+        now=now,
+        session_start=appointment.start,
+        prefix=prefix,
+        policy=POLICY.session,
+        future=future,
+    )
+
+
+# --- checklist ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistInput:
+    identity_confirmed: bool
+    fasting_confirmed: bool
+    escort_name: str
+    no_driving_agreed: bool
+    intention: str
+    todays_measures_done: bool = False
+    last_food_at: dt.datetime | None = None
+    last_liquids_at: dt.datetime | None = None
+
+
+def save_checklist(
+    *, actor: Actor, appointment_id: int, checklist: ChecklistInput, now: dt.datetime
+) -> RecordView:
+    """Save the pre-dose checklist as attested now (it may stay incomplete until dosing)."""
+    staff = _staff(actor, SESSION)
+    appointment, client = _writer(actor, appointment_id, "checklist")
+    escort = _text(checklist.escort_name, "escort_name", limit=200)
+    intention = _text(checklist.intention, "intention")
+    for name, value in (
+        ("last_food_at", checklist.last_food_at),
+        ("last_liquids_at", checklist.last_liquids_at),
+    ):
+        if value is not None:
+            _aware(value, name)
+            if value > now:
+                raise FieldError(name, "This time is in the future.")
+    with transaction.atomic():
+        session, _ = _session_for_change(appointment, now)
+        problems = _not_locked(session)
+        if not problems:
+            session.identity_confirmed = checklist.identity_confirmed
+            session.fasting_confirmed = checklist.fasting_confirmed
+            session.escort_name = escort
+            session.no_driving_agreed = checklist.no_driving_agreed
+            session.intention = intention
+            session.todays_measures_done = checklist.todays_measures_done
+            session.last_food_at = checklist.last_food_at
+            session.last_liquids_at = checklist.last_liquids_at
+            session.checklist_by = staff
+            session.checklist_at = now
+            session.save()
+            _audit(actor, client.pk, AuditAction.UPDATE, f"medicine:{appointment.pk}:checklist")
+    if problems:
+        raise _refused(actor, client.pk, AuditAction.UPDATE, "checklist", problems)
+    return _view(appointment, client, session, now)
+
+
+# --- vitals ---------------------------------------------------------------------------
+
+
+def record_vitals(
+    *,
+    actor: Actor,
+    appointment_id: int,
+    at: dt.datetime,
+    systolic: int,
+    diastolic: int,
+    heart_rate: int,
+    spo2: int,
+    now: dt.datetime,
+) -> tuple[VitalsReading, tuple[session_rules.VitalAlert, ...]]:
+    """Record a reading; out-of-range values are recorded as alerts (events) with it."""
+    staff = _staff(actor, SESSION)
+    _aware(at, "at")
+    appointment, client = _writer(actor, appointment_id, "vitals")
+    reading = VitalSigns(
+        at=at, systolic=systolic, diastolic=diastolic, heart_rate=heart_rate, spo2=spo2
+    )
+    problems = session_rules.check_vitals(reading, now=now, policy=POLICY.session)
+    problems += _record_time(at, appointment, now, "vitals", future=False)
+    alerts: tuple[session_rules.VitalAlert, ...] = ()
+    with transaction.atomic():
+        session, _ = _session_for_change(appointment, now)
+        problems = _not_locked(session) + problems
+        if not problems:
+            saved = VitalsReading.objects.create(
+                session=session,
+                at=at,
+                systolic=systolic,
+                diastolic=diastolic,
+                heart_rate=heart_rate,
+                spo2=spo2,
+                recorded_by=staff,
+                recorded_at=now,
+            )
+            alerts = session_rules.vital_alerts(reading, policy=POLICY.session)
+            VitalsAlert.objects.bulk_create(
+                VitalsAlert(
+                    session=session,
+                    reading=saved,
+                    code=a.code,
+                    measure=a.measure,
+                    value=a.value,
+                    threshold=a.threshold,
+                    message=a.message[:200],
+                    raised_at=now,
+                )
+                for a in alerts
+            )
+            _audit(
+                actor, client.pk, AuditAction.CREATE, f"medicine:{appointment.pk}:vitals:{saved.pk}"
+            )
+            for a in alerts:
+                _audit(
+                    actor,
+                    client.pk,
+                    AuditAction.CREATE,
+                    f"medicine:{appointment.pk}:alert:{a.code}",
+                )
+    if problems:
+        raise _refused(actor, client.pk, AuditAction.CREATE, "vitals", problems)
+    return saved, alerts
+
+
+def acknowledge_predose(*, actor: Actor, appointment_id: int, now: dt.datetime) -> RecordView:
+    """A medical provider acknowledges the latest pre-dose reading (140/90 up to the hold)."""
+    staff = _staff(actor, SESSION)
+    appointment, client = _writer(
+        actor, appointment_id, "predose_ack", frozenset({Role.MEDICAL_PROVIDER})
+    )
+    with transaction.atomic():
+        session, rows = _session_for_change(appointment, now)
+        problems = _not_locked(session)
+        latest = _latest_at_or_before(rows.vitals, now)
+        if latest is None:
+            problems.append(
+                Violation(
+                    rule=ACK_NO_READING, message="There is no pre-dose reading to acknowledge."
+                )
+            )
+        else:
+            pure = VitalSigns(
+                latest.at, latest.systolic, latest.diastolic, latest.heart_rate, latest.spo2
+            )
+            needs = session_rules.check_predose_vitals(
+                pure, acknowledged=False, policy=POLICY.session
+            )
+            if not any(v.rule == session_rules.PREDOSE_VITALS_ACK_REQUIRED for v in needs):
+                problems.append(
+                    Violation(
+                        rule=ACK_NOT_NEEDED,
+                        message=(
+                            "The latest reading needs no acknowledgement (it is either below "
+                            "the acknowledgement level or at the hold level, which nothing lifts)."
+                        ),
+                    )
+                )
+        if not problems and latest is not None:
+            session.predose_ack_reading = latest
+            session.predose_ack_by = staff
+            session.predose_ack_at = now
+            session.save(update_fields=["predose_ack_reading", "predose_ack_by", "predose_ack_at"])
+            _audit(
+                actor,
+                client.pk,
+                AuditAction.UPDATE,
+                f"medicine:{appointment.pk}:predose_ack:{latest.pk}",
+            )
+    if problems:
+        raise _refused(actor, client.pk, AuditAction.UPDATE, "predose_ack", problems)
+    return _view(appointment, client, session, now)
+
+
+# --- doses ----------------------------------------------------------------------------
+
+
+def record_dose(
+    *,
+    actor: Actor,
+    appointment_id: int,
+    at: dt.datetime,
+    route: Route,
+    dose_mg: Decimal,
+    lot: str,
+    now: dt.datetime,
+) -> DoseAdministration:
+    """Record a dose given, after every dosing rule (checklist, hold, order) says yes."""
+    staff = _staff(actor, SESSION)
+    _aware(at, "at")
+    appointment, client = _writer(actor, appointment_id, "dose", DOSE_WRITERS)
+    lot = _text(lot, "lot", limit=60)
+    facts = _client_facts(appointment)
+    zone = _zone(appointment)
+    with transaction.atomic():
+        session, rows = _session_for_change(appointment, now)
+        problems = _not_locked(session)
+        if session.discharged_at is not None:
+            problems.append(
+                Violation(
+                    rule=DOSE_AFTER_DISCHARGE,
+                    message="The client has been discharged: no dose can be added to this session.",
+                )
+            )
+        problems += _record_time(at, appointment, now, "dose", future=False)
+        active = _order_active_at(_orders(client.pk), at, zone)
+        pre = _latest_at_or_before(rows.vitals, at)
+        problems += session_rules.check_dose(
+            session_rules.DoseAdministration(at=at, route=route, dose_mg=dose_mg, lot=lot),
+            order=active[1] if active else None,
+            previous_doses=rows.given,
+            checklist=_checklist(session, facts),
+            readings=rows.readings,
+            predose_acknowledged=pre is not None and session.predose_ack_reading_id == pre.pk,
+            now=now,
+            policy=POLICY.session,
+        )
+        if not problems and active is not None:
+            dose = DoseAdministration.objects.create(
+                session=session,
+                order=active[0],
+                at=at,
+                route=route.value,
+                dose_mg=dose_mg,
+                lot=lot,
+                administered_by=staff,
+                recorded_at=now,
+            )
+            kind = "supplemental" if rows.doses else "first"
+            _audit(
+                actor,
+                client.pk,
+                AuditAction.CREATE,
+                f"medicine:{appointment.pk}:dose:{dose.pk}:{kind}",
+            )
+    if problems:
+        raise _refused(actor, client.pk, AuditAction.CREATE, "dose", problems)
+    return dose
+
+
+# --- observations and adverse events ---------------------------------------------------
+
+
+def record_observation(
+    *,
+    actor: Actor,
+    appointment_id: int,
+    at: dt.datetime,
+    dissociation: int | None,
+    sedation: int | None,
+    note: str,
+    emerged: str,
+    now: dt.datetime,
+) -> Observation:
+    """Dissociation (0-10), sedation (MOAA/S 0-5), free text and what emerged."""
+    staff = _staff(actor, SESSION)
+    _aware(at, "at")
+    appointment, client = _writer(actor, appointment_id, "observation")
+    if dissociation is not None and not 0 <= dissociation <= 10:
+        raise FieldError("dissociation", "Rate dissociation from 0 (none) to 10 (extreme).")
+    if sedation is not None and not 0 <= sedation <= 5:
+        raise FieldError("sedation", "MOAA/S sedation runs from 5 (responds readily) to 0.")
+    note, emerged = _text(note, "note"), _text(emerged, "emerged")
+    if dissociation is None and sedation is None and not note and not emerged:
+        raise FieldError("note", "Record a rating, an observation or what emerged.")
+    with transaction.atomic():
+        session, _ = _session_for_change(appointment, now)
+        problems = _not_locked(session) + _record_time(
+            at, appointment, now, "observation", future=True
+        )
+        if not problems:
+            saved = Observation.objects.create(
+                session=session,
+                at=at,
+                dissociation=dissociation,
+                sedation=sedation,
+                note=note,
+                emerged=emerged,
+                recorded_by=staff,
+                recorded_at=now,
+            )
+            _audit(
+                actor,
+                client.pk,
+                AuditAction.CREATE,
+                f"medicine:{appointment.pk}:observation:{saved.pk}",
+            )
+    if problems:
+        raise _refused(actor, client.pk, AuditAction.CREATE, "observation", problems)
+    return saved
+
+
+def _medical_providers(appointment: Appointment) -> list[StaffMember]:
+    """Medical providers on the client's care team or booked on the session."""
+    return list(
+        StaffMember.objects.filter(
+            is_active=True,
+            roles__role=Role.MEDICAL_PROVIDER.value,
+        )
+        .filter(
+            pk__in=list(
+                CareTeamMember.objects.filter(client_id=appointment.client_id).values_list(
+                    "staff_id", flat=True
+                )
+            )
+            + list(appointment.staff_links.values_list("staff_id", flat=True))
+        )
+        .select_related("user")
+        .distinct()
+    )
+
+
+def _notify_serious(event_id: int, appointment_id: int, recipients: list[str]) -> None:
+    """E-mail the medical providers: ids and a link only, never client data."""
+    if not recipients:
+        return
+    try:
+        send_mail(
+            subject="KAP Care: serious adverse event recorded",
+            message=(
+                "A serious adverse event was recorded in a medicine session.\n"
+                f"Open the session record: /appointments/{appointment_id}/medicine/\n"
+                "Sign in to KAP Care to review it and co-sign the record."
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except OSError:
+        # SMTP down: the chart still shows the flag; the event keeps no sent time.
+        logger.warning("Serious adverse event %s: notification e-mail failed.", event_id)
+        return
+    AdverseEvent.objects.filter(pk=event_id).update(notification_sent_at=timezone.now())
+
+
+def record_adverse_event(
+    *,
+    actor: Actor,
+    appointment_id: int,
+    at: dt.datetime,
+    kind: AdverseEventKind,
+    severity: AdverseEventSeverity,
+    action: str,
+    provider_notified: bool,
+    now: dt.datetime,
+) -> AdverseEvent:
+    """Record an adverse event; a serious one flags the chart and e-mails the medical provider."""
+    staff = _staff(actor, SESSION)
+    _aware(at, "at")
+    appointment, client = _writer(actor, appointment_id, "adverse_event")
+    action = _text(action, "action")
+    if not action:
+        raise FieldError("action", "Say what was done (or 'none').")
+    with transaction.atomic():
+        session, _ = _session_for_change(appointment, now)
+        problems = _not_locked(session) + _record_time(
+            at, appointment, now, "adverse_event", future=True
+        )
+        if not problems:
+            event = AdverseEvent.objects.create(
+                session=session,
+                at=at,
+                kind=kind.value,
+                severity=severity.value,
+                action=action,
+                provider_notified=provider_notified,
+                recorded_by=staff,
+                recorded_at=now,
+            )
+            _audit(
+                actor, client.pk, AuditAction.CREATE,
+                f"medicine:{appointment.pk}:adverse_event:{event.pk}:{severity.value}",
+            )  # fmt: skip
+            if event.serious:
+                recipients = [m.user.email for m in _medical_providers(appointment)]
+                _audit(
+                    actor,
+                    client.pk,
+                    AuditAction.CREATE,
+                    f"medicine:{appointment.pk}:serious_flag:{event.pk}",
+                    category=Category.SAFETY,
+                )
+                transaction.on_commit(lambda: _notify_serious(event.pk, appointment.pk, recipients))
+    if problems:
+        raise _refused(actor, client.pk, AuditAction.CREATE, "adverse_event", problems)
+    return event
+
+
+# --- discharge, signatures, addenda ---------------------------------------------------
+
+
+def record_discharge(
+    *,
+    actor: Actor,
+    appointment_id: int,
+    at: dt.datetime,
+    alert_oriented: bool,
+    steady_gait: bool,
+    escort_present: bool,
+    now: dt.datetime,
+) -> RecordView:
+    """Let the client go, when every discharge rule says yes; else every reason."""
+    staff = _staff(actor, SESSION)
+    _aware(at, "at")
+    appointment, client = _writer(actor, appointment_id, "discharge")
+    with transaction.atomic():
+        session, rows = _session_for_change(appointment, now)
+        problems = _not_locked(session)
+        if session.discharged_at is not None:
+            problems.append(
+                Violation(rule=DISCHARGE_ALREADY, message="The discharge is already recorded.")
+            )
+        problems += _record_time(at, appointment, now, "discharge", future=False)
+        problems += session_rules.check_discharge(
+            DischargeAssessment(
+                at=at,
+                alert_oriented=alert_oriented,
+                steady_gait=steady_gait,
+                escort_present=escort_present,
+            ),
+            doses=rows.given,
+            readings=rows.readings,
+            now=now,
+            policy=POLICY.session,
+        )
+        if not problems:
+            session.discharged_at = at
+            session.discharge_alert_oriented = alert_oriented
+            session.discharge_steady_gait = steady_gait
+            session.discharge_escort_present = escort_present
+            session.discharged_by = staff
+            session.save()
+            _audit(actor, client.pk, AuditAction.UPDATE, f"medicine:{appointment.pk}:discharge")
+    if problems:
+        raise _refused(actor, client.pk, AuditAction.UPDATE, "discharge", problems)
+    return _view(appointment, client, session, now)
+
+
+def _signing_role(actor: Actor, role: SignerRole | None, signed: set[str]) -> SignerRole:
+    held = [r for r, needed in SIGNER_ROLES.items() if needed in actor.roles]
+    if role is not None:
+        return role
+    open_roles = [r for r in held if r.value not in signed]
+    if len(open_roles) == 1:
+        return open_roles[0]
+    if not held:
+        raise FieldError("role", "Sign as monitor, therapist or medical provider.")
+    return open_roles[0] if open_roles else held[0]
+
+
+def sign_record(
+    *, actor: Actor, appointment_id: int, now: dt.datetime, role: SignerRole | None = None
+) -> RecordView:
+    """Sign the record in one of the actor's roles; the first signature locks it.
+
+    Monitor and therapist always sign; the medical provider co-signs when a dose
+    (so a dose order) or an adverse event is recorded. Two roles need two people.
+    """
+    staff = _staff(actor, SESSION)
+    appointment, client = _writer(actor, appointment_id, "sign")
+    with transaction.atomic():
+        session, rows = _session_for_change(appointment, now)
+        signed = {s.role for s in rows.signatures}
+        chosen = _signing_role(actor, role, signed)
+        if SIGNER_ROLES[chosen] not in actor.roles:
+            _refuse_role(
+                actor, client_id=client.pk, category=SESSION, detail=f"sign:{chosen.value}"
+            )
+        problems: list[Violation] = []
+        if session.discharged_at is None:
+            problems.append(
+                Violation(
+                    rule=SIGN_NOT_DISCHARGED,
+                    message="Record the discharge before signing: a signed record is locked.",
+                )
+            )
+        if chosen.value in signed:
+            problems.append(
+                Violation(
+                    rule=SIGN_ALREADY,
+                    message=f"The record is already signed as {chosen.label.lower()}.",
+                )
+            )
+        elif any(s.signed_by_id == staff.pk for s in rows.signatures):
+            problems.append(
+                Violation(
+                    rule=SIGN_SAME_PERSON,
+                    message=(
+                        "You have already signed this record; another person signs the other role."
+                    ),
+                )
+            )
+        if not problems:
+            Signature.objects.create(
+                session=session, role=chosen.value, signed_by=staff, signed_at=now
+            )
+            required = {r.value for r in _required_signatures(rows)}
+            session.locked_at = session.locked_at or now
+            if required <= signed | {chosen.value}:
+                session.completed_at = now
+            session.save(update_fields=["locked_at", "completed_at"])
+            _audit(
+                actor,
+                client.pk,
+                AuditAction.UPDATE,
+                f"medicine:{appointment.pk}:sign:{chosen.value}",
+            )
+    if problems:
+        raise _refused(actor, client.pk, AuditAction.UPDATE, "sign", problems)
+    return _view(appointment, client, session, now)
+
+
+def add_addendum(*, actor: Actor, appointment_id: int, text: str, now: dt.datetime) -> Addendum:
+    """Amend a signed record: the only change a locked record takes."""
+    staff = _staff(actor, SESSION)
+    appointment, client = _writer(actor, appointment_id, "addendum")
+    text = _text(text, "text")
+    if not text:
+        raise FieldError("text", "Write the addendum.")
+    with transaction.atomic():
+        session, _ = _session_for_change(appointment, now)
+        problems: list[Violation] = []
+        if session.locked_at is None:
+            problems.append(
+                Violation(
+                    rule=ADDENDUM_NOT_SIGNED,
+                    message="The record is not signed yet: change it directly instead.",
+                )
+            )
+        else:
+            addendum = Addendum.objects.create(
+                session=session, text=text, written_by=staff, written_at=now
+            )
+            _audit(
+                actor,
+                client.pk,
+                AuditAction.CREATE,
+                f"medicine:{appointment.pk}:addendum:{addendum.pk}",
+            )
+    if problems:
+        raise _refused(actor, client.pk, AuditAction.CREATE, "addendum", problems)
+    return addendum
+
+
+# --- the chart: list of sessions -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    appointment: Appointment
+    session: MedicineSession | None
+
+    @property
+    def state(self) -> str:
+        s = self.session
+        if s is None:
+            return "Not started"
+        if s.completed_at is not None:
+            return "Signed and complete"
+        if s.locked_at is not None:
+            return "Signed, awaiting co-signature"
+        if s.discharged_at is not None:
+            return "Discharged, to sign"
+        return "In progress"
+
+
+def list_medicine_sessions(
+    *, actor: Actor, client_id: int
+) -> tuple[list[SessionRow], list[AdverseEvent]]:
+    """The client's medicine appointments with their records, and serious adverse events."""
+    client = access_client(actor, client_id, SESSION, detail="medicine:list")
+    appointments = list(
+        Appointment.objects.filter(
+            client=client, kind=scheduling_rules.AppointmentKind.MEDICINE.value
+        )
+        .exclude(status=scheduling_rules.AppointmentStatus.CANCELLED.value)
+        .select_related("location", "medicine_record")
+        .order_by("-start", "-id")
+    )
+    serious = list(
+        AdverseEvent.objects.filter(
+            session__client=client, severity=AdverseEventSeverity.SERIOUS.value
+        )
+        .select_related("session")
+        .order_by("-at")
+    )
+    rows = [SessionRow(a, getattr(a, "medicine_record", None)) for a in appointments]
+    return rows, serious
+
+
+# --- medical screening ----------------------------------------------------------------
+
+QUESTION_CODES = tuple(
+    c.code
+    for c in POLICY.screening.contraindications
+    if c.basis in screening.QUESTION_BASES and c.code != "contraindication.pregnancy"
+)
+PREGNANCY_CODE = "contraindication.pregnancy"
+_PREGNANCY_ANSWER = {
+    PregnancyStatus.PREGNANT: Answer.YES,
+    PregnancyStatus.NOT_PREGNANT: Answer.NO,
+    PregnancyStatus.NOT_APPLICABLE: Answer.NO,
+    PregnancyStatus.UNKNOWN: Answer.UNKNOWN,
+}
+
+
+@dataclass(frozen=True)
+class ScreeningInput:
+    answers: Mapping[str, tuple[Answer, str]]  # code -> (answer, notes)
+    pregnancy_status: PregnancyStatus
+    history: str = ""
+    medications: str = ""
+    baseline_systolic: int | None = None
+    baseline_diastolic: int | None = None
+    baseline_heart_rate: int | None = None
+    baseline_spo2: int | None = None
+    baseline_weight_kg: Decimal | None = None
+
+
+def _evaluate(record: MedicalScreening, answers: Mapping[str, Answer]) -> ScreeningEvaluation:
+    return screening.evaluate_screening(
+        answers,
+        des_ii_total=record.des_ii_total,
+        unreviewed_suicide_flag=record.unreviewed_suicide_flag,
+        baseline_vitals=BaselineVitals(
+            systolic=record.baseline_systolic,
+            diastolic=record.baseline_diastolic,
+            heart_rate=record.baseline_heart_rate,
+            spo2=record.baseline_spo2,
+            weight_kg=record.baseline_weight_kg,
+        ),
+        policy=POLICY.screening,
+    )
+
+
+def evaluation_of(record: MedicalScreening) -> ScreeningEvaluation:
+    """The screening's evaluation (its answers must be prefetched or cost one query)."""
+    answers = {a.code: Answer(a.answer) for a in record.answers.all()}
+    return _evaluate(record, answers)
+
+
+def record_screening(
+    *, actor: Actor, client_id: int, data: ScreeningInput, now: dt.datetime
+) -> tuple[MedicalScreening, ScreeningEvaluation]:
+    """A new version of the client's medical screening (medical providers), evaluated."""
+    staff = _staff(actor, MEDICAL)
+    client = access_client(
+        actor, client_id, MEDICAL, action=AuditAction.CREATE, detail="medical:screening"
+    )
+    if not actor.has_role(Role.MEDICAL_PROVIDER):
+        _refuse_role(
+            actor, client_id=client.pk, category=MEDICAL, detail="create:medical:screening"
+        )
+    unknown = sorted(set(data.answers) - set(QUESTION_CODES))
+    if unknown:
+        raise FieldError(
+            "answers",
+            "Answer only the listed contraindication items"
+            + (
+                " (pregnancy is answered by pregnancy_status)."
+                if PREGNANCY_CODE in unknown
+                else "."
+            ),
+        )
+    checks = (
+        ("baseline_systolic", data.baseline_systolic, POLICY.session.plausible_systolic),
+        ("baseline_diastolic", data.baseline_diastolic, POLICY.session.plausible_diastolic),
+        ("baseline_heart_rate", data.baseline_heart_rate, POLICY.session.plausible_heart_rate),
+        ("baseline_spo2", data.baseline_spo2, POLICY.session.plausible_spo2),
+    )
+    for name, value, (low, high) in checks:
+        if value is not None and not low <= value <= high:
+            raise FieldError(name, f"Enter a value from {low} to {high}.")
+    if (
+        data.baseline_systolic is not None
+        and data.baseline_diastolic is not None
+        and data.baseline_diastolic >= data.baseline_systolic
+    ):
+        raise FieldError("baseline_diastolic", "Diastolic pressure must be lower than systolic.")
+    if data.baseline_weight_kg is not None and not Decimal(
+        20
+    ) <= data.baseline_weight_kg <= Decimal(400):
+        raise FieldError("baseline_weight_kg", "Enter a weight from 20 to 400 kg.")
+    inputs = measures_inputs(client.pk)
+    with transaction.atomic():
+        _lock_client(client.pk)
+        version = (
+            MedicalScreening.objects.filter(client=client)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        ) + 1
+        record = MedicalScreening.objects.create(
+            client=client,
+            version=version,
+            history=_text(data.history, "history"),
+            medications=_text(data.medications, "medications"),
+            pregnancy_status=data.pregnancy_status.value,
+            baseline_systolic=data.baseline_systolic,
+            baseline_diastolic=data.baseline_diastolic,
+            baseline_heart_rate=data.baseline_heart_rate,
+            baseline_spo2=data.baseline_spo2,
+            baseline_weight_kg=data.baseline_weight_kg,
+            des_ii_total=inputs.des_ii_total,
+            unreviewed_suicide_flag=inputs.open_safety_flag,
+            recorded_by=staff,
+            recorded_at=now,
+        )
+        answers = {code: data.answers[code] for code in QUESTION_CODES if code in data.answers}
+        ScreeningAnswer.objects.bulk_create(
+            [
+                ScreeningAnswer(
+                    screening=record,
+                    code=code,
+                    answer=answer.value,
+                    notes=_text(notes, f"answers.{code}.notes", limit=2000),
+                )
+                for code, (answer, notes) in answers.items()
+            ]
+            + [
+                ScreeningAnswer(
+                    screening=record,
+                    code=PREGNANCY_CODE,
+                    answer=_PREGNANCY_ANSWER[data.pregnancy_status].value,
+                )
+            ]
+        )
+        _audit(
+            actor, client.pk, AuditAction.CREATE, f"medical:screening:v{version}", category=MEDICAL
+        )
+    evaluation = evaluation_of(record)
+    return record, evaluation
+
+
+def _latest_screening(client_id: int) -> MedicalScreening | None:
+    return (
+        MedicalScreening.objects.filter(client_id=client_id)
+        .prefetch_related("answers")
+        .select_related("recorded_by__user")
+        .order_by("-version")
+        .first()
+    )
+
+
+# --- clearance and dose orders (called by scheduling.services) -----------------------
+
+
+@dataclass(frozen=True)
+class ClearanceCheck:
+    violations: list[Violation]
+    screening: MedicalScreening | None
+
+
+def check_clearance_request(
+    *, client_id: int, status: str, justifications: Mapping[str, str]
+) -> ClearanceCheck:
+    """What stops recording a clearance of ``status`` now (empty: it may be recorded).
+
+    ``cleared`` needs a screening on file with no absolute finding, a written
+    justification for each relative finding and no unknown item.
+    """
+    latest = _latest_screening(client_id)
+    if status != screening.ClearanceStatus.CLEARED.value:
+        return ClearanceCheck([], latest)
+    if latest is None:
+        return ClearanceCheck(
+            [
+                Violation(
+                    rule=CLEARANCE_NO_SCREENING,
+                    message="Record the client's medical screening before clearing them.",
+                )
+            ],
+            None,
+        )
+    violations = screening.check_clearance(
+        evaluation_of(latest), screening.ClearanceStatus.CLEARED, justifications
+    )
+    return ClearanceCheck(violations, latest)
+
+
+def record_clearance_detail(
+    *,
+    clearance: Clearance,
+    screening_record: MedicalScreening | None,
+    justifications: Mapping[str, str],
+) -> ClearanceDetail:
+    """The clearance's version, screening and justifications (in the caller's transaction)."""
+    version = (
+        ClearanceDetail.objects.filter(client_id=clearance.client_id)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    ) + 1
+    return ClearanceDetail.objects.create(
+        clearance=clearance,
+        client_id=clearance.client_id,
+        version=version,
+        screening=screening_record,
+        justifications={k: v.strip() for k, v in justifications.items() if v.strip()},
+    )
+
+
+# --- the chart: medical summary -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MedicalSummary:
+    client: Client
+    screening: MedicalScreening | None
+    evaluation: ScreeningEvaluation | None
+    clearance: Clearance | None
+    clearance_detail: ClearanceDetail | None
+    orders: list[DoseOrder]
+    today: dt.date
+
+    @property
+    def clearance_in_force(self) -> bool:
+        c = self.clearance
+        return c is not None and c.status == "cleared" and c.valid_until >= self.today
+
+    @property
+    def active_orders(self) -> list[DoseOrder]:
+        return [
+            o
+            for o in self.orders
+            if o.active_from <= self.today and (o.active_to is None or o.active_to >= self.today)
+        ]
+
+
+def get_medical_summary(*, actor: Actor, client_id: int, today: dt.date) -> MedicalSummary:
+    """Latest screening (evaluated), latest clearance, dose orders: an audited medical read."""
+    client = access_client(actor, client_id, MEDICAL, detail="medical:summary")
+    latest = _latest_screening(client.pk)
+    clearance = (
+        Clearance.objects.filter(client=client)
+        .select_related("recorded_by__user")
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    detail = ClearanceDetail.objects.filter(clearance=clearance).first() if clearance else None
+    return MedicalSummary(
+        client=client,
+        screening=latest,
+        evaluation=evaluation_of(latest) if latest else None,
+        clearance=clearance,
+        clearance_detail=detail,
+        orders=list(
+            DoseOrder.objects.filter(client=client)
+            .select_related("ordered_by__user")
+            .order_by("-ordered_at", "-id")[:10]
+        ),
+        today=today,
+    )
+
+
+def screening_items() -> list[tuple[str, str, str]]:
+    """(code, label, severity) of the question items a screening form asks."""
+    return [
+        (c.code, c.label, c.severity.value)
+        for c in POLICY.screening.contraindications
+        if c.code in QUESTION_CODES
+    ]
+
+
+def measured_items() -> list[tuple[str, str, str]]:
+    """(code, label, severity) of the items measures decide (DES-II, safety flags)."""
+    return [
+        (c.code, c.label, c.severity.value)
+        for c in POLICY.screening.contraindications
+        if c.basis in (Basis.DES_II, Basis.RISK_FLAG)
+    ]
