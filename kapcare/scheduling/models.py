@@ -439,9 +439,7 @@ class ReminderSent(models.Model):
     its new time, and a reminder is never sent twice for the same time.
     """
 
-    appointment = models.ForeignKey(
-        Appointment, on_delete=models.CASCADE, related_name="reminders"
-    )
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
     recipient = models.CharField(max_length=10, choices=ReminderRecipient.choices)
     staff = models.ForeignKey(
         StaffMember, on_delete=models.CASCADE, related_name="+", null=True, blank=True

@@ -1,0 +1,230 @@
+"""A practice's changes to the booking-rule defaults, validated against the policy.
+
+Pure Python (no Django): the stored overrides are a mapping of setting name to
+``{"value": ..., "source": "..."}``; :func:`validate_overrides` turns what someone sent
+into that mapping (or field errors), :func:`apply_overrides` builds the practice's
+:class:`~kapcare.scheduling.policy.SchedulingPolicy` from the defaults and the
+overrides. A setting that is not overridden keeps its default and its default's source.
+"""
+
+import dataclasses
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kapcare.people.states import US_STATES
+from kapcare.scheduling.policy import (
+    DEFAULT_POLICY,
+    MedicineSpacing,
+    PathwayParameters,
+    PlanFormat,
+    SchedulingPolicy,
+    Setting,
+    SpacingMeasure,
+)
+
+__all__ = [
+    "MAX_DAYS",
+    "REMINDER_HOURS_RANGE",
+    "SETTING_NAMES",
+    "OverrideError",
+    "SettingRow",
+    "apply_overrides",
+    "setting_rows",
+    "validate_overrides",
+    "validate_reminder_hours",
+]
+
+MAX_DAYS = 60
+MAX_PREPARATIONS = 20
+REMINDER_HOURS_RANGE = (1, 336)  # one hour to two weeks
+
+_FORMATS = tuple(f.value for f in PlanFormat)
+_INT_FIELDS = (
+    "preparation_sessions",
+    "integration_within_days",
+    "medicine_spacing_days",
+)
+SETTING_NAMES: tuple[str, ...] = (
+    *(f"{fmt}.{name}" for fmt in _FORMATS for name in (*_INT_FIELDS, "medicine_spacing_measure")),
+    "telehealth_states",
+    "time_zone",
+)
+"""Every setting a practice may change, as the API and the settings page name them."""
+
+_LABELS = {
+    "preparation_sessions": "preparation sessions before a medicine session",
+    "integration_within_days": "days within which integration follows a medicine session",
+    "medicine_spacing_days": "days between medicine sessions",
+    "medicine_spacing_measure": "how the days between medicine sessions are counted",
+    "telehealth_states": "states where virtual sessions are offered",
+    "time_zone": "practice time zone (for sessions without a location)",
+}
+
+
+class OverrideError(ValueError):
+    """A setting that cannot take the value sent; ``field`` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    name: str
+    label: str
+    value: object
+    default: object
+    source: str
+    overridden: bool
+
+
+def _int(name: str, value: object, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise OverrideError(name, "Enter a whole number.")
+    if not 0 <= value <= high:
+        raise OverrideError(name, f"Enter a whole number from 0 to {high}.")
+    return value
+
+
+def _clean(name: str, value: object) -> object:
+    field = name.split(".", 1)[-1]
+    if field == "preparation_sessions":
+        return _int(name, value, MAX_PREPARATIONS)
+    if field in {"integration_within_days", "medicine_spacing_days"}:
+        return _int(name, value, MAX_DAYS)
+    if field == "medicine_spacing_measure":
+        if value not in {m.value for m in SpacingMeasure}:
+            raise OverrideError(name, "Choose wall_clock or calendar_day.")
+        return value
+    if field == "telehealth_states":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise OverrideError(name, "Send a list of two-letter state codes, such as PA.")
+        unknown = [v for v in value if v not in US_STATES]
+        if unknown:
+            raise OverrideError(name, "Use two-letter US state codes, such as PA or NJ.")
+        return sorted(set(value))
+    if field == "time_zone":
+        if not isinstance(value, str) or not value or value not in zoneinfo.available_timezones():
+            raise OverrideError(name, "Enter an IANA time zone, such as America/New_York.")
+        return value
+    raise OverrideError(name, "This is not a setting a practice can change.")
+
+
+def validate_overrides(
+    values: Mapping[str, object], *, source: str, current: Mapping[str, Any] | None = None
+) -> dict[str, dict[str, object]]:
+    """The new stored overrides: ``current`` with ``values`` applied.
+
+    A value of ``None`` removes an override (back to the default). Every changed value
+    gets ``source`` (who changed it and why); unchanged ones keep theirs. Raises
+    :class:`OverrideError` for the first bad value; the result always builds a policy.
+    """
+    if not source.strip():
+        raise OverrideError("reason", "Say why the setting changes (it is kept with the value).")
+    result: dict[str, dict[str, object]] = {k: dict(v) for k, v in (current or {}).items()}
+    for name in sorted(values):
+        if name not in SETTING_NAMES:
+            raise OverrideError(name, "This is not a setting a practice can change.")
+        value = values[name]
+        if value is None:
+            result.pop(name, None)
+            continue
+        result[name] = {"value": _clean(name, value), "source": source.strip()}
+    try:
+        apply_overrides(result)
+    except ValueError as error:  # a combination the policy refuses
+        raise OverrideError("overrides", str(error)) from None
+    return result
+
+
+def validate_reminder_hours(value: object) -> int:
+    low, high = REMINDER_HOURS_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise OverrideError(
+            "reminder_hours_before", f"Enter a whole number of hours, {low} to {high}."
+        )
+    return value
+
+
+def _setting(overrides: Mapping[str, Any], name: str, default: Setting[Any]) -> Setting[Any]:
+    entry = overrides.get(name)
+    if entry is None:
+        return default
+    return Setting(entry["value"], str(entry["source"]))
+
+
+def _params(overrides: Mapping[str, Any], fmt: str, base: PathwayParameters) -> PathwayParameters:
+    spacing = base.medicine_spacing
+    days = overrides.get(f"{fmt}.medicine_spacing_days")
+    measure = overrides.get(f"{fmt}.medicine_spacing_measure")
+    if days is not None or measure is not None:
+        changed = [e for e in (days, measure) if e is not None]
+        spacing = Setting(
+            MedicineSpacing(
+                int(days["value"]) if days is not None else spacing.value.days,
+                SpacingMeasure(measure["value"]) if measure is not None else spacing.value.measure,
+            ),
+            "; ".join(str(e["source"]) for e in changed),
+        )
+    return PathwayParameters(
+        preparation_sessions=_setting(
+            overrides, f"{fmt}.preparation_sessions", base.preparation_sessions
+        ),
+        integration_within_days=_setting(
+            overrides, f"{fmt}.integration_within_days", base.integration_within_days
+        ),
+        medicine_spacing=spacing,
+    )
+
+
+def apply_overrides(
+    overrides: Mapping[str, Any], base: SchedulingPolicy = DEFAULT_POLICY
+) -> SchedulingPolicy:
+    """The policy a practice books with: ``base`` with its overrides."""
+    states = overrides.get("telehealth_states")
+    return dataclasses.replace(
+        base,
+        ongoing=_params(overrides, "ongoing", base.ongoing),
+        intensive=_params(overrides, "intensive", base.intensive),
+        telehealth_states=(
+            Setting(frozenset(states["value"]), str(states["source"]))
+            if states is not None
+            else base.telehealth_states
+        ),
+        time_zone=_setting(overrides, "time_zone", base.time_zone),
+    )
+
+
+def _value_of(policy: SchedulingPolicy, name: str) -> tuple[object, str]:
+    if "." in name:
+        fmt, field = name.split(".", 1)
+        params = policy.for_format(PlanFormat(fmt))
+        if field.startswith("medicine_spacing"):
+            spacing = params.medicine_spacing
+            value: object = (
+                spacing.value.days if field.endswith("days") else spacing.value.measure.value
+            )
+            return value, spacing.source
+        setting = getattr(params, field)
+        return setting.value, setting.source
+    if name == "telehealth_states":
+        return sorted(policy.telehealth_states.value), policy.telehealth_states.source
+    return policy.time_zone.value, policy.time_zone.source
+
+
+def setting_rows(overrides: Mapping[str, Any]) -> list[SettingRow]:
+    """Every setting with its value in force, the default, and where the value comes from."""
+    policy = apply_overrides(overrides)
+    rows = []
+    for name in SETTING_NAMES:
+        value, source = _value_of(policy, name)
+        default, _ = _value_of(DEFAULT_POLICY, name)
+        field = name.split(".", 1)[-1]
+        fmt = name.split(".", 1)[0] if "." in name else ""
+        label = f"{fmt.capitalize()}: {_LABELS[field]}" if fmt else _LABELS[field].capitalize()
+        rows.append(SettingRow(name, label, value, default, source, name in overrides))
+    return rows
