@@ -238,6 +238,53 @@ def _admin_delete_form(world: World) -> dict[str, object]:
     return {"post": "yes"}
 
 
+# --- scheduling pages (sched-ui): bodies
+TO_CHART = Expect(302, ("/clients/",))
+TO_CALENDAR = Expect(302, ("/calendar/",))
+
+
+def _booking_form(world: World) -> dict[str, object]:
+    start = _session_start(days=4).astimezone(NEW_YORK)
+    return {
+        "client": world.team_client.pk,
+        "kind": "therapy",
+        "modality": "telehealth",
+        "date": start.date().isoformat(),
+        "start_time": "10:00",
+        "end_time": "10:50",
+        "staff": [world.staff[Role.THERAPIST].pk],
+        "client_location_state": "PA",
+        "action": "book",
+    }
+
+
+def _reschedule_form(world: World) -> dict[str, object]:
+    start = _session_start(days=3).astimezone(NEW_YORK)
+    return {
+        "date": start.date().isoformat(),
+        "start_time": "14:00",
+        "end_time": "14:50",
+        "staff": [world.staff[Role.THERAPIST].pk],
+    }
+
+
+def _reschedule_json(world: World) -> dict[str, object]:
+    start = _session_start(days=3) + dt.timedelta(hours=4)
+    return {"start": start.isoformat(), "end": (start + dt.timedelta(minutes=50)).isoformat()}
+
+
+def _plan_form(world: World) -> dict[str, object]:
+    return {"format": "ongoing", "modalities": ["kap", "parts_work"]}
+
+
+def _pause_form(world: World) -> dict[str, object]:
+    return {"status": "paused"}
+
+
+def _consent_form(world: World) -> dict[str, object]:
+    return {"kind": "kap_informed_consent", "version": "2", "signed_on": clock.today().isoformat()}
+
+
 # Who may open what. Keys are "namespace:name" as the URL resolver spells them.
 MATRIX: dict[str, tuple[Check, ...]] = {
     "healthz": (Check(everyone(OK)),),
@@ -491,6 +538,186 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "api:list_appointments": (Check(api(**all_roles(OK))),),
+    "api:reschedule_appointment": (
+        Check(
+            api(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=OK,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_reschedule_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    # --- scheduling pages (sched-ui): schedules for the care team and front desk,
+    # the plan and consents for clinicians on the team (as the API)
+    "scheduling:calendar": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=OK,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+    ),
+    "scheduling:book": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=OK,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+        Check(
+            page(
+                therapist=TO_CHART,
+                medical_provider=TO_CHART,
+                monitor=TO_CHART,
+                front_desk=TO_CALENDAR,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_booking_form,
+            writes=True,
+        ),
+    ),
+    "scheduling:reschedule": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=OK,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+        Check(
+            page(
+                therapist=TO_CHART,
+                medical_provider=TO_CHART,
+                monitor=TO_CHART,
+                front_desk=TO_CALENDAR,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_reschedule_form,
+            writes=True,
+        ),
+    ),
+    "scheduling:appointment-status": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=OK,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+        Check(
+            page(
+                therapist=TO_CHART,
+                medical_provider=TO_CHART,
+                monitor=TO_CHART,
+                front_desk=TO_CALENDAR,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_cancel_json,
+            writes=True,
+        ),
+    ),
+    "scheduling:plan": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+        Check(
+            page(
+                therapist=TO_CHART,
+                medical_provider=TO_CHART,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_plan_form,
+            writes=True,
+        ),
+    ),
+    # POST only; without a plan there is nothing to pause: back to the chart (303).
+    "scheduling:plan-status": (
+        Check(
+            page(
+                therapist=Expect(303, ("/clients/",)),
+                medical_provider=Expect(303, ("/clients/",)),
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_pause_form,
+        ),
+    ),
+    "scheduling:consent-new": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+        Check(
+            page(
+                therapist=TO_CHART,
+                medical_provider=TO_CHART,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_consent_form,
+            writes=True,
+        ),
+    ),
+    "scheduling:consent-revoke": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+        Check(
+            page(
+                therapist=TO_CHART,
+                medical_provider=TO_CHART,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_revoke_json,
+            writes=True,
+        ),
+    ),
     # --- the admin: superusers only; the client and audit admins are read-only
     "admin:login": (Check({ANONYMOUS: OK, **all_roles(OK), SUPERUSER: Expect(302, ("/admin/",))}),),
     # Sign-out is POST only; people who are not admin users are sent to the admin index,

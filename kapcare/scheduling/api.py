@@ -43,6 +43,7 @@ from kapcare.scheduling.schemas import (
     FollowUpIn,
     PlanIn,
     PlanOut,
+    RescheduleIn,
     StatusIn,
     ViolationOut,
 )
@@ -171,6 +172,15 @@ def _booking_request(payload: AppointmentIn) -> services.AppointmentRequest:
     )
 
 
+def _violations(refused: services.BookingRefused) -> list[ViolationDict]:
+    return [
+        # "subject" is added to the shared shape: it says which of the two
+        # appointments of a request (appointment, follow_up) a rule is about.
+        {"rule": v.rule, "message": v.message, "subject": v.subject.value}  # type: ignore[typeddict-unknown-key]
+        for v in refused.violations
+    ]
+
+
 def _with_staff(appointment_ids: list[int]) -> list[Appointment]:
     return list(
         Appointment.objects.filter(pk__in=appointment_ids)
@@ -203,13 +213,7 @@ def book_appointment(request: HttpRequest, payload: AppointmentIn) -> Status[Boo
             actor=_actor(request), request=_booking_request(payload), now=clock.now()
         )
     except services.BookingRefused as refused:
-        violations: list[ViolationDict] = [
-            # "subject" is added to the shared shape: it says which of the two
-            # appointments of a request (appointment, follow_up) a rule is about.
-            {"rule": v.rule, "message": v.message, "subject": v.subject.value}  # type: ignore[typeddict-unknown-key]
-            for v in refused.violations
-        ]
-        raise ApiViolations(violations, 409 if refused.conflict else 422) from None
+        raise ApiViolations(_violations(refused), 409 if refused.conflict else 422) from None
     ids = [booked.appointment.pk]
     if booked.follow_up is not None:
         ids.append(booked.follow_up.pk)
@@ -241,6 +245,37 @@ def set_status(request: HttpRequest, appointment_id: int, payload: StatusIn) -> 
         reason=payload.reason,
         now=clock.now(),
     )
+    return AppointmentOut.of(_with_staff([appointment.pk])[0])
+
+
+@router.post(
+    "/appointments/{int:appointment_id}/reschedule",
+    response={200: AppointmentOut, **BOOKING_ERRORS},
+    tags=["appointments"],
+)
+def reschedule_appointment(
+    request: HttpRequest, appointment_id: int, payload: RescheduleIn
+) -> AppointmentOut:
+    """Move a booked appointment to another time, place or staff, under every booking rule.
+
+    Fields left out keep their current value (``location`` and ``room`` may be null).
+    422 lists every violated rule; 409 means someone else took the slot a moment ago.
+    """
+    sent = payload.model_fields_set
+    keep = services.KEEP
+    try:
+        appointment = services.reschedule_appointment(
+            actor=_actor(request),
+            appointment_id=appointment_id,
+            start=payload.start if payload.start is not None else keep,
+            end=payload.end if payload.end is not None else keep,
+            location_id=payload.location if "location" in sent else keep,
+            room_id=payload.room if "room" in sent else keep,
+            staff_ids=payload.staff if payload.staff is not None else keep,
+            now=clock.now(),
+        )
+    except services.BookingRefused as refused:
+        raise ApiViolations(_violations(refused), 409 if refused.conflict else 422) from None
     return AppointmentOut.of(_with_staff([appointment.pk])[0])
 
 

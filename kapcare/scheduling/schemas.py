@@ -238,6 +238,19 @@ class BookedOut(Schema):
     follow_up: AppointmentOut | None
 
 
+class RescheduleIn(Schema):
+    """Where and when to move a booked appointment; a field left out keeps its value.
+
+    ``location`` and ``room`` may be sent as null (no location, no room: telehealth).
+    """
+
+    start: Instant | None = None
+    end: Instant | None = None
+    location: RecordId | None = None
+    room: RecordId | None = None
+    staff: list[RecordId] | None = Field(None, max_length=10)
+
+
 class StatusIn(Schema):
     status: AppointmentStatus
     reason: str = Field("", max_length=200)

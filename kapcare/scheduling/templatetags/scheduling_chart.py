@@ -1,0 +1,107 @@
+"""The chart's scheduling panels: the pathway at a glance and the sessions.
+
+Each panel reaches the client through ``people.access`` for its own category (so it is
+checked and audited on its own), loads what it shows in a fixed number of queries and
+asks the pure rules (``rules.medicine_readiness``) what is still missing.
+"""
+
+from typing import Any
+
+from django import template
+from django.db.models import Prefetch
+
+from kapcare import clock
+from kapcare.people.access import Actor, access_client, may_access
+from kapcare.people.models import Client
+from kapcare.people.policy import Category
+from kapcare.scheduling import rules, services
+from kapcare.scheduling.forms import CONSENT_LABELS, FORMAT_LABELS
+from kapcare.scheduling.models import Appointment, AppointmentStaff, Consent, TreatmentPlan
+from kapcare.scheduling.policy import DEFAULT_POLICY, PlanFormat
+from kapcare.scheduling.rules import AppointmentStatus, ConsentKind, PlanStatus
+from kapcare.scheduling.views import AppointmentRow
+
+register = template.Library()
+
+PLAN_STATUS_LABELS = {
+    PlanStatus.ACTIVE: "Active",
+    PlanStatus.PAUSED: "Paused by the client",
+    PlanStatus.CLOSED: "Closed",
+}
+# Short names of the readiness items, in the order medicine_readiness gives them.
+READINESS_LABELS: dict[str, str] = {
+    rules.Rule.PLAN_REQUIRED: "Treatment plan",
+    rules.Rule.PLAN_PAUSED: "Treatment plan",
+    rules.Rule.MEDICINE_REQUIRES_CONSENT: "KAP informed consent",
+    rules.Rule.MEDICINE_REQUIRES_CLEARANCE: "Medical clearance",
+    rules.Rule.MEDICINE_DOSE_ORDER_REQUIRED: "Dose order",
+    rules.Rule.MEDICINE_REQUIRES_PREPARATION: "Preparation",
+    rules.Rule.SAFETY_UNREVIEWED_RISK_FLAG: "Risk flags",
+    rules.Rule.MEDICINE_MIN_SPACING: "Spacing between medicine sessions",
+    rules.Rule.MEDICINE_REQUIRES_INTEGRATION: "Integration",
+}
+
+
+def _actor(context: template.Context) -> Actor:
+    actor = context.get("actor")
+    if not isinstance(actor, Actor):
+        raise template.TemplateSyntaxError("The chart panels need the request's actor.")
+    return actor
+
+
+@register.inclusion_tag("scheduling/_plan_panel.html", takes_context=True)
+def plan_panel(context: template.Context, client: Client) -> dict[str, Any]:
+    actor = _actor(context)
+    access_client(actor, client.pk, Category.CLINICAL, detail="chart:plan")
+    plan = TreatmentPlan.objects.filter(client=client).first()
+    consents = list(Consent.objects.filter(client=client).order_by("-signed_on", "-id"))
+    pathway = services.get_pathway(client)
+    readiness = rules.medicine_readiness(
+        pathway=pathway, now=clock.now(), time_zone=DEFAULT_POLICY.time_zone.value
+    )
+    sees_medical = may_access(actor, client.pk, Category.MEDICAL)
+    clearance = max(pathway.clearances, key=lambda c: c.recorded_at, default=None)
+    return {
+        "client": client,
+        "plan": plan,
+        "plan_format": FORMAT_LABELS[PlanFormat(plan.format)] if plan else "",
+        "plan_status": PLAN_STATUS_LABELS[PlanStatus(plan.status)] if plan else "",
+        "consents": [(c, CONSENT_LABELS[ConsentKind(c.kind)]) for c in consents],
+        "readiness": [(READINESS_LABELS.get(i.rule, i.rule), i) for i in readiness],
+        "missing": sum(1 for i in readiness if not i.ok),
+        "clearance": clearance if sees_medical else None,
+        "clearance_label": (
+            clearance.status.value.replace("_", " ").capitalize() if clearance else ""
+        ),
+        "dose_orders": pathway.dose_orders if sees_medical else (),
+        "sees_medical": sees_medical,
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+    }
+
+
+@register.inclusion_tag("scheduling/_sessions_panel.html", takes_context=True)
+def sessions_panel(context: template.Context, client: Client) -> dict[str, Any]:
+    actor = _actor(context)
+    access_client(actor, client.pk, Category.SCHEDULE, detail="chart:sessions")
+    appointments = list(
+        Appointment.objects.filter(client=client)
+        .select_related("location", "room")
+        .prefetch_related(
+            Prefetch("staff_links", AppointmentStaff.objects.select_related("staff__user"))
+        )
+        .order_by("start", "id")
+    )
+    now = clock.now()
+    rows = [AppointmentRow.of(a, visible=True) for a in appointments]
+    upcoming = [r for r in rows if r.appointment.end > now and r.booked]
+    past = [r for r in rows if r not in upcoming]
+    past.reverse()
+    return {
+        "client": client,
+        "upcoming": upcoming,
+        "past": past,
+        "booked": AppointmentStatus.BOOKED.value,
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+    }
