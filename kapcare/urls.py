@@ -14,6 +14,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("kapcare.people.urls")),
     path("", include("kapcare.scheduling.urls_more")),
+    path("", include("kapcare.scheduling.urls")),
 ]
 
 handler400 = "kapcare.errors.bad_request"
