@@ -285,6 +285,12 @@ def _consent_form(world: World) -> dict[str, object]:
     return {"kind": "kap_informed_consent", "version": "2", "signed_on": clock.today().isoformat()}
 
 
+# sched-more: the therapist's own schedule pages and endpoints.
+def _sched_more_own(allowed: Expect) -> dict[str, Expect]:
+    """The therapist's own schedule: the therapist and front desk may, others get 404."""
+    return {**all_roles(NOT_FOUND), "therapist": allowed, "front_desk": allowed}
+
+
 # Who may open what. Keys are "namespace:name" as the URL resolver spells them.
 MATRIX: dict[str, tuple[Check, ...]] = {
     "healthz": (Check(everyone(OK)),),
@@ -538,6 +544,81 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "api:list_appointments": (Check(api(**all_roles(OK))),),
+    # --- staff schedules, availability, calendar feeds, practice settings (sched-more)
+    # Staff-only data: everyone their own working hours, time off and feed; front desk
+    # everyone's (people.policy.may_manage_staff_schedules). {staff_id} is the therapist's.
+    "scheduling_more:my-hours": (Check(page(**all_roles(Expect(302, ("/schedule/staff/",))))),),
+    "scheduling_more:staff-hours": (
+        Check(page(**all_roles(OK))),
+        Check(
+            page(**_sched_more_own(Expect(302, ("/schedule/staff/",)))),
+            method="POST",
+            body=lambda w: _sched_more_time_off_form(),
+            writes=True,
+        ),
+    ),
+    "scheduling_more:availability": (
+        Check(page(**{**all_roles(OK), "privacy_officer": NOT_FOUND}), lists_client=True),
+    ),
+    "scheduling_more:feed-settings": (
+        Check(page(**all_roles(OK))),
+        Check(
+            page(**all_roles(OK)), method="POST", body=lambda w: {"action": "rotate"}, writes=True
+        ),
+    ),
+    "scheduling_more:practice-settings": (
+        Check(page(**all_roles(OK))),
+        Check(
+            page(**{**all_roles(NOT_FOUND), "front_desk": Expect(302, ("/schedule/settings/",))}),
+            method="POST",
+            body=lambda w: _sched_more_settings_form(),
+            writes=True,
+        ),
+    ),
+    # The feed needs no sign-in: its secret is the key; an unknown one is 404 for all.
+    "scheduling_more:feed": (Check(everyone(NOT_FOUND), audits_denial=False),),
+    "api:get_working_hours": (Check(api(**all_roles(OK))),),
+    "api:put_working_hours": (
+        Check(
+            api(**_sched_more_own(OK)),
+            method="PUT",
+            body=lambda w: {"windows": []},
+            json=True,
+        ),
+    ),
+    "api:list_time_off": (Check(api(**_sched_more_own(OK))),),
+    "api:add_time_off": (
+        Check(
+            api(**_sched_more_own(CREATED)),
+            method="POST",
+            body=lambda w: {"start": "2031-01-01T00:00:00Z", "end": "2031-01-02T00:00:00Z"},
+            json=True,
+            writes=True,
+        ),
+    ),
+    "api:delete_time_off": (
+        Check(api(**_sched_more_own(Expect(204))), method="DELETE", json=True, writes=True),
+    ),
+    "api:get_calendar_feed": (Check(api(**_sched_more_own(OK))),),
+    "api:rotate_calendar_feed": (
+        Check(api(**_sched_more_own(CREATED)), method="POST", json=True, writes=True),
+    ),
+    "api:revoke_calendar_feed": (
+        Check(api(**_sched_more_own(Expect(204))), method="DELETE", json=True),
+    ),
+    # Without its query (client, kind, ...) the search is a 422 for everyone signed in.
+    "api:search_availability": (Check(api(**all_roles(Expect(422)))),),
+    "api:get_scheduling_settings": (Check(api(**all_roles(OK))),),
+    "api:put_scheduling_settings": (
+        Check(
+            api(**{**all_roles(FORBIDDEN), "front_desk": OK}),
+            method="PUT",
+            body=lambda w: {"overrides": {"ongoing.preparation_sessions": 3}, "reason": "Test"},
+            json=True,
+            writes=True,
+        ),
+    ),
+    # --- end sched-more
     "api:reschedule_appointment": (
         Check(
             api(
@@ -795,6 +876,7 @@ _ATTEMPTED = {
     "POST": {AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE},
     "PATCH": {AuditAction.UPDATE},
     "PUT": {AuditAction.CREATE, AuditAction.UPDATE},
+    "DELETE": {AuditAction.DELETE},
 }
 
 
@@ -940,6 +1022,43 @@ def _appointment_of(world: World, client: Client) -> int:
     return booked.appointment.pk
 
 
+# --- sched-more helpers
+
+
+def _sched_more_time_off_form() -> dict[str, object]:
+    return {
+        "action": "add_time_off",
+        "start_date": "2031-01-01",
+        "start_time": "00:00",
+        "end_date": "2031-01-02",
+        "end_time": "00:00",
+    }
+
+
+def _sched_more_settings_form() -> dict[str, object]:
+    from kapcare.scheduling.practice_settings import setting_rows
+
+    form: dict[str, object] = {"reminder_hours_before": 48, "reason": "Matrix test"}
+    for row in setting_rows({}):
+        value = row.value
+        form[row.name.replace(".", "__")] = ", ".join(value) if isinstance(value, list) else value
+    return form
+
+
+def _sched_more_time_off_of(world: World) -> int:
+    from kapcare.scheduling.models import TimeOff
+
+    therapist = world.staff[Role.THERAPIST]
+    entry = TimeOff.objects.create(
+        staff=therapist,
+        start=dt.datetime(2031, 1, 1, tzinfo=dt.UTC),
+        end=dt.datetime(2031, 1, 2, tzinfo=dt.UTC),
+        created_by=therapist,
+        created_at=clock.now(),
+    )
+    return entry.pk
+
+
 def _values(world: World, client: Client) -> Mapping[str, Callable[[], object]]:
     """How to fill each path parameter, for ``client``; made only when a route asks."""
     return {
@@ -952,6 +1071,10 @@ def _values(world: World, client: Client) -> Mapping[str, Callable[[], object]]:
         "code": lambda: "GAD-7",
         "consent_id": lambda: _consent_of(world, client),
         "appointment_id": lambda: _appointment_of(world, client),
+        # sched-more: the therapist's schedule
+        "staff_id": lambda: world.staff[Role.THERAPIST].pk,
+        "time_off_id": lambda: _sched_more_time_off_of(world),
+        "secret": lambda: "no-such-feed-secret",
     }
 
 

@@ -29,8 +29,8 @@ from kapcare.scheduling.availability import DEFAULT_COUNT
 from kapcare.scheduling.availability_service import (
     MAX_COUNT,
     AvailabilityQuery,
-    search_availability,
 )
+from kapcare.scheduling.availability_service import search_availability as run_search
 from kapcare.scheduling.models import TimeOff, WorkingHours
 from kapcare.scheduling.practice_settings import SETTING_NAMES, setting_rows
 from kapcare.scheduling.rules import AppointmentKind, Modality
@@ -262,7 +262,9 @@ def availability_query(filters: AvailabilityFilter) -> AvailabilityQuery:
     operation_id="search_availability",
     tags=["appointments"],
 )
-def availability(request: HttpRequest, filters: Query[AvailabilityFilter]) -> AvailabilityOut:
+def search_availability(
+    request: HttpRequest, filters: Query[AvailabilityFilter]
+) -> AvailabilityOut:
     """The next free slots (default 5) that pass every booking rule, room included.
 
     Pass `staff` once per person (`staff=3&staff=5`). Working hours, time off, other
@@ -271,7 +273,7 @@ def availability(request: HttpRequest, filters: Query[AvailabilityFilter]) -> Av
     integration session with the medicine session (`needs_follow_up`).
     """
     query = availability_query(filters)
-    found = search_availability(actor=_actor(request), query=query)
+    found = run_search(actor=_actor(request), query=query)
     zone = found.time_zone
     return AvailabilityOut(
         slots=[

@@ -10,6 +10,7 @@ import zoneinfo
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -17,12 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kapcare import clock
 from kapcare.audit.models import AuditAction
+from kapcare.audit.services import record_events
 from kapcare.people import policy
 from kapcare.people.access import (
     Actor,
     NotFound,
     actor_for_request,
-    audit_list_read,
     deny,
     request_ip,
     visible_clients,
@@ -174,7 +175,14 @@ def availability(request: HttpRequest) -> HttpResponse:
             "legal_family_name", "legal_given_name", "pk"
         )
     ]
-    audit_list_read(actor, Category.DEMOGRAPHICS, "page:availability")
+    # The client list names people: one read event per client shown.
+    record_events(
+        source=actor.audit_source,
+        action=AuditAction.READ,
+        client_ids=[pk for pk, _ in clients],
+        category=Category.DEMOGRAPHICS,
+        detail="page:availability",
+    )
     form = AvailabilityForm(
         request.GET if "client" in request.GET else None,
         practice_id=actor.practice_id,
@@ -258,6 +266,7 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@login_not_required
 @never_cache
 @require_GET
 def feed(request: HttpRequest, secret: str) -> HttpResponse:
