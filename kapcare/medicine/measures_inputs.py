@@ -1,42 +1,30 @@
-"""What the medicine rules need from measures: baseline DES-II and open safety flags.
+"""What the medicine rules need from measures: the baseline DES-II and open risk flags.
 
-``kapcare.measures.flags`` (``open_safety_flags(client_id)``, ``latest_des_total(client_id)``)
-is written by the measures app. Until that module exists, both inputs are **unknown**
-(None), never guessed: an unknown input makes ``cleared`` impossible (screening) and
-is shown as unknown on the screen. The module is looked up at call time so that the
-medicine app starts working with it as soon as it lands, without an edit here.
+``kapcare.measures.flags`` answers both as plain data (no permission check: the
+caller has already reached the client through ``people.access``).
 """
 
-import importlib
 from dataclasses import dataclass
-from decimal import Decimal
-from types import ModuleType
+from decimal import ROUND_HALF_UP, Decimal
+
+from kapcare.measures.flags import BOOKING_BLOCKING_CODES, latest_des_total, open_safety_flags
 
 
 @dataclass(frozen=True)
 class MeasuresInputs:
-    des_ii_total: Decimal | None  # None: no baseline DES-II known
-    open_safety_flag: bool | None  # None: not known (no flag source)
-
-
-def _flags_module() -> ModuleType | None:
-    try:
-        return importlib.import_module("kapcare.measures.flags")
-    except ModuleNotFoundError as error:
-        if error.name not in ("kapcare.measures.flags",):
-            raise
-        return None
+    des_ii_total: Decimal | None  # None: the client has no DES-II yet (unknown)
+    open_suicide_flag: bool  # an unreviewed suicidality (PHQ-9 item 9) or ASQ flag
 
 
 def measures_inputs(client_id: int) -> MeasuresInputs:
-    module = _flags_module()
-    if module is None:
-        return MeasuresInputs(des_ii_total=None, open_safety_flag=None)
-    des = getattr(module, "latest_des_total", None)
-    flags = getattr(module, "open_safety_flags", None)
-    total = des(client_id) if callable(des) else None
-    open_flags = flags(client_id) if callable(flags) else None
+    total = latest_des_total(client_id)
     return MeasuresInputs(
-        des_ii_total=Decimal(str(total)) if total is not None else None,
-        open_safety_flag=bool(open_flags) if open_flags is not None else None,
+        des_ii_total=(
+            Decimal(str(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if total is not None
+            else None
+        ),
+        open_suicide_flag=any(
+            code in BOOKING_BLOCKING_CODES for code in open_safety_flags(client_id)
+        ),
     )

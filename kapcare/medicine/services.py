@@ -339,7 +339,7 @@ class ClientFacts:
     consent_current: bool
     preparation_completed: int
     preparation_required: int
-    open_safety_flag: bool | None
+    open_safety_flag: bool  # an unreviewed suicide-risk flag (measures)
 
 
 def _client_facts(appointment: Appointment) -> ClientFacts:
@@ -375,7 +375,7 @@ def _client_facts(appointment: Appointment) -> ClientFacts:
             preparations, appointment.start, completed_only=True
         ),
         preparation_required=SCHEDULING_POLICY.for_format(plan_format).preparation_sessions.value,
-        open_safety_flag=measures_inputs(appointment.client_id).open_safety_flag,
+        open_safety_flag=measures_inputs(appointment.client_id).open_suicide_flag,
     )
 
 
@@ -387,9 +387,8 @@ def _checklist(session: MedicineSession | None, facts: ClientFacts) -> PreDoseCh
         escort_name=session.escort_name if session else "",
         no_driving_agreed=bool(session and session.no_driving_agreed),
         todays_measures_done=bool(session and session.todays_measures_done),
-        # Without a flag source the monitor's attestation ("done, no unreviewed flag")
-        # stands alone; with one, an open flag blocks whatever was attested.
-        unreviewed_risk_flag=bool(facts.open_safety_flag),
+        # An open flag blocks dosing whatever was attested about today's measures.
+        unreviewed_risk_flag=facts.open_safety_flag,
         intention=session.intention if session else "",
         preparation_completed=facts.preparation_completed,
         preparation_required=facts.preparation_required,
@@ -1370,7 +1369,7 @@ def record_screening(
             baseline_spo2=data.baseline_spo2,
             baseline_weight_kg=data.baseline_weight_kg,
             des_ii_total=inputs.des_ii_total,
-            unreviewed_suicide_flag=inputs.open_safety_flag,
+            unreviewed_suicide_flag=inputs.open_suicide_flag,
             recorded_by=staff,
             recorded_at=now,
         )

@@ -1,0 +1,297 @@
+"""/api/v1/appointments/{id}/medicine-record and /api/v1/clients/{id}/medical-screenings.
+
+Thin: everything goes through ``medicine.services``. A refusal by the rules answers
+422 ``{"detail", "violations": [{"rule", "message", "subject"}]}`` listing every
+reason; a record the caller may not see answers 404, a change their role may not
+make 403.
+"""
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from kapcare import clock
+from kapcare.api_errors import WRITE_ERRORS, ViolationsOut, error_responses
+from kapcare.medicine import services
+from kapcare.medicine.schemas import (
+    AddendumIn,
+    AddendumOut,
+    AdverseEventIn,
+    AdverseEventOut,
+    ChecklistIn,
+    DischargeIn,
+    DoseIn,
+    DoseOut,
+    EvaluationOut,
+    ObservationIn,
+    ObservationOut,
+    RecordOut,
+    ScreeningIn,
+    ScreeningOut,
+    SignIn,
+    VitalsIn,
+)
+from kapcare.medicine.screening import Answer
+from kapcare.people.access import Actor, NotFound, actor_for_request
+
+router = Router(tags=["medicine"])
+
+RULE_ERRORS = {**WRITE_ERRORS, 422: ViolationsOut}
+RECORD = "/appointments/{int:appointment_id}/medicine-record"
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = actor_for_request(request)
+    if actor is None or actor.staff is None:
+        raise NotFound
+    return actor
+
+
+def _record(actor: Actor, appointment_id: int) -> RecordOut:
+    """The record after a change (the change's own audit row covers this read)."""
+    view = services.get_record(
+        actor=actor, appointment_id=appointment_id, now=clock.now(), detail="after_change"
+    )
+    return RecordOut.of(view)
+
+
+@router.get(RECORD, response={200: RecordOut, **error_responses(401, 404, 422)})
+def get_medicine_record(request: HttpRequest, appointment_id: int) -> RecordOut:
+    """The medicine-session record of a medicine appointment, with `alerts` (out-of-range
+    vitals), what is due next, what still stops a dose or a discharge, signatures and the
+    billable CPT 0820T/0821T/0822T units. Front desk and privacy officer: 404."""
+    view = services.get_record(
+        actor=_actor(request), appointment_id=appointment_id, now=clock.now(), detail="api:read"
+    )
+    return RecordOut.of(view)
+
+
+@router.put(f"{RECORD}/checklist", response={200: RecordOut, **RULE_ERRORS})
+def put_medicine_checklist(
+    request: HttpRequest, appointment_id: int, payload: ChecklistIn
+) -> RecordOut:
+    """Save the pre-dose checklist. It may stay incomplete; `checklist.missing` says what a
+    dose still needs (consent and preparation come from the record)."""
+    actor = _actor(request)
+    services.save_checklist(
+        actor=actor,
+        appointment_id=appointment_id,
+        checklist=services.ChecklistInput(
+            identity_confirmed=payload.identity_confirmed,
+            fasting_confirmed=payload.fasting_confirmed,
+            escort_name=payload.escort_name,
+            no_driving_agreed=payload.no_driving_agreed,
+            intention=payload.intention,
+            todays_measures_done=payload.todays_measures_done,
+            last_food_at=payload.last_food_at,
+            last_liquids_at=payload.last_liquids_at,
+        ),
+        now=clock.now(),
+    )
+    return _record(actor, appointment_id)
+
+
+@router.post(f"{RECORD}/vitals", response={201: RecordOut, **RULE_ERRORS})
+def post_medicine_vitals(
+    request: HttpRequest, appointment_id: int, payload: VitalsIn
+) -> Status[RecordOut]:
+    """Record vital signs (the time may be in the past, never in the future). Out-of-range
+    values are recorded as alerts and listed in the answer's `alerts`."""
+    actor = _actor(request)
+    services.record_vitals(
+        actor=actor,
+        appointment_id=appointment_id,
+        at=payload.at,
+        systolic=payload.systolic,
+        diastolic=payload.diastolic,
+        heart_rate=payload.heart_rate,
+        spo2=payload.spo2,
+        now=clock.now(),
+    )
+    return Status(201, _record(actor, appointment_id))
+
+
+@router.post(f"{RECORD}/predose-acknowledgement", response={200: RecordOut, **RULE_ERRORS})
+def acknowledge_medicine_predose(request: HttpRequest, appointment_id: int) -> RecordOut:
+    """A medical provider acknowledges the latest pre-dose reading at or above 140/90 (below
+    the hold level, which nothing lifts)."""
+    actor = _actor(request)
+    services.acknowledge_predose(actor=actor, appointment_id=appointment_id, now=clock.now())
+    return _record(actor, appointment_id)
+
+
+@router.post(f"{RECORD}/doses", response={201: DoseOut, **RULE_ERRORS})
+def post_medicine_dose(
+    request: HttpRequest, appointment_id: int, payload: DoseIn
+) -> Status[DoseOut]:
+    """Record a dose given (monitor or medical provider). Refused with every reason: no
+    active order (`dose.no_active_order`), above its maximum counting earlier doses
+    (`dose.exceeds_order`), checklist incomplete, preparation incomplete, or a pre-dose
+    vitals hold."""
+    dose = services.record_dose(
+        actor=_actor(request),
+        appointment_id=appointment_id,
+        at=payload.at,
+        route=payload.route,
+        dose_mg=payload.dose_mg,
+        lot=payload.lot,
+        now=clock.now(),
+    )
+    return Status(
+        201,
+        DoseOut(
+            id=dose.pk,
+            at=dose.at,
+            route=payload.route,
+            dose_mg=dose.dose_mg,
+            lot=dose.lot,
+            administered_by=dose.administered_by_id,
+            order=dose.order_id,
+        ),
+    )
+
+
+@router.post(f"{RECORD}/observations", response={201: ObservationOut, **RULE_ERRORS})
+def post_medicine_observation(
+    request: HttpRequest, appointment_id: int, payload: ObservationIn
+) -> Status[ObservationOut]:
+    """Record dissociation (0-10), sedation (MOAA/S 0-5), an observation or what emerged."""
+    saved = services.record_observation(
+        actor=_actor(request),
+        appointment_id=appointment_id,
+        at=payload.at,
+        dissociation=payload.dissociation,
+        sedation=payload.sedation,
+        note=payload.note,
+        emerged=payload.emerged,
+        now=clock.now(),
+    )
+    return Status(
+        201,
+        ObservationOut(
+            id=saved.pk,
+            at=saved.at,
+            dissociation=saved.dissociation,
+            sedation=saved.sedation,
+            note=saved.note,
+            emerged=saved.emerged,
+        ),
+    )
+
+
+@router.post(f"{RECORD}/adverse-events", response={201: AdverseEventOut, **RULE_ERRORS})
+def post_medicine_adverse_event(
+    request: HttpRequest, appointment_id: int, payload: AdverseEventIn
+) -> Status[AdverseEventOut]:
+    """Record an adverse event. A serious one flags the chart and e-mails the client's
+    medical provider(s) (no client data in the e-mail)."""
+    event = services.record_adverse_event(
+        actor=_actor(request),
+        appointment_id=appointment_id,
+        at=payload.at,
+        kind=payload.kind,
+        severity=payload.severity,
+        action=payload.action,
+        provider_notified=payload.provider_notified,
+        now=clock.now(),
+    )
+    return Status(
+        201,
+        AdverseEventOut(
+            id=event.pk,
+            at=event.at,
+            kind=payload.kind,
+            severity=payload.severity,
+            action=event.action,
+            provider_notified=event.provider_notified,
+            serious=event.serious,
+            notification_sent_at=event.notification_sent_at,
+        ),
+    )
+
+
+@router.post(f"{RECORD}/discharge", response={200: RecordOut, **RULE_ERRORS})
+def post_medicine_discharge(
+    request: HttpRequest, appointment_id: int, payload: DischargeIn
+) -> RecordOut:
+    """Discharge the client, or 422 listing every reason not to yet
+    (`discharge.min_monitoring`, `discharge.vitals_out_of_range`, `discharge.vitals_not_recent`,
+    `discharge.not_oriented`, `discharge.unsteady_gait`, `discharge.escort_missing`)."""
+    actor = _actor(request)
+    services.record_discharge(
+        actor=actor,
+        appointment_id=appointment_id,
+        at=payload.at,
+        alert_oriented=payload.alert_oriented,
+        steady_gait=payload.steady_gait,
+        escort_present=payload.escort_present,
+        now=clock.now(),
+    )
+    return _record(actor, appointment_id)
+
+
+@router.post(f"{RECORD}/sign", response={200: RecordOut, **RULE_ERRORS})
+def sign_medicine_record(request: HttpRequest, appointment_id: int, payload: SignIn) -> RecordOut:
+    """Sign the record (after discharge). The first signature locks it; monitor and
+    therapist sign, the medical provider co-signs when a dose or adverse event is recorded."""
+    actor = _actor(request)
+    services.sign_record(
+        actor=actor, appointment_id=appointment_id, role=payload.role, now=clock.now()
+    )
+    return _record(actor, appointment_id)
+
+
+@router.post(f"{RECORD}/addenda", response={201: AddendumOut, **RULE_ERRORS})
+def post_medicine_addendum(
+    request: HttpRequest, appointment_id: int, payload: AddendumIn
+) -> Status[AddendumOut]:
+    """Amend a signed (locked) record with an addendum."""
+    addendum = services.add_addendum(
+        actor=_actor(request), appointment_id=appointment_id, text=payload.text, now=clock.now()
+    )
+    return Status(
+        201,
+        AddendumOut(
+            id=addendum.pk,
+            text=addendum.text,
+            written_by=addendum.written_by_id,
+            written_at=addendum.written_at,
+        ),
+    )
+
+
+@router.post(
+    "/clients/{int:client_id}/medical-screenings", response={201: ScreeningOut, **WRITE_ERRORS}
+)
+def post_medical_screening(
+    request: HttpRequest, client_id: int, payload: ScreeningIn
+) -> Status[ScreeningOut]:
+    """Record a new version of the client's medical screening (medical providers) and
+    answer its evaluation: absolute and relative findings, and what is still unknown."""
+    record, evaluation = services.record_screening(
+        actor=_actor(request),
+        client_id=client_id,
+        data=services.ScreeningInput(
+            answers={code: (Answer(a.answer), a.notes) for code, a in payload.answers.items()},
+            pregnancy_status=payload.pregnancy_status,
+            history=payload.history,
+            medications=payload.medications,
+            baseline_systolic=payload.baseline_systolic,
+            baseline_diastolic=payload.baseline_diastolic,
+            baseline_heart_rate=payload.baseline_heart_rate,
+            baseline_spo2=payload.baseline_spo2,
+            baseline_weight_kg=payload.baseline_weight_kg,
+        ),
+        now=clock.now(),
+    )
+    return Status(
+        201,
+        ScreeningOut(
+            id=record.pk,
+            client=record.client_id,
+            version=record.version,
+            recorded_at=record.recorded_at,
+            des_ii_total=record.des_ii_total,
+            unreviewed_suicide_flag=record.unreviewed_suicide_flag,
+            evaluation=EvaluationOut.of(evaluation),
+        ),
+    )
