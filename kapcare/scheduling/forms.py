@@ -68,6 +68,8 @@ RULE_FIELDS: dict[str, str | None] = {
     Rule.CONFLICT_CLINICIAN: "staff",
     Rule.CONFLICT_ROOM: "room",
     Rule.CONFLICT_CLIENT: "start_time",
+    Rule.STAFF_OUTSIDE_WORKING_HOURS: "staff",
+    Rule.STAFF_TIME_OFF: "staff",
 }
 # The service's field names (API spelling) as this form spells them.
 _SERVICE_FIELDS = {"start": "start_time", "end": "end_time", "client": "client"}

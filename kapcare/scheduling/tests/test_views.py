@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
 
 from kapcare import clock
 from kapcare.audit.models import AuditAction, AuditEvent
@@ -657,18 +660,15 @@ def test_chart_queries_do_not_grow_with_appointments(
     signed_in: SignedIn,
     world: World,
     actor: ActorOf,
-    django_assert_max_num_queries: Callable[[int], object],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     ready_for_medicine(world, actor)
     http = signed_in(Role.THERAPIST)
     url = f"/clients/{world.client.pk}/"
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as few:
         assert http.get(url).status_code == 200
     for week in range(3, 9):
         book(world, actor, AppointmentKind.THERAPY, at(next_monday(week), 15))
 
-    with django_assert_max_num_queries(len(few.captured_queries)):  # type: ignore[attr-defined]
+    with django_assert_max_num_queries(len(few.captured_queries)):
         assert http.get(url).status_code == 200
