@@ -43,6 +43,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from kapcare import clock
 from kapcare.accounts.models import User
 from kapcare.audit.models import AuditAction, AuditEvent, AuditOutcome
+from kapcare.measures.tests import records as measure_records
 from kapcare.people.access import actor_for_user
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
@@ -145,6 +146,15 @@ def all_roles(outcome: Expect) -> dict[str, Expect]:
     return dict.fromkeys(ROLES, outcome)
 
 
+def _clinicians(outcome: Expect) -> dict[str, Expect]:
+    """Therapist and medical provider (on the team) get ``outcome``; the rest 404 (measures)."""
+    return {
+        **dict.fromkeys(ROLES, NOT_FOUND),
+        Role.THERAPIST.value: outcome,
+        Role.MEDICAL_PROVIDER.value: outcome,
+    }
+
+
 def _new_client_form(world: World) -> dict[str, object]:
     return {
         "legal_given_name": "Newgiven",
@@ -236,6 +246,31 @@ def _gad7_answers(world: World) -> dict[str, object]:
 
 def _admin_delete_form(world: World) -> dict[str, object]:
     return {"post": "yes"}
+
+
+# --- measures in care (measures): bodies
+def _measure_json(world: World) -> dict[str, object]:
+    return {"instrument": "GAD-7", "answers": [0, 1, 2, 3, 0, 1, 2]}
+
+
+def _measure_form(world: World) -> dict[str, object]:
+    return {f"q{i}": str(v) for i, v in enumerate([0, 1, 2, 3, 0, 1, 2])}
+
+
+def _review_json(world: World) -> dict[str, object]:
+    return {"note": "Risk assessed with the client; safety plan reviewed."}
+
+
+def _assignment_json(world: World) -> dict[str, object]:
+    return {"instrument": "PHQ-9", "schedule": "monthly", "due_on": clock.today().isoformat()}
+
+
+def _link_json(world: World) -> dict[str, object]:
+    return {"instrument": "PHQ-9", "valid_for_hours": 48}
+
+
+def _link_form(world: World) -> dict[str, object]:
+    return {"instrument": "PHQ-9", "valid_for_days": "7"}
 
 
 # --- scheduling pages (sched-ui): bodies
@@ -544,6 +579,67 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "api:list_appointments": (Check(api(**all_roles(OK))),),
+    # --- measures in care (measures): measures and assignments are clinical (therapist and
+    # medical provider on the team); risk flags are safety (the monitor sees them too) and
+    # only clinicians review them. The completion link is public: the token is the key.
+    "measures:complete": (Check(everyone(OK)),),
+    "measures:complete-done": (Check(everyone(OK)),),
+    "measures:enter": (
+        Check(page(**_clinicians(OK))),
+        Check(page(**_clinicians(TO_CHART)), method="POST", body=_measure_form, writes=True),
+    ),
+    "measures:assign": (
+        Check(page(**_clinicians(OK))),
+        Check(
+            page(**_clinicians(TO_CHART)),
+            method="POST",
+            body=lambda w: {**_assignment_json(w), "schedule": "once"},
+            writes=True,
+        ),
+    ),
+    "measures:end-assignment": (
+        Check(page(**_clinicians(TO_CHART)), method="POST", writes=True),
+    ),
+    "measures:issue-link": (
+        Check(page(**_clinicians(OK))),
+        Check(page(**_clinicians(OK)), method="POST", body=_link_form, writes=True),
+    ),
+    "measures:review-flag": (
+        Check(page(**_clinicians(OK))),
+        Check(page(**_clinicians(TO_CHART)), method="POST", body=_review_json, writes=True),
+    ),
+    "api:record_measure": (
+        Check(
+            api(**_clinicians(CREATED)), method="POST", body=_measure_json, json=True, writes=True
+        ),
+    ),
+    "api:list_measures": (Check(api(**_clinicians(OK))),),
+    "api:list_risk_flags": (Check(api(**{**_clinicians(OK), "monitor": OK})),),
+    "api:review_risk_flag": (
+        Check(
+            api(**{**_clinicians(OK), "monitor": FORBIDDEN}),
+            method="POST",
+            body=_review_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    "api:list_measure_assignments": (Check(api(**_clinicians(OK))),),
+    "api:create_measure_assignment": (
+        Check(
+            api(**_clinicians(CREATED)),
+            method="POST",
+            body=_assignment_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    "api:end_measure_assignment": (
+        Check(api(**_clinicians(OK)), method="POST", json=True, writes=True),
+    ),
+    "api:issue_measure_link": (
+        Check(api(**_clinicians(CREATED)), method="POST", body=_link_json, json=True, writes=True),
+    ),
     # --- staff schedules, availability, calendar feeds, practice settings (sched-more)
     # Staff-only data: everyone their own working hours, time off and feed; front desk
     # everyone's (people.policy.may_manage_staff_schedules). {staff_id} is the therapist's.
@@ -869,7 +965,9 @@ PREFIX_MATRIX: dict[str, tuple[Check, ...]] = {
 
 _DENIED_STATUSES = {403, 404}
 # Path parameters that name a client or one of a client's records.
-CLIENT_RECORD_PARAMS = frozenset({"client_id", "consent_id", "appointment_id"})
+CLIENT_RECORD_PARAMS = frozenset(
+    {"client_id", "consent_id", "appointment_id", "flag_id", "assignment_id"}
+)
 # What a request tries to do, as audit actions: a refused one must not be audited as done.
 _ATTEMPTED = {
     "GET": {AuditAction.READ},
@@ -1071,6 +1169,10 @@ def _values(world: World, client: Client) -> Mapping[str, Callable[[], object]]:
         "code": lambda: "GAD-7",
         "consent_id": lambda: _consent_of(world, client),
         "appointment_id": lambda: _appointment_of(world, client),
+        # measures: an open risk flag, an assignment, a usable completion link
+        "flag_id": lambda: measure_records.open_flag_of(client, world.staff[Role.THERAPIST]),
+        "assignment_id": lambda: measure_records.assignment_of(client, world.staff[Role.THERAPIST]),
+        "token": lambda: measure_records.link_token_of(client, world.staff[Role.THERAPIST]),
         # sched-more: the therapist's schedule
         "staff_id": lambda: world.staff[Role.THERAPIST].pk,
         "time_off_id": lambda: _sched_more_time_off_of(world),

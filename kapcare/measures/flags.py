@@ -43,7 +43,7 @@ def count_unreviewed_booking_flags(client_id: int) -> int:
 
 
 def latest_des_total(client_id: int) -> float | None:
-    """The total (mean, 0–100) of the client's most recent DES-II, or None if never taken."""
+    """The total (mean, 0 to 100) of the client's most recent DES-II, or None if never taken."""
     total = (
         MeasureResponse.objects.filter(client_id=client_id, instrument_code=DES_II)
         .order_by("-completed_at", "-id")

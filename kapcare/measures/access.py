@@ -1,0 +1,133 @@
+"""Permission-scoped reads of measures: the only way a view or endpoint gets them.
+
+Each function reaches the client through ``people.access.access_client`` for its
+category (measures are clinical, risk flags are safety), which checks and audits
+the read, and then answers a fixed number of queries whatever the history's length.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kapcare.measures import schedule
+from kapcare.measures.models import MeasureAssignment, MeasureResponse, RiskFlag
+from kapcare.measures.registry import normalize_code
+from kapcare.people.access import Actor, access_client
+from kapcare.people.policy import Category
+from kapcare.scheduling.models import Appointment
+from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus
+
+__all__ = [
+    "AssignmentStatus",
+    "assignment_statuses",
+    "get_assignments",
+    "get_responses",
+    "get_risk_flags",
+    "session_starts",
+]
+
+
+@dataclass(frozen=True)
+class AssignmentStatus:
+    assignment: MeasureAssignment
+    next_due: dt.date | None
+    overdue: bool
+
+
+def get_responses(
+    actor: Actor, client_id: int, *, instrument: str | None = None, detail: str = "measures"
+) -> QuerySet[MeasureResponse]:
+    """The client's responses, newest first (optionally of one instrument)."""
+    client = access_client(actor, client_id, Category.CLINICAL, detail=detail)
+    responses = MeasureResponse.objects.filter(client=client).order_by("-completed_at", "-id")
+    if instrument:
+        responses = responses.filter(instrument_code=normalize_code(instrument))
+    return responses
+
+
+def get_risk_flags(
+    actor: Actor, client_id: int, *, open_only: bool = False, detail: str = "risk_flags"
+) -> QuerySet[RiskFlag]:
+    """The client's risk flags, open ones first, newest first within each."""
+    client = access_client(actor, client_id, Category.SAFETY, detail=detail)
+    flags = (
+        RiskFlag.objects.filter(client=client)
+        .select_related("response", "reviewed_by__user")
+        .order_by("-raised_at", "-id")
+    )
+    if open_only:
+        flags = flags.filter(reviewed_at__isnull=True)
+    return flags
+
+
+def session_starts(client_id: int, kind: AppointmentKind) -> list[dt.datetime]:
+    """Start times of the client's sessions of ``kind`` that are not cancelled."""
+    return list(
+        Appointment.objects.filter(client_id=client_id, kind=kind)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .order_by("start")
+        .values_list("start", flat=True)
+    )
+
+
+def assignment_statuses(
+    client_id: int, assignments: list[MeasureAssignment], *, now: dt.datetime
+) -> list[AssignmentStatus]:
+    """Each assignment with its next due date (three queries in all, whatever the count)."""
+    if not assignments:
+        return []
+    today = timezone.localdate(now)
+    sessions = (
+        Appointment.objects.filter(
+            client_id=client_id, kind__in=[AppointmentKind.MEDICINE, AppointmentKind.INTEGRATION]
+        )
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .values_list("kind", "start")
+    )
+    medicine: list[dt.date] = []
+    integration: list[dt.date] = []
+    for kind, start in sessions:
+        (medicine if kind == AppointmentKind.MEDICINE else integration).append(
+            timezone.localdate(start)
+        )
+    completed: dict[str, list[dt.date]] = {}
+    for code, at in MeasureResponse.objects.filter(
+        client_id=client_id, instrument_code__in={a.instrument_code for a in assignments}
+    ).values_list("instrument_code", "completed_at"):
+        completed.setdefault(code, []).append(timezone.localdate(at))
+    result = []
+    for assignment in assignments:
+        found = schedule.occurrences(
+            assignment.schedule,  # type: ignore[arg-type]
+            assigned_on=timezone.localdate(assignment.assigned_at),
+            first_due=assignment.due_on,
+            today=today,
+            medicine_dates=medicine,
+            integration_dates=integration,
+            completed=completed.get(assignment.instrument_code, []),
+            ended_on=timezone.localdate(assignment.ended_at) if assignment.ended_at else None,
+        )
+        due = schedule.next_due(found)
+        result.append(
+            AssignmentStatus(
+                assignment=assignment,
+                next_due=due.on if due else None,
+                overdue=due.overdue if due else False,
+            )
+        )
+    return result
+
+
+def get_assignments(
+    actor: Actor, client_id: int, *, now: dt.datetime, detail: str = "measure_assignments"
+) -> list[AssignmentStatus]:
+    """The client's open assignments, each with when it is next due."""
+    client = access_client(actor, client_id, Category.CLINICAL, detail=detail)
+    assignments = list(
+        MeasureAssignment.objects.filter(client=client, ended_at__isnull=True).order_by(
+            "instrument_code", "id"
+        )
+    )
+    return assignment_statuses(client.pk, assignments, now=now)

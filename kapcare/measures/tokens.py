@@ -1,0 +1,43 @@
+"""Completion-link tokens: random, signed, and stored only as a digest.
+
+A token is ``<random>.<signature>``: 32 random bytes (URL-safe base64) signed with the
+site's secret key. The database keeps the SHA-256 of the random part only, so neither
+a copy of the database nor a guessed string opens a link; a token whose signature
+does not verify is refused before any query.
+"""
+
+import hashlib
+import secrets
+
+from django.core import signing
+
+__all__ = ["digest_of", "make_token"]
+
+_SALT = "kapcare.measures.completion-link"
+_SEP = "."  # not in the URL-safe base64 alphabet, so the two parts split cleanly
+MAX_TOKEN_LENGTH = 200
+
+
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=_SALT, sep=_SEP)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def make_token() -> tuple[str, str]:
+    """A new token and the digest to store for it."""
+    secret = secrets.token_urlsafe(32)
+    return _signer().sign(secret), _digest(secret)
+
+
+def digest_of(token: str) -> str | None:
+    """The stored digest a token answers to, or None when it is not one of ours."""
+    if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
+        return None
+    try:
+        secret = _signer().unsign(token)
+    except signing.BadSignature:
+        return None
+    return _digest(secret)

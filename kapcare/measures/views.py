@@ -1,0 +1,324 @@
+"""Pages for measures: the client's completion link (public) and staff entry from the chart.
+
+Thin: every read goes through ``people.access`` / ``measures.access`` and every
+change through ``measures.services``. The public pages show no client data: the
+token in the URL is the only key, and a wrong, used or expired one gets a plain page.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kapcare import clock
+from kapcare.audit.models import AuditAction
+from kapcare.measures import services
+from kapcare.measures.definitions import Instrument
+from kapcare.measures.forms import AssignForm, LinkForm, ReviewForm
+from kapcare.measures.models import RiskFlag, Schedule
+from kapcare.measures.policy import may_review_risk_flags
+from kapcare.measures.questionnaire import QuestionForm, build_form, read_answers
+from kapcare.people.access import (
+    MAX_ID,
+    Actor,
+    NotFound,
+    access_client,
+    actor_for_request,
+    anonymous_source,
+    deny,
+)
+from kapcare.people.models import Client
+from kapcare.people.policy import Category
+from kapcare.people.services import FieldError, PermissionDenied
+
+# What the client is told about a link that cannot be used, and its HTTP status.
+UNUSABLE = {
+    "unknown": (404, "This link does not work", "The address may be incomplete."),
+    "expired": (410, "This link has expired", "Links work for a limited time, for privacy."),
+    "used": (410, "This link has already been used", "Each link works once, for privacy."),
+    "withdrawn": (410, "This link has been withdrawn", "Your care team withdrew this link."),
+}
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = actor_for_request(request)
+    if actor is None or actor.staff is None:
+        raise NotFound
+    return actor
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _chart(client_id: int, section: str) -> str:
+    return reverse("people:client-chart", args=[client_id]) + f"#{section}"
+
+
+def _mark(form: QuestionForm, error: FieldError) -> None:
+    """Put an engine error (``answers.3``) on its question, or on the form."""
+    index = error.field.removeprefix("answers.")
+    for question in form.questions:
+        if str(question.index) == index:
+            question.error = error.message
+            form.errors = [question]
+            return
+    form.problem = error.message
+
+
+# --- the client's link (no sign-in) -----------------------------------------------------
+
+
+def _unusable(request: HttpRequest, reason: str) -> HttpResponse:
+    status, heading, why = UNUSABLE[reason]
+    return render(
+        request,
+        "measures/link_unusable.html",
+        {"heading": heading, "why": why},
+        status=status,
+    )
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def complete(request: HttpRequest, token: str) -> HttpResponse:
+    now = clock.now()
+    try:
+        link = services.get_usable_link(token=token, now=now)
+    except services.LinkUnusable as unusable:
+        return _unusable(request, unusable.reason)
+    instrument = services.instrument_for(link.instrument_code)
+    form = build_form(instrument)
+    if request.method == "POST":
+        answers = read_answers(instrument, form, request.POST)
+        if answers is not None:
+            try:
+                services.record_link_response(
+                    token=token,
+                    answers=answers,
+                    source=anonymous_source(request),
+                    now=now,
+                    site_url=_site_url(request),
+                )
+            except services.LinkUnusable as unusable:
+                return _unusable(request, unusable.reason)
+            except FieldError as error:
+                _mark(form, error)
+            else:
+                return redirect("measures:complete-done")
+    return render(
+        request,
+        "measures/complete.html",
+        {"form": form, "expires_at": link.expires_at},
+        status=422 if form.invalid else 200,
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def complete_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "measures/complete_done.html")
+
+
+# --- staff pages --------------------------------------------------------------------------
+
+
+def _instrument_or_404(code: str) -> Instrument:
+    try:
+        return services.instrument_for(code)
+    except FieldError:
+        raise Http404("No such measure.") from None
+
+
+@require_http_methods(["GET", "POST"])
+def enter(request: HttpRequest, client_id: int, code: str) -> HttpResponse:
+    """Staff enter a client's answers from paper."""
+    actor = _actor(request)
+    action = AuditAction.CREATE if request.method == "POST" else AuditAction.READ
+    client = access_client(
+        actor, client_id, Category.CLINICAL, action=action, detail="page:measure_enter"
+    )
+    instrument = _instrument_or_404(code)
+    form = build_form(instrument)
+    if request.method == "POST":
+        answers = read_answers(instrument, form, request.POST)
+        if answers is not None:
+            try:
+                recorded = services.record_response(
+                    actor=actor,
+                    client_id=client.pk,
+                    instrument_code=instrument.code,
+                    answers=answers,
+                    now=clock.now(),
+                    site_url=_site_url(request),
+                )
+            except FieldError as error:
+                _mark(form, error)
+            except PermissionDenied:  # audited by the service
+                raise NotFound from None
+            else:
+                flagged = len(recorded.risk_flags)
+                messages.success(
+                    request,
+                    f"The {instrument.code} was recorded."
+                    + (
+                        f" It raised {flagged} safety flag{'s' if flagged > 1 else ''}: "
+                        "review below."
+                        if flagged
+                        else ""
+                    ),
+                )
+                return redirect(_chart(client.pk, "safety" if flagged else "measures"))
+    return render(
+        request,
+        "measures/enter.html",
+        {"form": form, "client": client},
+        status=422 if form.invalid else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, client_id: int) -> HttpResponse:
+    actor = _actor(request)
+    action = AuditAction.CREATE if request.method == "POST" else AuditAction.READ
+    client = access_client(
+        actor, client_id, Category.CLINICAL, action=action, detail="page:measure_assign"
+    )
+    form = AssignForm(
+        request.POST if request.method == "POST" else None, initial={"due_on": clock.today()}
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.assign_measure(
+                actor=actor,
+                client_id=client.pk,
+                instrument_code=form.cleaned_data["instrument"],
+                schedule=Schedule(form.cleaned_data["schedule"]),
+                due_on=form.cleaned_data["due_on"],
+                now=clock.now(),
+            )
+        except FieldError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "The measure was assigned.")
+            return redirect(_chart(client.pk, "measures"))
+    return render(
+        request,
+        "measures/assign.html",
+        {"form": form, "client": client},
+        status=422 if form.is_bound else 200,
+    )
+
+
+@require_POST
+def end_assignment(request: HttpRequest, client_id: int, assignment_id: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        services.end_assignment(
+            actor=actor, client_id=client_id, assignment_id=assignment_id, now=clock.now()
+        )
+    except FieldError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The assignment was ended.")
+    return redirect(_chart(client_id, "measures"))
+
+
+@require_http_methods(["GET", "POST"])
+def issue_link(request: HttpRequest, client_id: int) -> HttpResponse:
+    actor = _actor(request)
+    action = AuditAction.CREATE if request.method == "POST" else AuditAction.READ
+    client = access_client(
+        actor, client_id, Category.CLINICAL, action=action, detail="page:measure_link"
+    )
+    form = LinkForm(request.POST if request.method == "POST" else None)
+    url = ""
+    expires_at = None
+    if form.is_bound and form.is_valid():
+        try:
+            issued = services.issue_link(
+                actor=actor,
+                client_id=client.pk,
+                instrument_code=form.cleaned_data["instrument"],
+                valid_for=dt.timedelta(days=form.cleaned_data["valid_for_days"]),
+                now=clock.now(),
+            )
+        except FieldError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            url = request.build_absolute_uri(reverse("measures:complete", args=[issued.token]))
+            expires_at = issued.link.expires_at
+    response = render(
+        request,
+        "measures/link.html",
+        {"form": form, "client": client, "url": url, "expires_at": expires_at},
+        status=422 if form.is_bound and not url else 200,
+    )
+    response["Cache-Control"] = "no-store"  # the link is shown once
+    return response
+
+
+def _flag(actor: Actor, client: Client, flag_id: int, action: AuditAction) -> RiskFlag:
+    flag = (
+        RiskFlag.objects.filter(pk=flag_id if 0 < flag_id <= MAX_ID else 0, client=client)
+        .select_related("response")
+        .first()
+    )
+    if flag is None:
+        raise deny(
+            actor,
+            client_id=client.pk,
+            category=Category.SAFETY,
+            action=action,
+            detail="page:risk_flag_review",
+        )
+    return flag
+
+
+@require_http_methods(["GET", "POST"])
+def review_flag(request: HttpRequest, client_id: int, flag_id: int) -> HttpResponse:
+    actor = _actor(request)
+    action = AuditAction.UPDATE if request.method == "POST" else AuditAction.READ
+    if not may_review_risk_flags(actor.roles):
+        # Refused before the client is read, so a refusal never reads as a read.
+        raise deny(
+            actor,
+            client_id=client_id,
+            category=Category.SAFETY,
+            action=action,
+            detail="page:risk_flag_review",
+        )
+    client = access_client(
+        actor, client_id, Category.SAFETY, action=action, detail="page:risk_flag_review"
+    )
+    flag = _flag(actor, client, flag_id, action)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.review_flag(
+                actor=actor,
+                client_id=client.pk,
+                flag_id=flag.pk,
+                note=form.cleaned_data["note"],
+                now=clock.now(),
+            )
+        except FieldError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except PermissionDenied:  # audited by the service
+            raise NotFound from None
+        else:
+            messages.success(request, "The flag was reviewed.")
+            return redirect(_chart(client.pk, "safety"))
+    return render(
+        request,
+        "measures/review.html",
+        {"form": form, "client": client, "flag": flag},
+        status=422 if form.is_bound else 200,
+    )
