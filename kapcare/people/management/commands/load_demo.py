@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kapcare.people.demo import load_demo_practice, sign_ins
+from kapcare.scheduling.demo import load_demo_schedule
 
 
 class Command(BaseCommand):
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             f"Demo practice ready ({result.created_staff} staff and "
             f"{result.created_clients} clients added this time)."
         )
+        if (schedule := load_demo_schedule()).refused:  # the demo no longer fits the rules
+            self.stderr.write(schedule.summary)
         if options["sign_ins"]:
             self.stdout.write("\nDemo sign-ins (synthetic accounts, local use only):")
             self.stdout.write(f"  {'email':<26} {'password':<16} role")
