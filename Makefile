@@ -57,11 +57,15 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 # Loads the demo practice (nothing is added twice), prints its sign-ins just
-# before serving. Ctrl-C stops the server.
+# before serving. The background worker (reminder e-mails) runs beside the server;
+# the trap stops it when the server stops, so Ctrl-C stops both.
 run: migrate
 	@$(PY) manage.py load_demo --sign-ins
-	@echo "Serving KAP Care on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
-	@$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py schedule_reminders
+	@echo "Serving KAP Care on http://$(HOST):$(PORT)/ with its background worker (Ctrl-C stops both)."
+	@$(PY) manage.py db_worker --no-reload --interval 5 --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
