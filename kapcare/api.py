@@ -275,6 +275,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _register_routers() -> None:
     from kapcare.audit.api import router as audit_router
     from kapcare.measures.api import router as measures_router
+    from kapcare.medicine.api import router as medicine_router
     from kapcare.people.api import router as people_router
     from kapcare.scheduling.api import router as scheduling_router
     from kapcare.scheduling.api_more import router as scheduling_more_router
@@ -284,6 +285,7 @@ def _register_routers() -> None:
     api.add_router("", measures_router)
     api.add_router("", scheduling_router)
     api.add_router("", scheduling_more_router)
+    api.add_router("", medicine_router)
 
 
 _register_routers()

@@ -216,7 +216,9 @@ def _revoke_json(world: World) -> dict[str, object]:
 
 def _clearance_json(world: World) -> dict[str, object]:
     valid_until = clock.today() + dt.timedelta(days=90)
-    return {"status": "cleared", "valid_until": valid_until.isoformat()}
+    # medicine: "cleared" needs a medical screening on file (issue 5); "not_cleared" is
+    # always allowed, so this checks who may record a clearance, whatever the screening.
+    return {"status": "not_cleared", "valid_until": valid_until.isoformat()}
 
 
 def _dose_order_json(world: World) -> dict[str, object]:
@@ -324,6 +326,87 @@ def _consent_form(world: World) -> dict[str, object]:
 def _sched_more_own(allowed: Expect) -> dict[str, Expect]:
     """The therapist's own schedule: the therapist and front desk may, others get 404."""
     return {**all_roles(NOT_FOUND), "therapist": allowed, "front_desk": allowed}
+
+
+# --- medicine sessions (medicine): bodies and the record's appointment
+REFUSED = Expect(422)  # allowed to try; the rules refuse (every reason listed)
+
+
+def _medicine_team(allowed: Expect) -> dict[str, Expect]:
+    """The record's care team (therapist, medical provider, monitor); others 404."""
+    return {**all_roles(NOT_FOUND), "therapist": allowed, "medical_provider": allowed,
+            "monitor": allowed}  # fmt: skip
+
+
+def _medicine_now() -> str:
+    return clock.now().isoformat()
+
+
+def _medicine_checklist_json(world: World) -> dict[str, object]:
+    return {"identity_confirmed": True, "fasting_confirmed": True, "escort_name": "A. Friend",
+            "no_driving_agreed": True, "intention": "Curiosity"}  # fmt: skip
+
+
+def _medicine_vitals_json(world: World) -> dict[str, object]:
+    return {"at": _medicine_now(), "systolic": 120, "diastolic": 80, "heart_rate": 70, "spo2": 98}
+
+
+def _medicine_dose_json(world: World) -> dict[str, object]:
+    return {"at": _medicine_now(), "route": "sublingual", "dose_mg": "100", "lot": "L1"}
+
+
+def _medicine_observation_json(world: World) -> dict[str, object]:
+    return {"at": _medicine_now(), "dissociation": 3, "note": "Calm."}
+
+
+def _medicine_adverse_json(world: World) -> dict[str, object]:
+    return {"at": _medicine_now(), "kind": "nausea_vomiting", "severity": "mild", "action": "Rest."}
+
+
+def _medicine_discharge_json(world: World) -> dict[str, object]:
+    return {"at": _medicine_now(), "alert_oriented": True, "steady_gait": True,
+            "escort_present": True}  # fmt: skip
+
+
+def _medicine_addendum_json(world: World) -> dict[str, object]:
+    return {"text": "Late entry."}
+
+
+def _medicine_empty_json(world: World) -> dict[str, object]:
+    return {}
+
+
+def _medical_screening_json(world: World) -> dict[str, object]:
+    return {"answers": {}, "pregnancy_status": "not_applicable"}
+
+
+def _medicine_vitals_form(world: World) -> dict[str, object]:
+    at = clock.now().astimezone(NEW_YORK).strftime("%Y-%m-%dT%H:%M")
+    return {"form": "vitals", "vitals-at": at, "vitals-systolic": 120, "vitals-diastolic": 80,
+            "vitals-heart_rate": 70, "vitals-spo2": 98}  # fmt: skip
+
+
+def _medical_screening_form(world: World) -> dict[str, object]:
+    from kapcare.medicine.services import screening_items
+
+    form: dict[str, object] = {"form": "screening", "screening-pregnancy_status": "unknown"}
+    for code, _, _ in screening_items():
+        form[f"screening-answer_{code.removeprefix('contraindication.')}"] = "unknown"
+    return form
+
+
+def _medicine_appointment_of(world: World, client: Client) -> int:
+    from kapcare.medicine.tests.fixtures import ready_medicine_appointment
+
+    # Only the therapist is booked on it: the monitor's same-day access must not open
+    # the record of a client whose care team they are not on.
+    return ready_medicine_appointment(
+        client, world.staff, start=clock.now() - dt.timedelta(minutes=30),
+        booked=[world.staff[Role.THERAPIST]],
+    ).pk  # fmt: skip
+
+
+# --- end medicine
 
 
 # Who may open what. Keys are "namespace:name" as the URL resolver spells them.
@@ -597,9 +680,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             writes=True,
         ),
     ),
-    "measures:end-assignment": (
-        Check(page(**_clinicians(TO_CHART)), method="POST", writes=True),
-    ),
+    "measures:end-assignment": (Check(page(**_clinicians(TO_CHART)), method="POST", writes=True),),
     "measures:issue-link": (
         Check(page(**_clinicians(OK))),
         Check(page(**_clinicians(OK)), method="POST", body=_link_form, writes=True),
@@ -895,6 +976,104 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             writes=True,
         ),
     ),
+    # --- medicine sessions (medicine): the record is the care team's (monitor included),
+    # never front desk or privacy officer; doses by monitor or medical provider; screening
+    # by the medical provider. 422: the rules refuse a bare record (no checklist, no vitals).
+    "medicine:console": (
+        Check(page(**_medicine_team(OK))),
+        Check(
+            page(**_medicine_team(Expect(302, ("/appointments/",)))),
+            method="POST",
+            body=_medicine_vitals_form,
+            writes=True,
+        ),
+    ),
+    "medicine:record-pdf": (Check(page(**_medicine_team(OK))),),
+    "medicine:medical": (
+        Check(page(**_clinicians(OK))),
+        Check(
+            page(**{**_clinicians(NOT_FOUND), "medical_provider": Expect(302, ("/clients/",))}),
+            method="POST",
+            body=_medical_screening_form,
+            writes=True,
+        ),
+    ),
+    "api:get_medicine_record": (Check(api(**_medicine_team(OK))),),
+    "api:put_medicine_checklist": (
+        Check(
+            api(**_medicine_team(OK)),
+            method="PUT",
+            body=_medicine_checklist_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    "api:post_medicine_vitals": (
+        Check(
+            api(**_medicine_team(CREATED)),
+            method="POST",
+            body=_medicine_vitals_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    "api:acknowledge_medicine_predose": (
+        Check(
+            api(**{**_medicine_team(FORBIDDEN), "medical_provider": REFUSED}),
+            method="POST",
+            body=_medicine_empty_json,
+            json=True,
+        ),
+    ),
+    "api:post_medicine_dose": (
+        Check(
+            api(**{**_medicine_team(REFUSED), "therapist": FORBIDDEN}),
+            method="POST",
+            body=_medicine_dose_json,
+            json=True,
+        ),
+    ),
+    "api:post_medicine_observation": (
+        Check(
+            api(**_medicine_team(CREATED)),
+            method="POST",
+            body=_medicine_observation_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    "api:post_medicine_adverse_event": (
+        Check(
+            api(**_medicine_team(CREATED)),
+            method="POST",
+            body=_medicine_adverse_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    "api:post_medicine_discharge": (
+        Check(
+            api(**_medicine_team(REFUSED)), method="POST", body=_medicine_discharge_json, json=True
+        ),
+    ),
+    "api:sign_medicine_record": (
+        Check(api(**_medicine_team(REFUSED)), method="POST", body=_medicine_empty_json, json=True),
+    ),
+    "api:post_medicine_addendum": (
+        Check(
+            api(**_medicine_team(REFUSED)), method="POST", body=_medicine_addendum_json, json=True
+        ),
+    ),
+    "api:post_medical_screening": (
+        Check(
+            api(**{**_clinicians(NOT_FOUND), "therapist": FORBIDDEN, "medical_provider": CREATED}),
+            method="POST",
+            body=_medical_screening_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    # --- end medicine
     # --- the admin: superusers only; the client and audit admins are read-only
     "admin:login": (Check({ANONYMOUS: OK, **all_roles(OK), SUPERUSER: Expect(302, ("/admin/",))}),),
     # Sign-out is POST only; people who are not admin users are sent to the admin index,
@@ -966,7 +1145,14 @@ PREFIX_MATRIX: dict[str, tuple[Check, ...]] = {
 _DENIED_STATUSES = {403, 404}
 # Path parameters that name a client or one of a client's records.
 CLIENT_RECORD_PARAMS = frozenset(
-    {"client_id", "consent_id", "appointment_id", "flag_id", "assignment_id"}
+    {
+        "client_id",
+        "consent_id",
+        "appointment_id",
+        "medicine_appointment_id",
+        "flag_id",
+        "assignment_id",
+    }
 )
 # What a request tries to do, as audit actions: a refused one must not be audited as done.
 _ATTEMPTED = {
@@ -1169,6 +1355,7 @@ def _values(world: World, client: Client) -> Mapping[str, Callable[[], object]]:
         "code": lambda: "GAD-7",
         "consent_id": lambda: _consent_of(world, client),
         "appointment_id": lambda: _appointment_of(world, client),
+        "medicine_appointment_id": lambda: _medicine_appointment_of(world, client),  # medicine
         # measures: an open risk flag, an assignment, a usable completion link
         "flag_id": lambda: measure_records.open_flag_of(client, world.staff[Role.THERAPIST]),
         "assignment_id": lambda: measure_records.assignment_of(client, world.staff[Role.THERAPIST]),

@@ -36,7 +36,7 @@ from kapcare.people.access import Actor, NotFound, actor_for_request
 router = Router(tags=["medicine"])
 
 RULE_ERRORS = {**WRITE_ERRORS, 422: ViolationsOut}
-RECORD = "/appointments/{int:appointment_id}/medicine-record"
+RECORD = "/appointments/{int:medicine_appointment_id}/medicine-record"
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -46,35 +46,38 @@ def _actor(request: HttpRequest) -> Actor:
     return actor
 
 
-def _record(actor: Actor, appointment_id: int) -> RecordOut:
+def _record(actor: Actor, medicine_appointment_id: int) -> RecordOut:
     """The record after a change (the change's own audit row covers this read)."""
     view = services.get_record(
-        actor=actor, appointment_id=appointment_id, now=clock.now(), detail="after_change"
+        actor=actor, appointment_id=medicine_appointment_id, now=clock.now(), detail="after_change"
     )
     return RecordOut.of(view)
 
 
 @router.get(RECORD, response={200: RecordOut, **error_responses(401, 404, 422)})
-def get_medicine_record(request: HttpRequest, appointment_id: int) -> RecordOut:
+def get_medicine_record(request: HttpRequest, medicine_appointment_id: int) -> RecordOut:
     """The medicine-session record of a medicine appointment, with `alerts` (out-of-range
     vitals), what is due next, what still stops a dose or a discharge, signatures and the
     billable CPT 0820T/0821T/0822T units. Front desk and privacy officer: 404."""
     view = services.get_record(
-        actor=_actor(request), appointment_id=appointment_id, now=clock.now(), detail="api:read"
+        actor=_actor(request),
+        appointment_id=medicine_appointment_id,
+        now=clock.now(),
+        detail="api:read",
     )
     return RecordOut.of(view)
 
 
 @router.put(f"{RECORD}/checklist", response={200: RecordOut, **RULE_ERRORS})
 def put_medicine_checklist(
-    request: HttpRequest, appointment_id: int, payload: ChecklistIn
+    request: HttpRequest, medicine_appointment_id: int, payload: ChecklistIn
 ) -> RecordOut:
     """Save the pre-dose checklist. It may stay incomplete; `checklist.missing` says what a
     dose still needs (consent and preparation come from the record)."""
     actor = _actor(request)
     services.save_checklist(
         actor=actor,
-        appointment_id=appointment_id,
+        appointment_id=medicine_appointment_id,
         checklist=services.ChecklistInput(
             identity_confirmed=payload.identity_confirmed,
             fasting_confirmed=payload.fasting_confirmed,
@@ -87,19 +90,19 @@ def put_medicine_checklist(
         ),
         now=clock.now(),
     )
-    return _record(actor, appointment_id)
+    return _record(actor, medicine_appointment_id)
 
 
 @router.post(f"{RECORD}/vitals", response={201: RecordOut, **RULE_ERRORS})
 def post_medicine_vitals(
-    request: HttpRequest, appointment_id: int, payload: VitalsIn
+    request: HttpRequest, medicine_appointment_id: int, payload: VitalsIn
 ) -> Status[RecordOut]:
     """Record vital signs (the time may be in the past, never in the future). Out-of-range
     values are recorded as alerts and listed in the answer's `alerts`."""
     actor = _actor(request)
     services.record_vitals(
         actor=actor,
-        appointment_id=appointment_id,
+        appointment_id=medicine_appointment_id,
         at=payload.at,
         systolic=payload.systolic,
         diastolic=payload.diastolic,
@@ -107,21 +110,23 @@ def post_medicine_vitals(
         spo2=payload.spo2,
         now=clock.now(),
     )
-    return Status(201, _record(actor, appointment_id))
+    return Status(201, _record(actor, medicine_appointment_id))
 
 
 @router.post(f"{RECORD}/predose-acknowledgement", response={200: RecordOut, **RULE_ERRORS})
-def acknowledge_medicine_predose(request: HttpRequest, appointment_id: int) -> RecordOut:
+def acknowledge_medicine_predose(request: HttpRequest, medicine_appointment_id: int) -> RecordOut:
     """A medical provider acknowledges the latest pre-dose reading at or above 140/90 (below
     the hold level, which nothing lifts)."""
     actor = _actor(request)
-    services.acknowledge_predose(actor=actor, appointment_id=appointment_id, now=clock.now())
-    return _record(actor, appointment_id)
+    services.acknowledge_predose(
+        actor=actor, appointment_id=medicine_appointment_id, now=clock.now()
+    )
+    return _record(actor, medicine_appointment_id)
 
 
 @router.post(f"{RECORD}/doses", response={201: DoseOut, **RULE_ERRORS})
 def post_medicine_dose(
-    request: HttpRequest, appointment_id: int, payload: DoseIn
+    request: HttpRequest, medicine_appointment_id: int, payload: DoseIn
 ) -> Status[DoseOut]:
     """Record a dose given (monitor or medical provider). Refused with every reason: no
     active order (`dose.no_active_order`), above its maximum counting earlier doses
@@ -129,7 +134,7 @@ def post_medicine_dose(
     vitals hold."""
     dose = services.record_dose(
         actor=_actor(request),
-        appointment_id=appointment_id,
+        appointment_id=medicine_appointment_id,
         at=payload.at,
         route=payload.route,
         dose_mg=payload.dose_mg,
@@ -152,12 +157,12 @@ def post_medicine_dose(
 
 @router.post(f"{RECORD}/observations", response={201: ObservationOut, **RULE_ERRORS})
 def post_medicine_observation(
-    request: HttpRequest, appointment_id: int, payload: ObservationIn
+    request: HttpRequest, medicine_appointment_id: int, payload: ObservationIn
 ) -> Status[ObservationOut]:
     """Record dissociation (0-10), sedation (MOAA/S 0-5), an observation or what emerged."""
     saved = services.record_observation(
         actor=_actor(request),
-        appointment_id=appointment_id,
+        appointment_id=medicine_appointment_id,
         at=payload.at,
         dissociation=payload.dissociation,
         sedation=payload.sedation,
@@ -180,13 +185,13 @@ def post_medicine_observation(
 
 @router.post(f"{RECORD}/adverse-events", response={201: AdverseEventOut, **RULE_ERRORS})
 def post_medicine_adverse_event(
-    request: HttpRequest, appointment_id: int, payload: AdverseEventIn
+    request: HttpRequest, medicine_appointment_id: int, payload: AdverseEventIn
 ) -> Status[AdverseEventOut]:
     """Record an adverse event. A serious one flags the chart and e-mails the client's
     medical provider(s) (no client data in the e-mail)."""
     event = services.record_adverse_event(
         actor=_actor(request),
-        appointment_id=appointment_id,
+        appointment_id=medicine_appointment_id,
         at=payload.at,
         kind=payload.kind,
         severity=payload.severity,
@@ -211,7 +216,7 @@ def post_medicine_adverse_event(
 
 @router.post(f"{RECORD}/discharge", response={200: RecordOut, **RULE_ERRORS})
 def post_medicine_discharge(
-    request: HttpRequest, appointment_id: int, payload: DischargeIn
+    request: HttpRequest, medicine_appointment_id: int, payload: DischargeIn
 ) -> RecordOut:
     """Discharge the client, or 422 listing every reason not to yet
     (`discharge.min_monitoring`, `discharge.vitals_out_of_range`, `discharge.vitals_not_recent`,
@@ -219,34 +224,39 @@ def post_medicine_discharge(
     actor = _actor(request)
     services.record_discharge(
         actor=actor,
-        appointment_id=appointment_id,
+        appointment_id=medicine_appointment_id,
         at=payload.at,
         alert_oriented=payload.alert_oriented,
         steady_gait=payload.steady_gait,
         escort_present=payload.escort_present,
         now=clock.now(),
     )
-    return _record(actor, appointment_id)
+    return _record(actor, medicine_appointment_id)
 
 
 @router.post(f"{RECORD}/sign", response={200: RecordOut, **RULE_ERRORS})
-def sign_medicine_record(request: HttpRequest, appointment_id: int, payload: SignIn) -> RecordOut:
+def sign_medicine_record(
+    request: HttpRequest, medicine_appointment_id: int, payload: SignIn
+) -> RecordOut:
     """Sign the record (after discharge). The first signature locks it; monitor and
     therapist sign, the medical provider co-signs when a dose or adverse event is recorded."""
     actor = _actor(request)
     services.sign_record(
-        actor=actor, appointment_id=appointment_id, role=payload.role, now=clock.now()
+        actor=actor, appointment_id=medicine_appointment_id, role=payload.role, now=clock.now()
     )
-    return _record(actor, appointment_id)
+    return _record(actor, medicine_appointment_id)
 
 
 @router.post(f"{RECORD}/addenda", response={201: AddendumOut, **RULE_ERRORS})
 def post_medicine_addendum(
-    request: HttpRequest, appointment_id: int, payload: AddendumIn
+    request: HttpRequest, medicine_appointment_id: int, payload: AddendumIn
 ) -> Status[AddendumOut]:
     """Amend a signed (locked) record with an addendum."""
     addendum = services.add_addendum(
-        actor=_actor(request), appointment_id=appointment_id, text=payload.text, now=clock.now()
+        actor=_actor(request),
+        appointment_id=medicine_appointment_id,
+        text=payload.text,
+        now=clock.now(),
     )
     return Status(
         201,

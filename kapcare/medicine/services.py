@@ -318,13 +318,19 @@ def _session_of(appointment: Appointment) -> MedicineSession | None:
 def _session_for_change(
     appointment: Appointment, now: dt.datetime
 ) -> tuple[MedicineSession, SessionRows]:
-    """The record (created on the first change), with the client's row locked."""
+    """The record, with the client's row locked; a new one is saved only with a change
+    (``_saved``), so a refused first entry leaves nothing behind."""
     _lock_client(appointment.client_id)
-    session, _ = MedicineSession.objects.get_or_create(
-        appointment=appointment,
-        defaults={"client_id": appointment.client_id, "created_at": now},
+    session = _session_of(appointment) or MedicineSession(
+        appointment=appointment, client_id=appointment.client_id, created_at=now
     )
     return session, _rows(session)
+
+
+def _saved(session: MedicineSession) -> MedicineSession:
+    if session.pk is None:
+        session.save()
+    return session
 
 
 def _latest_at_or_before(rows: Sequence[VitalsReading], at: dt.datetime) -> VitalsReading | None:
@@ -432,6 +438,14 @@ def _pure_order(order: DoseOrder, zone: zoneinfo.ZoneInfo) -> session_rules.Dose
 
 
 @dataclass(frozen=True)
+class BillingRow:
+    code: str
+    name: str
+    minutes: int
+    units: int
+
+
+@dataclass(frozen=True)
 class BillingView:
     bill: billing.MonitoringBill
     provisional: bool  # not discharged yet: counted up to now
@@ -439,6 +453,22 @@ class BillingView:
 
     def units(self, code: str) -> int:
         return self.bill.units(code)
+
+    @property
+    def totals(self) -> list[tuple[str, int]]:
+        codes = (
+            billing.CPT_FIRST_CLINICIAN,
+            billing.CPT_SECOND_CLINICIAN,
+            billing.CPT_STAFF_CONCURRENT,
+        )
+        return [(code, self.bill.units(code)) for code in codes]
+
+    @property
+    def rows(self) -> list[BillingRow]:
+        return [
+            BillingRow(line.code, self.names.get(line.person_id, ""), line.minutes, line.units)
+            for line in self.bill.lines
+        ]
 
 
 @dataclass(frozen=True)
@@ -495,6 +525,10 @@ class RecordView:
     @property
     def remaining_mg(self) -> Decimal | None:
         return None if self.order is None else self.order.max_dose_mg - self.given_mg
+
+    @property
+    def alerted_reading_ids(self) -> set[int]:
+        return {a.reading_id for a in self.rows.alerts}
 
     @property
     def serious_events(self) -> list[AdverseEvent]:
@@ -752,7 +786,7 @@ def record_vitals(
         problems = _not_locked(session) + problems
         if not problems:
             saved = VitalsReading.objects.create(
-                session=session,
+                session=_saved(session),
                 at=at,
                 systolic=systolic,
                 diastolic=diastolic,
@@ -827,7 +861,7 @@ def acknowledge_predose(*, actor: Actor, appointment_id: int, now: dt.datetime) 
             session.predose_ack_reading = latest
             session.predose_ack_by = staff
             session.predose_ack_at = now
-            session.save(update_fields=["predose_ack_reading", "predose_ack_by", "predose_ack_at"])
+            session.save()
             _audit(
                 actor,
                 client.pk,
@@ -884,7 +918,7 @@ def record_dose(
         )
         if not problems and active is not None:
             dose = DoseAdministration.objects.create(
-                session=session,
+                session=_saved(session),
                 order=active[0],
                 at=at,
                 route=route.value,
@@ -937,7 +971,7 @@ def record_observation(
         )
         if not problems:
             saved = Observation.objects.create(
-                session=session,
+                session=_saved(session),
                 at=at,
                 dissociation=dissociation,
                 sedation=sedation,
@@ -1024,7 +1058,7 @@ def record_adverse_event(
         )
         if not problems:
             event = AdverseEvent.objects.create(
-                session=session,
+                session=_saved(session),
                 at=at,
                 kind=kind.value,
                 severity=severity.value,

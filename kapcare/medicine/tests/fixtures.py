@@ -77,10 +77,12 @@ def ready_medicine_appointment(
     preparations: int = 2,
     consent: bool = True,
     order: bool = True,
+    booked: list[StaffMember] | None = None,
 ) -> Appointment:
     """A booked medicine session for ``client`` at ``start`` (3 hours long), with the
     pathway done: ongoing plan, KAP consent, ``preparations`` completed preparation
-    sessions, a clearance and an active sublingual order (100 mg, max ``max_dose_mg``)."""
+    sessions, a clearance and an active sublingual order (100 mg, max ``max_dose_mg``).
+    ``booked``: the staff on the session (default monitor, therapist, medical provider)."""
     doctor = staff[Role.MEDICAL_PROVIDER]
     therapist = staff[Role.THERAPIST]
     day = start.date()
@@ -134,7 +136,7 @@ def ready_medicine_appointment(
         "medicine",
         start,
         180,
-        [staff[Role.MONITOR], therapist, doctor],
+        booked if booked is not None else [staff[Role.MONITOR], therapist, doctor],
         by=staff[Role.FRONT_DESK],
     )
 

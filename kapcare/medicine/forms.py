@@ -1,0 +1,329 @@
+"""Forms of the medicine console and the medical page. They read input; services decide.
+
+Times are typed as the location's wall-clock time (``datetime-local``) and made
+aware in the location's zone here, so the services only ever see aware times.
+"""
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from kapcare.medicine.models import (
+    AdverseEventKind,
+    AdverseEventSeverity,
+    PregnancyStatus,
+    RouteChoice,
+    SignerRole,
+)
+from kapcare.medicine.screening import Answer
+from kapcare.medicine.services import POLICY
+from kapcare.scheduling.models import DoseRoute
+from kapcare.scheduling.rules import ClearanceStatus
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+SEDATION_CHOICES = [
+    ("", "Not rated"),
+    ("5", "5 Responds readily to name in a normal tone"),
+    ("4", "4 Lethargic response to name in a normal tone"),
+    ("3", "3 Responds only after name is called loudly or repeatedly"),
+    ("2", "2 Responds only after mild prodding or shaking"),
+    ("1", "1 Responds only after painful trapezius squeeze"),
+    ("0", "0 No response after painful trapezius squeeze"),
+]
+DISSOCIATION_CHOICES = [("", "Not rated")] + [(str(n), str(n)) for n in range(11)]
+
+
+def _plausible(name: str) -> tuple[int, int]:
+    low, high = getattr(POLICY.session, f"plausible_{name}")
+    return int(low), int(high)
+
+
+class LocalTimeField(forms.CharField):
+    """A wall-clock time in the location's zone, as ``datetime-local`` sends it."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_FORMAT)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Time")
+        kwargs.setdefault("error_messages", {"required": "Enter the time."})
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return dt.datetime.fromisoformat(str(text))
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a date and time, for example 2026-05-01 10:15."
+            ) from None
+
+
+class ZonedForm(forms.Form):
+    """A form whose ``at`` is made aware in the location's zone."""
+
+    def __init__(
+        self, *args: Any, zone: zoneinfo.ZoneInfo, now: dt.datetime, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        if "at" in self.fields and not self.is_bound:
+            self.initial.setdefault("at", now.astimezone(zone).strftime(LOCAL_FORMAT))
+
+    def clean_at(self) -> dt.datetime | None:
+        value: dt.datetime | None = self.cleaned_data.get("at")
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self.zone)
+        return value
+
+
+class ChecklistForm(forms.Form):
+    identity_confirmed = forms.BooleanField(required=False, label="Identity confirmed")
+    fasting_confirmed = forms.BooleanField(
+        required=False,
+        label="Fasting confirmed",
+        help_text=(
+            f"Nothing to eat for {POLICY.session.fasting_food.total_seconds() / 3600:g} hours "
+            f"and nothing to drink for {POLICY.session.fasting_liquids.total_seconds() / 3600:g}."
+        ),
+    )
+    escort_name = forms.CharField(
+        required=False, max_length=200, label="Escort (ride home)", help_text="Their name."
+    )
+    no_driving_agreed = forms.BooleanField(
+        required=False, label="Agrees not to drive until the next day"
+    )
+    todays_measures_done = forms.BooleanField(
+        required=False,
+        label="Today's PHQ-9 and ASQ done, no flag awaiting review",
+    )
+    intention = forms.CharField(
+        required=False, max_length=5000, label="Intention", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VitalsForm(ZonedForm):
+    at = LocalTimeField()
+    systolic = forms.IntegerField(
+        label="Systolic (mmHg)",
+        min_value=_plausible("systolic")[0],
+        max_value=_plausible("systolic")[1],
+    )
+    diastolic = forms.IntegerField(
+        label="Diastolic (mmHg)",
+        min_value=_plausible("diastolic")[0],
+        max_value=_plausible("diastolic")[1],
+    )
+    heart_rate = forms.IntegerField(
+        label="Heart rate (/min)",
+        min_value=_plausible("heart_rate")[0],
+        max_value=_plausible("heart_rate")[1],
+    )
+    spo2 = forms.IntegerField(
+        label="SpO2 (%)", min_value=_plausible("spo2")[0], max_value=_plausible("spo2")[1]
+    )
+
+
+class DoseForm(ZonedForm):
+    at = LocalTimeField()
+    route = forms.ChoiceField(label="Route", choices=RouteChoice.choices)
+    dose_mg = forms.DecimalField(
+        label="Dose (mg)", min_value=Decimal("0.01"), max_digits=7, decimal_places=2
+    )
+    lot = forms.CharField(label="Lot number", max_length=60)
+
+
+class ObservationForm(ZonedForm):
+    at = LocalTimeField()
+    dissociation = forms.TypedChoiceField(
+        label="Dissociation (0 none to 10 extreme)",
+        choices=DISSOCIATION_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    sedation = forms.TypedChoiceField(
+        label="Sedation (MOAA/S)",
+        choices=SEDATION_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    note = forms.CharField(
+        label="Observation",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    emerged = forms.CharField(
+        label="What emerged (parts, memories)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AdverseEventForm(ZonedForm):
+    at = LocalTimeField()
+    kind = forms.ChoiceField(label="Event", choices=AdverseEventKind.choices)
+    severity = forms.ChoiceField(
+        label="Severity",
+        choices=AdverseEventSeverity.choices,
+        help_text="Serious flags the chart and e-mails the medical provider.",
+    )
+    action = forms.CharField(
+        label="Action taken", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    provider_notified = forms.BooleanField(required=False, label="Medical provider notified")
+
+
+class DischargeForm(ZonedForm):
+    at = LocalTimeField()
+    alert_oriented = forms.BooleanField(required=False, label="Alert and oriented")
+    steady_gait = forms.BooleanField(required=False, label="Walks steadily")
+    escort_present = forms.BooleanField(required=False, label="Named escort present")
+
+
+class SignForm(forms.Form):
+    role = forms.ChoiceField(choices=SignerRole.choices)
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Addendum", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+# --- the medical page ----------------------------------------------------------------
+
+
+class ScreeningForm(forms.Form):
+    """History, medications, each contraindication yes/no/unknown with notes, baseline."""
+
+    history = forms.CharField(
+        label="Medical history",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    medications = forms.CharField(
+        label="Medications",
+        required=False,
+        max_length=5000,
+        help_text="Include benzodiazepines, hypnotics, stimulants, MAOIs and opioids.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    pregnancy_status = forms.ChoiceField(label="Pregnancy", choices=PregnancyStatus.choices)
+    baseline_systolic = forms.IntegerField(
+        label="Baseline systolic (mmHg)", required=False, min_value=40, max_value=300
+    )
+    baseline_diastolic = forms.IntegerField(
+        label="Baseline diastolic (mmHg)", required=False, min_value=20, max_value=200
+    )
+    baseline_heart_rate = forms.IntegerField(
+        label="Baseline heart rate (/min)", required=False, min_value=20, max_value=250
+    )
+    baseline_spo2 = forms.IntegerField(
+        label="Baseline SpO2 (%)", required=False, min_value=50, max_value=100
+    )
+    baseline_weight_kg = forms.DecimalField(
+        label="Weight (kg)",
+        required=False,
+        min_value=Decimal(20),
+        max_value=Decimal(400),
+        max_digits=5,
+        decimal_places=1,
+    )
+
+    def __init__(self, *args: Any, items: list[tuple[str, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for code, label, severity in items:
+            key = code.removeprefix("contraindication.")
+            self.fields[f"answer_{key}"] = forms.ChoiceField(
+                label=f"{label} ({severity})",
+                choices=[(a.value, a.value.capitalize()) for a in Answer],
+                initial=Answer.UNKNOWN.value,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"notes_{key}"] = forms.CharField(
+                label=f"Notes: {label}", required=False, max_length=2000
+            )
+
+    def answers(self) -> dict[str, tuple[Answer, str]]:
+        return {
+            code: (
+                Answer(self.cleaned_data[f"answer_{code.removeprefix('contraindication.')}"]),
+                self.cleaned_data[f"notes_{code.removeprefix('contraindication.')}"],
+            )
+            for code, _, _ in self.items
+        }
+
+    def item_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [
+            (
+                self[f"answer_{code.removeprefix('contraindication.')}"],
+                self[f"notes_{code.removeprefix('contraindication.')}"],
+            )
+            for code, _, _ in self.items
+        ]
+
+
+class ClearanceForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Decision",
+        choices=[(s.value, s.value.replace("_", " ").capitalize()) for s in ClearanceStatus],
+    )
+    valid_until = forms.DateField(
+        label="Valid until", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    note = forms.CharField(
+        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, relative: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.relative = relative
+        for code, message in relative:
+            self.fields[f"justify_{code.removeprefix('contraindication.')}"] = forms.CharField(
+                label=f"Justification: {message}",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def justifications(self) -> dict[str, str]:
+        return {
+            code: self.cleaned_data.get(f"justify_{code.removeprefix('contraindication.')}", "")
+            for code, _ in self.relative
+        }
+
+
+class DoseOrderForm(forms.Form):
+    route = forms.ChoiceField(label="Route", choices=DoseRoute.choices)
+    dose_mg = forms.DecimalField(
+        label="Dose (mg)", min_value=Decimal("0.01"), max_digits=6, decimal_places=2
+    )
+    max_dose_mg = forms.DecimalField(
+        label="Maximum per session (mg)",
+        min_value=Decimal("0.01"),
+        max_digits=6,
+        decimal_places=2,
+        help_text="Supplemental doses count toward it.",
+    )
+    active_from = forms.DateField(
+        label="Active from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    active_to = forms.DateField(
+        label="Active until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

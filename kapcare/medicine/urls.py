@@ -1,0 +1,19 @@
+from django.urls import path
+
+from kapcare.medicine import views
+
+app_name = "medicine"
+
+urlpatterns = [
+    path(
+        "appointments/<int:medicine_appointment_id>/medicine/",
+        views.console,
+        name="console",
+    ),
+    path(
+        "appointments/<int:medicine_appointment_id>/medicine/record.pdf",
+        views.record_pdf,
+        name="record-pdf",
+    ),
+    path("clients/<int:client_id>/medical/", views.medical, name="medical"),
+]
