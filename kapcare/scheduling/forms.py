@@ -13,7 +13,7 @@ from typing import Any, cast
 from django import forms
 
 from kapcare.people.models import Location, Room, StaffMember
-from kapcare.people.policy import Role
+from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.people.services import FieldError
 from kapcare.people.states import STATE_CHOICES
 from kapcare.scheduling import services
@@ -127,7 +127,13 @@ def load_places(practice_id: int) -> _PlaceFields:
             .order_by("location__name", "name")
         ),
         list(
-            StaffMember.objects.filter(practice_id=practice_id, is_active=True)
+            # Only people who take part in sessions can be booked (not front desk).
+            StaffMember.objects.filter(
+                practice_id=practice_id,
+                is_active=True,
+                roles__role__in=[r.value for r in CARE_TEAM_ROLES],
+            )
+            .distinct()
             .select_related("user")
             .prefetch_related("roles")
             .order_by("user__full_name")

@@ -542,10 +542,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     _require_schedules(actor, "page:calendar")
     places = load_places(actor.practice_id)
     query = request.GET.copy()
-    if not ({"staff", "location", "room"} & set(query)):
-        query["staff"] = (
-            str(actor.staff.pk) if actor.staff else ""
-        )  # by default, the person's own schedule
+    own = str(actor.staff.pk) if actor.staff is not None else ""
+    if not ({"staff", "location", "room"} & set(query)) and own in dict(places.staff_choices):
+        query["staff"] = own  # by default, the person's own schedule (front desk: everyone)
+    query.setdefault("date", clock.today().isoformat())
     form = CalendarForm(query, places=places)
     form.is_valid()  # a bad filter is shown as an error; the good ones still apply
     data = form.cleaned_data
@@ -608,7 +608,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         return reverse("scheduling:book") + "?" + urlencode(params)
 
     step = dt.timedelta(days=1 if view == "day" else 7)
-    subject = "Everyone"
+    subject = "Whole practice"
     if staff_id is not None:
         subject = dict(places.staff_choices).get(str(staff_id), "Staff member")
     elif room_id is not None:
