@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kapcare.measures.demo import load_demo_measures
 from kapcare.people.demo import load_demo_practice, sign_ins
 from kapcare.scheduling.demo import load_demo_schedule
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         )
         if (schedule := load_demo_schedule()).refused:  # the demo no longer fits the rules
             self.stderr.write(schedule.summary)
+        load_demo_measures()  # a few months of synthetic results, after the schedule
         if options["sign_ins"]:
             self.stdout.write("\nDemo sign-ins (synthetic accounts, local use only):")
             self.stdout.write(f"  {'email':<26} {'password':<16} role")
