@@ -59,7 +59,7 @@ def book(
         kind=kind.value,
         modality="in_person",
         start=start,
-        end=start + dt.timedelta(hours=3),
+        end=start + dt.timedelta(hours=1),
         location=location,
         room=room,
         created_by=staff[Role.FRONT_DESK],
@@ -134,7 +134,7 @@ def test_cancelled_appointments_get_no_reminder_and_moved_ones_get_a_new_one(
 
     new_start = moved.start + dt.timedelta(hours=2)
     Appointment.objects.filter(pk=moved.pk).update(
-        start=new_start, end=new_start + dt.timedelta(hours=3)
+        start=new_start, end=new_start + dt.timedelta(hours=1)
     )
     mail.outbox.clear()
     assert send_due_reminders(now=NOW) == 3
@@ -170,6 +170,9 @@ def test_a_failed_send_is_tried_again_next_time(
     assert send_due_reminders(now=NOW) == 3
 
 
+# The worker closes its database connection when done, as a process would: the test
+# cannot sit inside one transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_sweep_runs_in_the_database_worker_and_queues_its_next_run(
     practice: Practice, staff: dict[Role, StaffMember], client_record: Client
 ) -> None:
