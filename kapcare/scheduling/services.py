@@ -18,6 +18,7 @@ stopped by the PostgreSQL exclusion constraints (answered as a lost race,
 
 import dataclasses
 import datetime as dt
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -877,6 +878,78 @@ def _appointment_client(actor: Actor, staff: StaffMember, appointment_id: int) -
     return client_id
 
 
+# Moving one of these can take away what a booked medicine session relies on.
+_RELIED_ON = frozenset({AppointmentKind.PREPARATION, AppointmentKind.INTEGRATION})
+_RELYING_RULES = frozenset({Rule.MEDICINE_REQUIRES_PREPARATION, Rule.MEDICINE_REQUIRES_INTEGRATION})
+
+
+def _broken_medicine_sessions(
+    facts: _Facts, moved: rules.ProposedAppointment, *, now: dt.datetime, policy: SchedulingPolicy
+) -> list[Violation]:
+    """What the client's upcoming medicine sessions would lack once ``moved`` has moved.
+
+    A preparation moved after the medicine session, or the integration session moved
+    out of its window, would leave a booked medicine session breaking its rules: the
+    move is refused like a booking would be, naming the session it would break.
+    """
+    if moved.kind not in _RELIED_ON or moved.id is None:
+        return []
+    after = rules.Appointment(
+        id=moved.id,
+        kind=moved.kind,
+        status=AppointmentStatus.BOOKED,
+        start=moved.start,
+        end=moved.end,
+        staff_ids=frozenset(s.id for s in moved.staff),
+        room_id=moved.room.id if moved.room is not None else None,
+    )
+    pathway = dataclasses.replace(
+        facts.pathway,
+        appointments=tuple(after if a.id == moved.id else a for a in facts.pathway.appointments),
+    )
+    upcoming = Appointment.objects.filter(
+        client_id=facts.client.id,
+        kind=AppointmentKind.MEDICINE.value,
+        status=AppointmentStatus.BOOKED.value,
+        start__gt=now,
+    ).select_related("location")
+    found: list[Violation] = []
+    for session in upcoming:
+        location = session.location
+        info = (
+            rules.LocationInfo(
+                id=location.pk,
+                state=location.state,
+                time_zone=location.time_zone,
+                offers_medicine_sessions=location.offers_medicine_sessions,
+                name=location.name,
+            )
+            if location is not None
+            else None
+        )
+        as_booked = rules.ProposedAppointment(
+            id=session.pk,
+            kind=AppointmentKind.MEDICINE,
+            modality=Modality(session.modality),
+            start=session.start,
+            end=session.end,
+            staff=(),
+            location=info,
+        )
+        zone = zoneinfo.ZoneInfo(location.time_zone if location else policy.time_zone.value)
+        when = session.start.astimezone(zone).strftime("%a %-d %b %Y at %H:%M")
+        found += [
+            Violation(
+                v.rule, f"The medicine session on {when} would then break a rule. {v.message}"
+            )
+            for v in rules.check_appointment(
+                as_booked, client=facts.client, pathway=pathway, policy=policy
+            )
+            if v.rule in _RELYING_RULES
+        ]
+    return found
+
+
 def reschedule_appointment(
     *,
     actor: Actor,
@@ -928,6 +1001,9 @@ def reschedule_appointment(
             facts = _facts(client, request)
             facts.proposed = dataclasses.replace(facts.proposed, id=appointment.pk)
             violations = _check(facts, policy)
+            violations += _broken_medicine_sessions(
+                facts, facts.proposed, now=now, policy=facts.policy if policy is None else policy
+            )
             if violations:
                 raise BookingRefused(violations)
             appointment.start = request.start

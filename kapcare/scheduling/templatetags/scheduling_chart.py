@@ -17,8 +17,9 @@ from kapcare.people.policy import Category
 from kapcare.scheduling import rules, services
 from kapcare.scheduling.forms import CONSENT_LABELS, FORMAT_LABELS
 from kapcare.scheduling.models import Appointment, AppointmentStaff, Consent, TreatmentPlan
-from kapcare.scheduling.policy import DEFAULT_POLICY, PlanFormat
+from kapcare.scheduling.policy import PlanFormat
 from kapcare.scheduling.rules import AppointmentStatus, ConsentKind, PlanStatus
+from kapcare.scheduling.settings_services import policy_for_practice
 from kapcare.scheduling.views import AppointmentRow
 
 register = template.Library()
@@ -56,8 +57,10 @@ def plan_panel(context: template.Context, client: Client) -> dict[str, Any]:
     plan = TreatmentPlan.objects.filter(client=client).first()
     consents = list(Consent.objects.filter(client=client).order_by("-signed_on", "-id"))
     pathway = services.get_pathway(client)
+    # The practice's own policy, so the chart says what booking will say.
+    policy = policy_for_practice(client.practice_id)
     readiness = rules.medicine_readiness(
-        pathway=pathway, now=clock.now(), time_zone=DEFAULT_POLICY.time_zone.value
+        pathway=pathway, now=clock.now(), time_zone=policy.time_zone.value, policy=policy
     )
     sees_medical = may_access(actor, client.pk, Category.MEDICAL)
     clearance = max(pathway.clearances, key=lambda c: c.recorded_at, default=None)

@@ -307,3 +307,89 @@ def test_an_unknown_room_is_a_field_error(
     assert status == 422
     assert isinstance(answer, dict)
     assert "room" in json.dumps(answer)
+
+
+def _medicine_with_integration(world: World, actor: ActorOf) -> services.BookedAppointments:
+    ready_for_medicine(world, actor)
+    return services.book_appointment(
+        actor=actor(Role.FRONT_DESK),
+        request=services.AppointmentRequest(
+            client_id=world.client.pk,
+            kind=AppointmentKind.MEDICINE,
+            modality=Modality.IN_PERSON,
+            start=at(world.day, 9),
+            end=at(world.day, 12),
+            staff_ids=(world.staff[Role.THERAPIST].pk, world.staff[Role.MONITOR].pk),
+            location_id=world.bryn_mawr.pk,
+            room_id=world.medicine_room.pk,
+            follow_up=services.FollowUpRequest(
+                kind=AppointmentKind.INTEGRATION,
+                modality=Modality.IN_PERSON,
+                start=at(world.day + dt.timedelta(days=1), 10),
+                end=at(world.day + dt.timedelta(days=1), 11),
+                staff_ids=(world.staff[Role.THERAPIST].pk,),
+                location_id=world.bryn_mawr.pk,
+                room_id=world.therapy_room.pk,
+            ),
+        ),
+        now=clock.now(),
+    )
+
+
+def test_moving_the_integration_out_of_its_window_is_refused(actor: ActorOf, world: World) -> None:
+    booked = _medicine_with_integration(world, actor)
+    assert booked.follow_up is not None
+    late = world.day + dt.timedelta(days=10)
+
+    with pytest.raises(services.BookingRefused) as refused:
+        services.reschedule_appointment(
+            actor=actor(Role.FRONT_DESK),
+            appointment_id=booked.follow_up.pk,
+            start=at(late, 10),
+            end=at(late, 11),
+            now=clock.now(),
+        )
+
+    [violation] = refused.value.violations
+    assert violation.rule == Rule.MEDICINE_REQUIRES_INTEGRATION
+    assert violation.message.startswith(
+        f"The medicine session on {at(world.day, 9):%a %-d %b %Y} at 09:00 would then break a rule."
+    )
+    booked.follow_up.refresh_from_db()
+    assert booked.follow_up.start == at(world.day + dt.timedelta(days=1), 10)
+
+
+def test_moving_the_integration_within_its_window_is_fine(actor: ActorOf, world: World) -> None:
+    booked = _medicine_with_integration(world, actor)
+    assert booked.follow_up is not None
+    later = world.day + dt.timedelta(days=3)
+
+    moved = services.reschedule_appointment(
+        actor=actor(Role.FRONT_DESK),
+        appointment_id=booked.follow_up.pk,
+        start=at(later, 10),
+        end=at(later, 11),
+        now=clock.now(),
+    )
+
+    assert moved.start == at(later, 10)
+
+
+def test_moving_a_preparation_after_the_medicine_session_is_refused(
+    actor: ActorOf, world: World
+) -> None:
+    _medicine_with_integration(world, actor)
+    preparation = Appointment.objects.filter(kind="preparation").order_by("start").last()
+    assert preparation is not None
+    after = world.day + dt.timedelta(days=2)
+
+    with pytest.raises(services.BookingRefused) as refused:
+        services.reschedule_appointment(
+            actor=actor(Role.FRONT_DESK),
+            appointment_id=preparation.pk,
+            start=at(after, 15),
+            end=at(after, 16),
+            now=clock.now(),
+        )
+
+    assert [v.rule for v in refused.value.violations] == [Rule.MEDICINE_REQUIRES_PREPARATION]
