@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from kapcare import clock
-from kapcare.api_errors import LIST_ERRORS, WRITE_ERRORS, error_responses
+from kapcare.api_errors import LIST_ERRORS, WRITE_ERRORS, Message, error_responses
 from kapcare.api_fields import Instant
 from kapcare.api_pagination import Page, PageQuery, page_of
 from kapcare.people.access import Actor, NotFound, actor_for_request
@@ -186,15 +186,15 @@ def add_time_off(request: HttpRequest, staff_id: int, payload: TimeOffIn) -> Sta
 
 @router.delete(
     "/staff/{int:staff_id}/time-off/{int:time_off_id}",
-    response={204: None, **DELETE_ERRORS},
+    response={200: Message, **DELETE_ERRORS},
     operation_id="delete_time_off",
 )
-def delete_time_off(request: HttpRequest, staff_id: int, time_off_id: int) -> Status[None]:
+def delete_time_off(request: HttpRequest, staff_id: int, time_off_id: int) -> Message:
     """Remove an entry of time off."""
     hours_services.delete_time_off(
         actor=_actor(request), staff_id=staff_id, time_off_id=time_off_id
     )
-    return Status(204, None)
+    return Message(detail="The time off is removed.")
 
 
 # --- availability -----------------------------------------------------------------------
@@ -452,10 +452,10 @@ def rotate_calendar_feed(request: HttpRequest, staff_id: int) -> Status[FeedCrea
 
 @router.delete(
     "/staff/{int:staff_id}/calendar-feed",
-    response={204: None, **DELETE_ERRORS},
+    response={200: FeedOut, **DELETE_ERRORS},
     operation_id="revoke_calendar_feed",
 )
-def revoke_calendar_feed(request: HttpRequest, staff_id: int) -> Status[None]:
+def revoke_calendar_feed(request: HttpRequest, staff_id: int) -> FeedOut:
     """Revoke the feed: its address stops working at once."""
     ical.revoke_feed(actor=_actor(request), staff_id=staff_id, now=clock.now())
-    return Status(204, None)
+    return FeedOut(active=False, created_at=None, last_fetched_at=None)
