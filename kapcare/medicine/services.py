@@ -425,7 +425,9 @@ def _pure_order(order: DoseOrder, zone: zoneinfo.ZoneInfo) -> session_rules.Dose
     return session_rules.DoseOrder(
         route=Route(order.route),
         max_total_mg=order.max_dose_mg,
-        signed_at=max(order.ordered_at, local_midnight(order.active_from)),
+        # Active from the start of its first day, as the booking rules read it (an order
+        # may be entered after the fact, like every other record here).
+        signed_at=local_midnight(order.active_from),
         expires_at=(
             local_midnight(order.active_to + dt.timedelta(days=1))
             if order.active_to is not None

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kapcare.measures.demo import load_demo_measures
+from kapcare.medicine.demo import load_demo_medicine
 from kapcare.people.demo import load_demo_practice, sign_ins
 from kapcare.scheduling.demo import load_demo_schedule
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         if (schedule := load_demo_schedule()).refused:  # the demo no longer fits the rules
             self.stderr.write(schedule.summary)
         load_demo_measures()  # a few months of synthetic results, after the schedule
+        load_demo_medicine()  # screenings, clearance details, one signed session record
         if options["sign_ins"]:
             self.stdout.write("\nDemo sign-ins (synthetic accounts, local use only):")
             self.stdout.write(f"  {'email':<26} {'password':<16} role")
