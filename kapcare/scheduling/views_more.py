@@ -28,7 +28,7 @@ from kapcare.people.access import (
     request_ip,
     visible_clients,
 )
-from kapcare.people.models import Location
+from kapcare.people.models import Location, StaffMember
 from kapcare.people.policy import Category
 from kapcare.people.services import FieldError, PermissionDenied
 from kapcare.scheduling import hours_services, ical, settings_services
@@ -138,6 +138,15 @@ def staff_hours(request: HttpRequest, staff_id: int) -> HttpResponse:
         if may_change
         else []
     )
+    colleagues = (
+        list(
+            StaffMember.objects.filter(practice_id=member.practice_id, is_active=True)
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+        if policy.may_manage_staff_schedules(actor.roles)
+        else []
+    )
     bound = action in {"add_window", "add_time_off"}
     return render(
         request,
@@ -150,6 +159,7 @@ def staff_hours(request: HttpRequest, staff_id: int) -> HttpResponse:
             "time_off_form": time_off_form,
             "time_off": time_off,
             "zone": zone,
+            "colleagues": colleagues,
         },
         status=422 if bound else 200,
     )

@@ -1,0 +1,149 @@
+"""Journeys in real Chromium: a therapist sets working hours and time off; front desk finds
+a free time for a client and follows it to the booking form. axe checks every new page."""
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kapcare import clock
+from kapcare.people.models import Client, Location, Practice, RoomKind, StaffMember
+from kapcare.people.policy import Role
+from kapcare.scheduling.models import TimeOff, WorkingHours
+from tests.browser.conftest import sign_in
+from tests.factories import TEST_PASSWORD, make_location, make_room
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def office(practice: Practice) -> Location:
+    location = make_location(practice=practice, name="Bryn Mawr office")
+    make_room(location=location, name="Willow", kind=RoomKind.THERAPY)
+    make_room(location=location, name="Medicine room", kind=RoomKind.MEDICINE)
+    return location
+
+
+def _sign_in(page: Page, member: StaffMember) -> None:
+    sign_in(page, member.user.email, TEST_PASSWORD)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_a_therapist_sets_working_hours_and_time_off(
+    page: Page,
+    staff: dict[Role, StaffMember],
+    office: Location,
+    assert_accessible: Callable[[Page], None],
+) -> None:
+    therapist = staff[Role.THERAPIST]
+    _sign_in(page, therapist)
+    page.get_by_role("link", name="My schedule").click()
+    expect(page.get_by_role("heading", name=f"Working hours: {therapist.name}")).to_be_visible()
+    assert_accessible(page)
+
+    # A mistake first: the hours end before they start
+    add = page.locator("form", has=page.get_by_role("heading", name="Add working hours"))
+    add.get_by_label("Day").select_option("Wednesday")
+    add.get_by_label("Location").select_option(label="Bryn Mawr office")
+    add.get_by_label("From").fill("13:00")
+    add.get_by_label("Until").fill("09:00")
+    add.get_by_role("button", name="Add hours").click()
+    expect(page.get_by_role("alert")).to_contain_text("must end after they start")
+    assert_accessible(page)
+
+    add = page.locator("form", has=page.get_by_role("heading", name="Add working hours"))
+    add.get_by_label("From").fill("09:00")
+    add.get_by_label("Until").fill("13:00")
+    add.get_by_role("button", name="Add hours").click()
+    expect(page.get_by_text("Working hours added.")).to_be_visible()
+    row = page.get_by_role("row", name="Wednesday")
+    expect(row).to_contain_text("09:00\u201313:00")
+    expect(row).to_contain_text("Bryn Mawr office")
+
+    away = page.locator("form", has=page.get_by_role("heading", name="Add time off"))
+    away.get_by_label("From (date)").fill("2031-03-03")
+    away.get_by_label("Until (date)").fill("2031-03-07")
+    away.get_by_label("Reason").fill("Conference")
+    away.get_by_role("button", name="Add time off").click()
+    expect(page.get_by_text("Time off added.")).to_be_visible()
+    expect(page.get_by_text("Conference")).to_be_visible()
+
+    hours = WorkingHours.objects.get(staff=therapist)
+    assert (hours.weekday, hours.start_time, hours.end_time) == (2, dt.time(9), dt.time(13))
+    assert TimeOff.objects.get(staff=therapist).reason == "Conference"
+
+    # The calendar feed page is one click away, and accessible
+    page.get_by_role("link", name="Your calendar feed").click()
+    page.get_by_role("button", name="Create a feed address").click()
+    url = page.get_by_label("Feed address").input_value()
+    assert "/feeds/calendar/" in url
+    feed = page.request.get(url)
+    assert feed.status == 200
+    assert feed.text().startswith("BEGIN:VCALENDAR")
+    assert_accessible(page)
+
+
+def test_front_desk_finds_a_time_and_follows_it_to_the_booking_form(
+    page: Page,
+    staff: dict[Role, StaffMember],
+    team_clients: list[Client],
+    office: Location,
+    assert_accessible: Callable[[Page], None],
+) -> None:
+    therapist = staff[Role.THERAPIST]
+    monday = clock.today() + dt.timedelta(days=7 - clock.today().weekday() + 7)
+    WorkingHours.objects.create(
+        staff=therapist,
+        location=office,
+        weekday=0,
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+    )
+    _sign_in(page, staff[Role.FRONT_DESK])
+    page.get_by_role("link", name="Find a time").click()
+    expect(page.get_by_role("heading", name="Find a time")).to_be_visible()
+    assert_accessible(page)
+
+    # Forgetting the office for an in-person session is explained on the field
+    page.get_by_label("Client", exact=True).select_option(label=team_clients[0].display_name)
+    page.get_by_label("Kind of session").select_option("therapy")
+    page.get_by_role("button", name="Find times").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose the office")
+    assert_accessible(page)
+
+    page.get_by_label("Location").select_option(label="Bryn Mawr office")
+    page.get_by_label(therapist.name).check()
+    page.get_by_label("Length in minutes").fill("50")
+    page.get_by_label("From date").fill(monday.isoformat())
+    page.get_by_label("How many slots").fill("3")
+    page.get_by_role("button", name="Find times").click()
+
+    results = page.get_by_role("table")
+    expect(results.get_by_role("row")).to_have_count(4)  # a header and three times
+    expect(results.get_by_role("row").nth(1)).to_contain_text("09:00\u201309:50")
+    expect(results.get_by_role("row").nth(1)).to_contain_text("Willow")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Book this").first.click()
+    page.wait_for_load_state()
+    assert page.url.split("?")[0].endswith("/appointments/new/")
+    assert f"date={monday.isoformat()}" in page.url
+    assert "start_time=09%3A00" in page.url
+    assert f"client={team_clients[0].pk}" in page.url
+
+
+def test_the_settings_page_is_accessible_and_saves(
+    page: Page, staff: dict[Role, StaffMember], assert_accessible: Callable[[Page], None]
+) -> None:
+    _sign_in(page, staff[Role.FRONT_DESK])
+    page.goto("/schedule/settings/")
+    assert_accessible(page)
+    page.get_by_label("Ongoing: preparation sessions before a medicine session").fill("3")
+    page.get_by_label("Why the change").fill("Our clinical lead's standard")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("The scheduling settings are saved.")).to_be_visible()
+    expect(page.get_by_role("row", name="Ongoing: preparation sessions")).to_contain_text(
+        "(changed)"
+    )
+    assert_accessible(page)
