@@ -483,3 +483,15 @@ def test_a_colleague_sees_hours_but_not_time_off_and_cannot_post(
     assert response.status_code == 200
     assert "Private matter" not in response.content.decode()
     assert http.post(page, {"action": "remove_window", "window": "1"}).status_code == 404
+
+
+def test_the_demo_hours_load_once(db: None) -> None:
+    from kapcare.people.demo import load_demo_practice
+    from kapcare.scheduling.demo_hours import load_demo_hours
+
+    load_demo_practice()
+    assert load_demo_hours() == 5
+    counts = (WorkingHours.objects.count(), TimeOff.objects.count())
+    assert counts == (4 * 5 + 5, 1)
+    assert load_demo_hours() == 0
+    assert (WorkingHours.objects.count(), TimeOff.objects.count()) == counts

@@ -7,6 +7,7 @@ from kapcare.measures.demo import load_demo_measures
 from kapcare.medicine.demo import load_demo_medicine
 from kapcare.people.demo import load_demo_practice, sign_ins
 from kapcare.scheduling.demo import load_demo_schedule
+from kapcare.scheduling.demo_hours import load_demo_hours
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             self.stderr.write(schedule.summary)
         load_demo_measures()  # a few months of synthetic results, after the schedule
         load_demo_medicine()  # screenings, clearance details, one signed session record
+        load_demo_hours()  # working hours and time off, after the bookings they would limit
         if options["sign_ins"]:
             self.stdout.write("\nDemo sign-ins (synthetic accounts, local use only):")
             self.stdout.write(f"  {'email':<26} {'password':<16} role")
