@@ -312,7 +312,11 @@ def _rows(session: MedicineSession | None) -> SessionRows:
 
 
 def _session_of(appointment: Appointment) -> MedicineSession | None:
-    return MedicineSession.objects.filter(appointment=appointment).first()
+    return (
+        MedicineSession.objects.filter(appointment=appointment)
+        .select_related("checklist_by__user", "discharged_by__user", "predose_ack_by__user")
+        .first()
+    )
 
 
 def _session_for_change(
