@@ -665,7 +665,10 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     # --- measures in care (measures): measures and assignments are clinical (therapist and
     # medical provider on the team); risk flags are safety (the monitor sees them too) and
     # only clinicians review them. The completion link is public: the token is the key.
-    "measures:complete": (Check(everyone(OK)),),
+    # The link's token is traded for a session entry, then the form is at a fixed URL;
+    # without a link opened in this session there is no form (404, nobody to audit).
+    "measures:complete": (Check(everyone(Expect(302, ("/complete/form/",)))),),
+    "measures:complete-form": (Check(everyone(NOT_FOUND), audits_denial=False),),
     "measures:complete-done": (Check(everyone(OK)),),
     "measures:enter": (
         Check(page(**_clinicians(OK))),
@@ -780,9 +783,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "api:rotate_calendar_feed": (
         Check(api(**_sched_more_own(CREATED)), method="POST", json=True, writes=True),
     ),
-    "api:revoke_calendar_feed": (
-        Check(api(**_sched_more_own(OK)), method="DELETE", json=True),
-    ),
+    "api:revoke_calendar_feed": (Check(api(**_sched_more_own(OK)), method="DELETE", json=True),),
     # Without its query (client, kind, ...) the search is a 422 for everyone signed in.
     "api:search_availability": (Check(api(**all_roles(Expect(422)))),),
     "api:get_scheduling_settings": (Check(api(**all_roles(OK))),),

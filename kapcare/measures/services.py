@@ -50,6 +50,7 @@ __all__ = [
     "get_usable_link",
     "instrument_for",
     "issue_link",
+    "link_digest",
     "load_instrument_definition",
     "notify_care_team",
     "record_link_response",
@@ -338,12 +339,20 @@ def record_response(
         )
 
 
-def get_usable_link(*, token: str, now: dt.datetime) -> CompletionLink:
-    """The link a token opens, if it can still be used; :class:`LinkUnusable` otherwise."""
-    digest = tokens.digest_of(token)
+def link_digest(token: str) -> str | None:
+    """The stored digest a link's token answers to (None: not one of ours)."""
+    return tokens.digest_of(token)
+
+
+def get_usable_link(*, digest: str | None, now: dt.datetime) -> CompletionLink:
+    """The link with this digest, if it can still be used; :class:`LinkUnusable` otherwise.
+
+    Callers turn the token into its digest first (:func:`link_digest`), so the token
+    itself need not travel further than the first request.
+    """
     link = (
         CompletionLink.objects.filter(digest=digest).select_related("client").first()
-        if digest is not None
+        if digest
         else None
     )
     if link is None:
@@ -358,10 +367,15 @@ def get_usable_link(*, token: str, now: dt.datetime) -> CompletionLink:
 
 
 def record_link_response(
-    *, token: str, answers: object, source: AuditSource, now: dt.datetime, site_url: str = ""
+    *,
+    digest: str | None,
+    answers: object,
+    source: AuditSource,
+    now: dt.datetime,
+    site_url: str = "",
 ) -> Recorded:
     """The client completes a measure by link: the link is used up with the response."""
-    link = get_usable_link(token=token, now=now)
+    link = get_usable_link(digest=digest, now=now)
     instrument = instrument_for(link.instrument_code, field="answers")
     result = _score(instrument, answers)
     with transaction.atomic():

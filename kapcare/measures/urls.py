@@ -7,6 +7,7 @@ app_name = "measures"
 urlpatterns = [
     # Public: the client's completion link (no sign-in; the token is the only key).
     path("complete/done/", views.complete_done, name="complete-done"),
+    path("complete/form/", views.complete_form, name="complete-form"),
     path("complete/<str:token>/", views.complete, name="complete"),
     # Staff pages reached from the chart.
     path("clients/<int:client_id>/measures/assign/", views.assign, name="assign"),

@@ -84,13 +84,33 @@ def _unusable(request: HttpRequest, reason: str) -> HttpResponse:
     )
 
 
+# The token is exchanged for its digest in the session on the first request, and the
+# form lives at a URL without it (as Django's password-reset confirmation does): the
+# token then appears in no later request line, referrer or 4xx log entry.
+SESSION_KEY = "measures_link"
+
+
+@login_not_required
+@never_cache
+@require_GET
+def complete(request: HttpRequest, token: str) -> HttpResponse:
+    digest = services.link_digest(token)
+    try:
+        services.get_usable_link(digest=digest, now=clock.now())
+    except services.LinkUnusable as unusable:
+        return _unusable(request, unusable.reason)
+    request.session[SESSION_KEY] = digest
+    return redirect("measures:complete-form")
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def complete(request: HttpRequest, token: str) -> HttpResponse:
+def complete_form(request: HttpRequest) -> HttpResponse:
     now = clock.now()
+    digest = request.session.get(SESSION_KEY)
     try:
-        link = services.get_usable_link(token=token, now=now)
+        link = services.get_usable_link(digest=digest if isinstance(digest, str) else None, now=now)
     except services.LinkUnusable as unusable:
         return _unusable(request, unusable.reason)
     instrument = services.instrument_for(link.instrument_code)
@@ -100,7 +120,7 @@ def complete(request: HttpRequest, token: str) -> HttpResponse:
         if answers is not None:
             try:
                 services.record_link_response(
-                    token=token,
+                    digest=link.digest,
                     answers=answers,
                     source=anonymous_source(request),
                     now=now,
@@ -111,6 +131,7 @@ def complete(request: HttpRequest, token: str) -> HttpResponse:
             except FieldError as error:
                 _mark(form, error)
             else:
+                request.session.pop(SESSION_KEY, None)
                 return redirect("measures:complete-done")
     return render(
         request,

@@ -204,7 +204,9 @@ def test_assignments_and_links(signed_in: SignIn, team_client: Client) -> None:
     url = link.json()["url"]
     assert url.startswith("http://testserver/complete/")
     assert url.rstrip("/").rsplit("/", 1)[1] not in CompletionLink.objects.get().digest
-    answered = HttpClient().post(url, {f"q{i}": str(v) for i, v in enumerate(GAD7)})
+    phone = HttpClient()
+    assert phone.get(url)["Location"] == "/complete/form/"
+    answered = phone.post("/complete/form/", {f"q{i}": str(v) for i, v in enumerate(GAD7)})
     assert answered.status_code == 302
     assert MeasureResponse.objects.get().assignment_id == assignment["id"]
     assert (

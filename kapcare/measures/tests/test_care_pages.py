@@ -46,6 +46,17 @@ def _text(response: Any) -> str:
     return str(response.content.decode())
 
 
+FORM = "/complete/form/"
+
+
+def _open(url: str, **kw: Any) -> HttpClient:
+    """The client's browser after following the link: the form is at FORM, token-free."""
+    phone = HttpClient(**kw)
+    opened = phone.get(url)
+    assert (opened.status_code, opened["Location"]) == (302, FORM)
+    return phone
+
+
 # ---------------------------------------------------------------- the client's link
 
 
@@ -53,9 +64,9 @@ def test_the_client_completes_a_phq9_by_link_without_signing_in(
     actor: Callable[[Role], Actor], team_client: Client
 ) -> None:
     url = _link(actor(Role.THERAPIST), team_client)
-    browser = HttpClient(enforce_csrf_checks=True)
+    browser = _open(url, enforce_csrf_checks=True)
 
-    form = browser.get(url)
+    form = browser.get(FORM)
     assert form.status_code == 200
     assert form["Cache-Control"].startswith("max-age=0")
     page = _text(form)
@@ -65,7 +76,7 @@ def test_the_client_completes_a_phq9_by_link_without_signing_in(
     assert "Nearly every day" in page
     csrf = browser.cookies["csrftoken"].value
 
-    sent = browser.post(url, {**form_answers(PHQ9_FLAGGED), "csrfmiddlewaretoken": csrf})
+    sent = browser.post(FORM, {**form_answers(PHQ9_FLAGGED), "csrfmiddlewaretoken": csrf})
 
     assert sent.status_code == 302
     assert sent["Location"] == "/complete/done/"
@@ -75,9 +86,10 @@ def test_the_client_completes_a_phq9_by_link_without_signing_in(
     response = MeasureResponse.objects.get()
     assert (response.source, response.total, response.answers) == ("link", Decimal(9), PHQ9_FLAGGED)
     assert RiskFlag.objects.get().code == "suicidality"
-    again = browser.get(url)
-    assert again.status_code == 410
-    assert "This link has already been used" in _text(again)
+    for again in (browser.get(url), browser.get(FORM)):
+        assert again.status_code in {404, 410}
+    assert "This link has already been used" in _text(browser.get(url))
+    assert "This link does not work" in _text(browser.get(FORM))  # the session forgot it
 
 
 def test_missing_answers_are_shown_on_their_questions_and_nothing_is_saved(
@@ -87,7 +99,7 @@ def test_missing_answers_are_shown_on_their_questions_and_nothing_is_saved(
     data = form_answers(PHQ9_CLEAR)
     del data["q8"]
 
-    response = HttpClient().post(url, data)
+    response = _open(url).post(FORM, data)
 
     assert response.status_code == 422
     page = _text(response)
@@ -101,7 +113,7 @@ def test_asq_question_5_is_not_needed_when_all_answers_are_no(
     actor: Callable[[Role], Actor], team_client: Client
 ) -> None:
     url = _link(actor(Role.THERAPIST), team_client, "ASQ")
-    response = HttpClient().post(url, {**form_answers(ASQ_NEGATIVE), "q4": "yes"})
+    response = _open(url).post(FORM, {**form_answers(ASQ_NEGATIVE), "q4": "yes"})
     assert response.status_code == 302
     stored = MeasureResponse.objects.get()
     assert stored.answers == ASQ_NEGATIVE
@@ -121,6 +133,7 @@ def test_unusable_links_answer_a_clear_page(
     actor: Callable[[Role], Actor], team_client: Client, change: str, status: int, heading: str
 ) -> None:
     url = _link(actor(Role.THERAPIST), team_client)
+    opened_before = _open(url)
     if change == "expire":
         CompletionLink.objects.update(
             issued_at=clock.now() - dt.timedelta(days=8),
@@ -130,10 +143,14 @@ def test_unusable_links_answer_a_clear_page(
         CompletionLink.objects.update(revoked_at=clock.now())
     else:
         url = url[:-3] + "x/"
-    for response in (HttpClient().get(url), HttpClient().post(url, form_answers(PHQ9_CLEAR))):
+    responses = [HttpClient().get(url)]
+    if change != "forge":  # a form opened before the link expired or was withdrawn
+        responses.append(opened_before.post(FORM, form_answers(PHQ9_CLEAR)))
+    for response in responses:
         assert response.status_code == status
         assert heading in _text(response)
         assert "ask your care team for a new link" in _text(response)
+    assert HttpClient().get(FORM).status_code == 404
     assert not MeasureResponse.objects.exists()
 
 
@@ -195,7 +212,7 @@ def test_assign_and_issue_link_pages(signed_in: SignIn, team_client: Client) -> 
         .split('"', 1)[0]
     )
     assert url.startswith("http://testserver/complete/")
-    assert HttpClient().get(url).status_code == 200
+    assert HttpClient().get(url)["Location"] == FORM
 
 
 def test_review_from_the_chart(signed_in: SignIn, team_client: Client) -> None:

@@ -295,7 +295,10 @@ def test_a_link_is_used_once_and_stores_only_a_digest(
     assert link.expires_at == NOW + dt.timedelta(days=7)
 
     recorded = services.record_link_response(
-        token=issued.token, answers=PHQ9_FLAGGED, source=SOURCE, now=NOW + dt.timedelta(hours=1)
+        digest=services.link_digest(issued.token),
+        answers=PHQ9_FLAGGED,
+        source=SOURCE,
+        now=NOW + dt.timedelta(hours=1),
     )
 
     assert recorded.response.source == "link"
@@ -306,7 +309,7 @@ def test_a_link_is_used_once_and_stores_only_a_digest(
     assert (event.actor, event.source_ip, event.client_id) == (None, "203.0.113.9", team_client.pk)
     with pytest.raises(services.LinkUnusable) as used:
         services.record_link_response(
-            token=issued.token, answers=PHQ9_CLEAR, source=SOURCE, now=NOW
+            digest=services.link_digest(issued.token), answers=PHQ9_CLEAR, source=SOURCE, now=NOW
         )
     assert used.value.reason == "used"
     assert MeasureResponse.objects.count() == 1
@@ -328,11 +331,13 @@ def test_an_expired_withdrawn_or_forged_link_is_refused(
         ("not-a-token", NOW, "unknown"),
     ):
         with pytest.raises(services.LinkUnusable) as refused:
-            services.get_usable_link(token=token, now=at)
+            services.get_usable_link(digest=services.link_digest(token), now=at)
         assert refused.value.reason == reason
     CompletionLink.objects.update(revoked_at=NOW)
     with pytest.raises(services.LinkUnusable) as withdrawn:
-        services.record_link_response(token=issued.token, answers=GAD7, source=SOURCE, now=NOW)
+        services.record_link_response(
+            digest=services.link_digest(issued.token), answers=GAD7, source=SOURCE, now=NOW
+        )
     assert withdrawn.value.reason == "withdrawn"
 
 
@@ -341,8 +346,12 @@ def test_bad_answers_by_link_keep_the_link_usable(therapist: Actor, team_client:
         actor=therapist, client_id=team_client.pk, instrument_code="GAD-7", now=NOW
     )
     with pytest.raises(FieldError):
-        services.record_link_response(token=issued.token, answers=[0], source=SOURCE, now=NOW)
-    assert services.get_usable_link(token=issued.token, now=NOW).used_at is None
+        services.record_link_response(
+            digest=services.link_digest(issued.token), answers=[0], source=SOURCE, now=NOW
+        )
+    assert (
+        services.get_usable_link(digest=services.link_digest(issued.token), now=NOW).used_at is None
+    )
 
 
 @pytest.mark.parametrize("hours", [0, 721])
