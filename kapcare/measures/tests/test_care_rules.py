@@ -4,7 +4,7 @@ import datetime as dt
 import itertools
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kapcare.measures import safety, schedule, tokens
@@ -13,6 +13,7 @@ from kapcare.measures.progress import Result, build_series
 from kapcare.measures.questionnaire import build_form, read_answers
 from kapcare.measures.registry import builtin_instruments, get_instrument
 from kapcare.measures.tests.care import form_answers
+from kapcare.measures.tests.test_properties import valid_answers
 
 UTC = dt.UTC
 D = dt.date
@@ -323,3 +324,14 @@ def test_chart_geometry_stays_inside_the_plot(
     # Higher scores are drawn higher up.
     by_value = sorted(dots, key=lambda d: d.value)
     assert all(a.y >= b.y for a, b in itertools.pairwise(by_value))
+
+
+@pytest.mark.parametrize("code", sorted(builtin_instruments()))
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_any_valid_answers_survive_the_form_round_trip(code: str, data: st.DataObject) -> None:
+    # What a person ticks on the form is exactly what the engine then scores.
+    instrument = get_instrument(code)
+    answers = data.draw(valid_answers(instrument))
+    form = build_form(instrument)
+    assert read_answers(instrument, form, form_answers(answers)) == answers
