@@ -5,6 +5,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
 
 from kapcare import clock
@@ -393,3 +394,46 @@ def test_moving_a_preparation_after_the_medicine_session_is_refused(
         )
 
     assert [v.rule for v in refused.value.violations] == [Rule.MEDICINE_REQUIRES_PREPARATION]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="exclusion constraints exist on PostgreSQL only"
+)
+def test_a_move_that_loses_the_race_is_a_409(
+    signed_in: SignedIn,
+    world: World,
+    actor: ActorOf,
+    other_client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given another client's session in the same room, booked after our check passed
+    appointment = book(world, actor, AppointmentKind.THERAPY, at(world.day, 10))
+    services.book_appointment(
+        actor=actor(Role.FRONT_DESK),
+        request=services.AppointmentRequest(
+            client_id=other_client.pk,
+            kind=AppointmentKind.THERAPY,
+            modality=Modality.IN_PERSON,
+            start=at(world.day, 14),
+            end=at(world.day, 15),
+            staff_ids=(world.staff[Role.MEDICAL_PROVIDER].pk,),
+            location_id=world.bryn_mawr.pk,
+            room_id=world.therapy_room.pk,
+        ),
+        now=clock.now(),
+    )
+    monkeypatch.setattr(services, "_check", lambda facts, policy: [])
+
+    # When the move is saved, the database's exclusion constraint refuses it
+    status, body = post(
+        signed_in(Role.FRONT_DESK),
+        appointment.pk,
+        {"start": at(world.day, 14).isoformat(), "end": at(world.day, 14, 50).isoformat()},
+    )
+
+    # Then it is a lost race, and the appointment has not moved
+    assert status == 409
+    assert isinstance(body, dict)
+    assert [v["rule"] for v in body["violations"]] == [Rule.CONFLICT_ROOM.value]
+    appointment.refresh_from_db()
+    assert appointment.start == at(world.day, 10)
