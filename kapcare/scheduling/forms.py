@@ -200,6 +200,23 @@ class _TimedForm(forms.Form):
             help_text="A medicine session needs a monitor for the whole session.",
         )
 
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())
+        for prefix in {name[: -len("date")] for name in self.fields if name.endswith("date")}:
+            for which in ("start", "end"):
+                moment = self._instant(prefix, which)
+                if moment is None:
+                    continue
+                back = moment.astimezone(dt.UTC).astimezone(moment.tzinfo)
+                if back.replace(tzinfo=None) != moment.replace(tzinfo=None):
+                    # The hour skipped when clocks go forward does not exist there.
+                    self.add_error(
+                        f"{prefix}{which}_time",
+                        "That time does not exist on that day: the clocks go forward. "
+                        "Choose a time an hour later.",
+                    )
+        return data
+
     def _instant(self, prefix: str, which: str) -> dt.datetime | None:
         day = self.cleaned_data.get(f"{prefix}date")
         moment = self.cleaned_data.get(f"{prefix}{which}_time")
@@ -313,7 +330,7 @@ class BookingForm(_TimedForm):
         return [self[FOLLOW_UP_PREFIX + name] for name in (*names, "client_location_state")]
 
     def clean(self) -> dict[str, Any]:
-        data = cast(dict[str, Any], super().clean())
+        data = super().clean()
         if data.get("with_follow_up"):
             required = {
                 "modality": "Choose in person or telehealth for the integration session.",

@@ -672,3 +672,18 @@ def test_chart_queries_do_not_grow_with_appointments(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert http.get(url).status_code == 200
+
+
+def test_a_time_skipped_by_the_clocks_going_forward_is_refused(
+    signed_in: SignedIn, world: World
+) -> None:
+    # 2027-03-14 is the day US clocks go forward: 02:30 never happens in New York
+    response = signed_in(Role.FRONT_DESK).post(
+        "/appointments/new/",
+        form(world, date="2027-03-14", start_time="02:30", end_time="03:30"),
+    )
+
+    assert response.status_code == 422
+    error = response.content.decode().split('id="id_start_time_error"', 1)[1]
+    assert "does not exist on that day" in error.split("</p>", 1)[0]
+    assert Appointment.objects.count() == 0
