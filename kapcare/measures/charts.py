@@ -97,11 +97,22 @@ def _y_ticks(low: float, high: float) -> list[float]:
 
 
 def chart_for(
-    series: Series, *, medicine_sessions: Sequence[dt.datetime], zone: dt.tzinfo
+    series: Series,
+    *,
+    medicine_sessions: Sequence[dt.datetime],
+    zone: dt.tzinfo,
+    now: dt.datetime | None = None,
 ) -> Chart:
-    """The chart of ``series`` with the medicine sessions that fall in its time span."""
+    """The chart of ``series`` with the medicine sessions that fall in its time span.
+
+    The span runs from the first result to the last, or on to the latest medicine
+    session up to ``now`` (a session after the last result is what the next one shows
+    change from).
+    """
     times = [at for line in series.lines for at, _ in line.points]
     start, end = min(times), max(times)
+    past = [at for at in medicine_sessions if start <= at and (now is None or at <= now)]
+    end = max([end, *past])
     if end - start < PAD:
         start, end = start - PAD, end + PAD
     span = (end - start).total_seconds()

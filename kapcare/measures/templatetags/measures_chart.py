@@ -30,6 +30,8 @@ register = template.Library()
 
 # Reviewed flags shown under the open ones, newest first.
 RECENT_REVIEWED = 5
+# The order clinicians read them in (DESIGN.md's baseline set first); others follow by code.
+PANEL_ORDER = ("PHQ-9", "GAD-7", "PCL-5", "DES-II", "ECR-RS", "ITQ", "ASQ", "SUD", "VOC")
 CHANGE_LABELS = {
     "recovered": "Recovered",
     "improved": "Improved",
@@ -71,6 +73,12 @@ def _result(response: MeasureResponse) -> Result:
     )
 
 
+@register.filter
+def spaced(name: object) -> str:
+    """A code name as words: ``probable_ptsd`` → ``probable ptsd``."""
+    return str(name).replace("_", " ")
+
+
 @register.inclusion_tag("measures/_measures_panel.html", takes_context=True)
 def measures_panel(context: template.Context, client: Client) -> dict[str, Any]:
     actor = _actor(context)
@@ -83,15 +91,16 @@ def measures_panel(context: template.Context, client: Client) -> dict[str, Any]:
     sessions = access.session_starts(client.pk, AppointmentKind.MEDICINE)
     zone = timezone.get_current_timezone()
     panels = []
-    for code in sorted(
-        by_code, key=lambda c: (list(instruments).index(c) if c in instruments else 99, c)
-    ):
+    order = {code: index for index, code in enumerate(PANEL_ORDER)}
+    for code in sorted(by_code, key=lambda c: (order.get(c, len(order)), c)):
         instrument = instruments.get(code)
         if instrument is None:
             continue
         series = build_series(instrument, by_code[code])
         chart = (
-            chart_for(series, medicine_sessions=sessions, zone=zone) if series.plottable else None
+            chart_for(series, medicine_sessions=sessions, zone=zone, now=now)
+            if series.plottable
+            else None
         )
         panels.append(
             Panel(
