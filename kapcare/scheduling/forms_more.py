@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from kapcare.people.models import Location, StaffMember
+from kapcare.people.policy import CARE_TEAM_ROLES
 from kapcare.people.states import US_STATES
 from kapcare.scheduling.availability import DEFAULT_COUNT
 from kapcare.scheduling.availability_service import MAX_COUNT
@@ -132,7 +133,13 @@ class AvailabilityForm(forms.Form):
         self.fields["client"].choices = [("", "Choose a client"), *clients]  # type: ignore[attr-defined]
         self.fields["location"].queryset = Location.objects.filter(practice_id=practice_id)  # type: ignore[attr-defined]
         self.fields["staff"].queryset = (  # type: ignore[attr-defined]
-            StaffMember.objects.filter(practice_id=practice_id, is_active=True)
+            StaffMember.objects.filter(
+                practice_id=practice_id,
+                is_active=True,
+                # Only people who see clients can be booked (not front desk, privacy).
+                roles__role__in=[r.value for r in CARE_TEAM_ROLES],
+            )
+            .distinct()
             .select_related("user")
             .order_by("user__full_name")
         )
