@@ -18,7 +18,7 @@ from kapcare.people.services import FieldError
 from kapcare.people.states import STATE_CHOICES
 from kapcare.scheduling import services
 from kapcare.scheduling.models import TreatmentModality
-from kapcare.scheduling.policy import DEFAULT_POLICY, PlanFormat
+from kapcare.scheduling.policy import PlanFormat
 from kapcare.scheduling.rules import (
     AppointmentKind,
     AppointmentStatus,
@@ -28,6 +28,7 @@ from kapcare.scheduling.rules import (
     Subject,
     Violation,
 )
+from kapcare.scheduling.settings_services import policy_for_practice
 
 KIND_LABELS = {
     AppointmentKind.CONSULTATION: "Consultation",
@@ -77,12 +78,13 @@ _SERVICE_FIELDS = {"start": "start_time", "end": "end_time", "client": "client"}
 FOLLOW_UP_PREFIX = "fu_"
 
 
-def practice_zone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(DEFAULT_POLICY.time_zone.value)
+def practice_zone(practice_id: int) -> zoneinfo.ZoneInfo:
+    """The practice's zone (its scheduling settings), for sessions without a location."""
+    return zoneinfo.ZoneInfo(policy_for_practice(practice_id).time_zone.value)
 
 
-def zone_of(location: Location | None) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(location.time_zone) if location is not None else practice_zone()
+def zone_of(location: Location | None, default: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(location.time_zone) if location is not None else default
 
 
 def _enum_choices(labels: dict[Any, str]) -> list[tuple[str, str]]:
@@ -102,7 +104,10 @@ class _PlaceFields:
         locations: Sequence[Location],
         rooms: Sequence[Room],
         staff: Sequence[StaffMember],
+        zone: zoneinfo.ZoneInfo,
     ) -> None:
+        self.zone = zone
+        """The practice's zone, for sessions without a location."""
         self.locations = {loc.pk: loc for loc in locations}
         self.location_choices = [("", "No location (telehealth)")] + [
             (str(loc.pk), loc.name) for loc in locations
@@ -138,6 +143,7 @@ def load_places(practice_id: int) -> _PlaceFields:
             .prefetch_related("roles")
             .order_by("user__full_name")
         ),
+        practice_zone(practice_id),
     )
 
 
@@ -223,7 +229,8 @@ class _TimedForm(forms.Form):
         if day is None or moment is None:
             return None
         location_id = _id(self.cleaned_data.get(f"{prefix}location"))
-        zone = zone_of(self.places.locations.get(location_id) if location_id else None)
+        location = self.places.locations.get(location_id) if location_id else None
+        zone = zone_of(location, self.places.zone)
         return dt.datetime.combine(day, moment, tzinfo=zone)
 
     def _required_instant(self, prefix: str, which: str) -> dt.datetime:

@@ -7,6 +7,7 @@ refuses exactly what the API refuses, with the same plain-language messages.
 """
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -40,6 +41,9 @@ from kapcare.people.services import FieldError, PermissionDenied
 from kapcare.scheduling import services
 from kapcare.scheduling.forms import (
     FOLLOW_UP_PREFIX,
+    KIND_LABELS,
+    MODALITY_LABELS,
+    STATUS_LABELS,
     BookingForm,
     CalendarForm,
     ConsentForm,
@@ -48,6 +52,7 @@ from kapcare.scheduling.forms import (
     RevokeForm,
     StatusForm,
     load_places,
+    practice_zone,
     zone_of,
 )
 from kapcare.scheduling.models import (
@@ -100,7 +105,7 @@ def _next_url(request: HttpRequest, fallback: str) -> str:
 def _after_booking(actor: Actor, appointment: Appointment) -> str:
     if may_access(actor, appointment.client_id, CHART_CATEGORY):
         return reverse("people:client-chart", args=[appointment.client_id]) + "#sessions"
-    zone = zone_of(appointment.location)
+    zone = zone_of(appointment.location, practice_zone(actor.practice_id))
     day = appointment.start.astimezone(zone).date()
     return reverse("scheduling:calendar") + "?" + urlencode({"view": "day", "date": day})
 
@@ -209,8 +214,8 @@ def book(request: HttpRequest) -> HttpResponse:
 # --- one appointment: reschedule, status ------------------------------------------------
 
 
-def _local_initial(appointment: Appointment) -> dict[str, Any]:
-    zone = zone_of(appointment.location)
+def _local_initial(appointment: Appointment, default: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    zone = zone_of(appointment.location, default)
     start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
     return {
         "date": start.date(),
@@ -231,7 +236,7 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
     places = load_places(actor.practice_id)
     form = RescheduleForm(
         request.POST if request.method == "POST" else None,
-        initial=_local_initial(appointment),
+        initial=_local_initial(appointment, places.zone),
         places=places,
     )
     if form.is_bound and form.is_valid():
@@ -257,7 +262,7 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
             "form": form,
             "appointment": appointment,
             "client": client,
-            "row": AppointmentRow.of(appointment, visible=True),
+            "row": AppointmentRow.of(appointment, visible=True, default_zone=places.zone),
             "next": _next_url(request, ""),
         },
         status=422 if form.is_bound else 200,
@@ -299,7 +304,9 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
             "form": form,
             "appointment": appointment,
             "client": client,
-            "row": AppointmentRow.of(appointment, visible=True),
+            "row": AppointmentRow.of(
+                appointment, visible=True, default_zone=practice_zone(actor.practice_id)
+            ),
             "next": _next_url(request, ""),
         },
         status=422 if form.is_bound else 200,
@@ -482,10 +489,10 @@ class AppointmentRow:
     status: str
 
     @staticmethod
-    def of(appointment: Appointment, *, visible: bool) -> "AppointmentRow":
-        from kapcare.scheduling.forms import KIND_LABELS, MODALITY_LABELS, STATUS_LABELS
-
-        zone = zone_of(appointment.location)
+    def of(
+        appointment: Appointment, *, visible: bool, default_zone: zoneinfo.ZoneInfo
+    ) -> "AppointmentRow":
+        zone = zone_of(appointment.location, default_zone)
         if appointment.modality == Modality.TELEHEALTH.value:
             where = MODALITY_LABELS[Modality.TELEHEALTH]
         else:
@@ -555,7 +562,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     view = data.get("view") or "week"
     chosen = data.get("date") or clock.today()
     location = places.locations.get(location_id) if location_id else None
-    zone = zone_of(location)
+    zone = zone_of(location, places.zone)
     first = chosen if view == "day" else chosen - dt.timedelta(days=chosen.weekday())
     days = [first + dt.timedelta(days=n) for n in range(1 if view == "day" else 7)]
     start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
@@ -585,7 +592,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
     by_day: dict[dt.date, list[AppointmentRow]] = {day: [] for day in days}
     for appointment in found:
-        row = AppointmentRow.of(appointment, visible=appointment.visible)
+        row = AppointmentRow.of(appointment, visible=appointment.visible, default_zone=zone)
         local = appointment.start.astimezone(zone).date()
         if local in by_day:  # one that began the evening before shows on its own day
             by_day[local].append(row)

@@ -15,7 +15,7 @@ from kapcare.people.access import Actor, access_client, may_access
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
 from kapcare.scheduling import rules, services
-from kapcare.scheduling.forms import CONSENT_LABELS, FORMAT_LABELS
+from kapcare.scheduling.forms import CONSENT_LABELS, FORMAT_LABELS, practice_zone
 from kapcare.scheduling.models import Appointment, AppointmentStaff, Consent, TreatmentPlan
 from kapcare.scheduling.policy import PlanFormat
 from kapcare.scheduling.rules import AppointmentStatus, ConsentKind, PlanStatus
@@ -96,7 +96,8 @@ def sessions_panel(context: template.Context, client: Client) -> dict[str, Any]:
         .order_by("start", "id")
     )
     now = clock.now()
-    rows = [AppointmentRow.of(a, visible=True) for a in appointments]
+    zone = practice_zone(client.practice_id)
+    rows = [AppointmentRow.of(a, visible=True, default_zone=zone) for a in appointments]
     upcoming = [r for r in rows if r.appointment.end > now and r.booked]
     past = [r for r in rows if r not in upcoming]
     past.reverse()
