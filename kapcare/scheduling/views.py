@@ -647,6 +647,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "day_url": link(view="day"),
             "week_url": link(view="week"),
             "charts": charts,
+            "today": clock.today(),
             "here": request.get_full_path(),
         },
         status=422 if form.errors else 200,
