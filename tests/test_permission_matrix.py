@@ -688,6 +688,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         Check(page(**_clinicians(OK))),
         Check(page(**_clinicians(OK)), method="POST", body=_link_form, writes=True),
     ),
+    "measures:withdraw-link": (Check(page(**_clinicians(TO_CHART)), method="POST", writes=True),),
     "measures:review-flag": (
         Check(page(**_clinicians(OK))),
         Check(page(**_clinicians(TO_CHART)), method="POST", body=_review_json, writes=True),
@@ -719,6 +720,9 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "api:end_measure_assignment": (
+        Check(api(**_clinicians(OK)), method="POST", json=True, writes=True),
+    ),
+    "api:withdraw_measure_link": (
         Check(api(**_clinicians(OK)), method="POST", json=True, writes=True),
     ),
     "api:issue_measure_link": (
@@ -1153,6 +1157,7 @@ CLIENT_RECORD_PARAMS = frozenset(
         "medicine_appointment_id",
         "flag_id",
         "assignment_id",
+        "link_id",
     }
 )
 # What a request tries to do, as audit actions: a refused one must not be audited as done.
@@ -1361,6 +1366,7 @@ def _values(world: World, client: Client) -> Mapping[str, Callable[[], object]]:
         "flag_id": lambda: measure_records.open_flag_of(client, world.staff[Role.THERAPIST]),
         "assignment_id": lambda: measure_records.assignment_of(client, world.staff[Role.THERAPIST]),
         "token": lambda: measure_records.link_token_of(client, world.staff[Role.THERAPIST]),
+        "link_id": lambda: measure_records.link_id_of(client, world.staff[Role.THERAPIST]),
         # sched-more: the therapist's schedule
         "staff_id": lambda: world.staff[Role.THERAPIST].pk,
         "time_off_id": lambda: _sched_more_time_off_of(world),

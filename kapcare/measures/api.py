@@ -23,6 +23,7 @@ from kapcare.measures.schemas import (
     InstrumentOut,
     LinkIn,
     LinkOut,
+    LinkStatusOut,
     MeasureFilter,
     MeasureIn,
     MeasureOut,
@@ -262,3 +263,16 @@ def issue_measure_link(request: HttpRequest, client_id: int, payload: LinkIn) ->
             expires_at=issued.link.expires_at,
         ),
     )
+
+
+@router.post(
+    "/clients/{int:client_id}/measure-links/{int:link_id}/withdraw",
+    response={200: LinkStatusOut, **WRITE_ERRORS},
+    tags=["measures"],
+)
+def withdraw_measure_link(request: HttpRequest, client_id: int, link_id: int) -> LinkStatusOut:
+    """Withdraw a link that has not been used; opening it then answers 410."""
+    link = services.withdraw_link(
+        actor=_actor(request), client_id=client_id, link_id=link_id, now=clock.now()
+    )
+    return LinkStatusOut.of(link)

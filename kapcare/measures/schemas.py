@@ -10,6 +10,7 @@ from pydantic import ConfigDict
 from kapcare.api_pagination import PageQuery
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.models import (
+    CompletionLink,
     MeasureAssignment,
     MeasureResponse,
     ResponseSource,
@@ -265,6 +266,30 @@ class LinkOut(Schema):
     instrument: str
     url: str = Field(description="The link to send the client; shown once, never stored.")
     expires_at: dt.datetime
+
+
+class LinkStatusOut(Schema):
+    """A completion link without its token (which is never stored)."""
+
+    id: int
+    client: int
+    instrument: str
+    issued_at: dt.datetime
+    expires_at: dt.datetime
+    used_at: dt.datetime | None
+    withdrawn_at: dt.datetime | None
+
+    @staticmethod
+    def of(link: CompletionLink) -> "LinkStatusOut":
+        return LinkStatusOut(
+            id=link.pk,
+            client=link.client_id,
+            instrument=link.instrument_code,
+            issued_at=link.issued_at,
+            expires_at=link.expires_at,
+            used_at=link.used_at,
+            withdrawn_at=link.revoked_at,
+        )
 
 
 def number(value: Decimal | None) -> int | float | None:

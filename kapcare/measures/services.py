@@ -56,6 +56,7 @@ __all__ = [
     "record_link_response",
     "record_response",
     "review_flag",
+    "withdraw_link",
 ]
 
 AUDIT_CATEGORY = "instrument"
@@ -606,3 +607,41 @@ def notify_care_team(*, client_id: int, site_url: str) -> int:
         # Already committed and on the chart; the log names no client.
         log.warning("A safety-flag email could not be sent; the flag is on the chart.")
         return 0
+
+
+def withdraw_link(
+    *, actor: Actor, client_id: int, link_id: int, now: dt.datetime
+) -> CompletionLink:
+    """Stop a link that has not been used (sent to the wrong person, no longer wanted)."""
+    _staff(actor, Category.CLINICAL)
+    client = access_client(
+        actor, client_id, Category.CLINICAL, action=AuditAction.UPDATE, detail="measure_link"
+    )
+    with transaction.atomic():
+        link = (
+            CompletionLink.objects.select_for_update()
+            .filter(pk=link_id if 0 < link_id <= MAX_ID else 0, client=client)
+            .first()
+        )
+        if link is None:
+            raise deny(
+                actor,
+                client_id=client.pk,
+                category=Category.CLINICAL,
+                action=AuditAction.UPDATE,
+                detail="measure_link",
+            )
+        if link.used_at is not None:
+            raise FieldError("link", "This link has been used already; its answers are kept.")
+        if link.revoked_at is not None:
+            raise FieldError("link", "This link has already been withdrawn.")
+        link.revoked_at = now
+        link.save(update_fields=["revoked_at"])
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.UPDATE,
+            client_id=client.pk,
+            category=Category.CLINICAL,
+            detail=f"measure_link:{link.pk}:withdrawn",
+        )
+    return link

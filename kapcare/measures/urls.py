@@ -17,6 +17,11 @@ urlpatterns = [
         name="end-assignment",
     ),
     path("clients/<int:client_id>/measures/link/", views.issue_link, name="issue-link"),
+    path(
+        "clients/<int:client_id>/measures/links/<int:link_id>/withdraw/",
+        views.withdraw_link,
+        name="withdraw-link",
+    ),
     path("clients/<int:client_id>/measures/<str:code>/enter/", views.enter, name="enter"),
     path(
         "clients/<int:client_id>/risk-flags/<int:flag_id>/review/",

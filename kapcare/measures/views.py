@@ -343,3 +343,15 @@ def review_flag(request: HttpRequest, client_id: int, flag_id: int) -> HttpRespo
         {"form": form, "client": client, "flag": flag},
         status=422 if form.is_bound else 200,
     )
+
+
+@require_POST
+def withdraw_link(request: HttpRequest, client_id: int, link_id: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        services.withdraw_link(actor=actor, client_id=client_id, link_id=link_id, now=clock.now())
+    except FieldError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The link was withdrawn.")
+    return redirect(_chart(client_id, "measures"))

@@ -16,7 +16,7 @@ from kapcare import clock
 from kapcare.measures import access
 from kapcare.measures.charts import Chart, chart_for
 from kapcare.measures.forms import LinkForm
-from kapcare.measures.models import MeasureAssignment, MeasureResponse, RiskFlag
+from kapcare.measures.models import CompletionLink, MeasureAssignment, MeasureResponse, RiskFlag
 from kapcare.measures.policy import may_review_risk_flags
 from kapcare.measures.progress import Result, Series, build_series
 from kapcare.measures.registry import list_instruments
@@ -119,9 +119,15 @@ def measures_panel(context: template.Context, client: Client) -> dict[str, Any]:
         ),
         now=now,
     )
+    waiting = list(
+        CompletionLink.objects.filter(
+            client=client, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).order_by("expires_at", "id")
+    )
     return {
         "client": client,
         "panels": panels,
+        "waiting_links": waiting,
         "assignments": assignments,
         "instruments": list(instruments.values()),
         "link_form": LinkForm(auto_id="link_%s"),

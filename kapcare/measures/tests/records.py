@@ -69,3 +69,9 @@ def link_token_of(client: Client, staff: StaffMember, *, code: str = "GAD-7") ->
         expires_at=now + dt.timedelta(days=7),
     )
     return token
+
+
+def link_id_of(client: Client, staff: StaffMember) -> int:
+    """A usable completion link for the client; its id."""
+    link_token_of(client, staff)
+    return CompletionLink.objects.filter(client=client).latest("id").pk

@@ -220,3 +220,26 @@ def test_assignments_and_links(signed_in: SignIn, team_client: Client) -> None:
     assert ended.status_code == 200
     assert ended.json()["ended_at"] is not None
     assert http.get(f"{base}/measure-assignments").json()["count"] == 0
+
+
+def test_a_link_can_be_withdrawn_until_it_is_used(signed_in: SignIn, team_client: Client) -> None:
+    http = signed_in(Role.THERAPIST)
+    base = f"/api/v1/clients/{team_client.pk}/measure-links"
+    first = post_json(http, base, {"instrument": "GAD-7"}).json()
+    second = post_json(http, base, {"instrument": "GAD-7"}).json()
+
+    withdrawn = post_json(http, f"{base}/{first['id']}/withdraw", {})
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["withdrawn_at"] is not None
+    assert HttpClient().get(first["url"]).status_code == 410
+    assert post_json(http, f"{base}/{first['id']}/withdraw", {}).status_code == 422
+
+    phone = HttpClient()
+    phone.get(second["url"])
+    phone.post("/complete/form/", {f"q{i}": str(v) for i, v in enumerate(GAD7)})
+    used = post_json(http, f"{base}/{second['id']}/withdraw", {})
+    assert used.status_code == 422
+    assert used.json()["errors"] == [
+        {"field": "link", "message": "This link has been used already; its answers are kept."}
+    ]
+    assert post_json(http, f"{base}/999999/withdraw", {}).status_code == 404
