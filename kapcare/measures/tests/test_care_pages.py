@@ -298,3 +298,46 @@ def test_the_chart_panels_cost_the_same_queries_however_long_the_history(
     assert "Recovered" not in text  # 9 → 3 is not a reliable change (needs 6 points)
     assert '<strong class="change change-unchanged">Unchanged</strong>' in text
     assert "All PHQ-9 results as a table" in text
+
+
+def test_medicine_sessions_are_marked_on_the_chart(
+    signed_in: SignIn,
+    actor: Callable[[Role], Actor],
+    team_client: Client,
+    staff: dict[Role, Any],
+) -> None:
+    from kapcare.scheduling.models import Appointment
+    from tests.factories import make_location, make_room
+
+    therapist = actor(Role.THERAPIST)
+    now = clock.now()
+    for days_ago, answers in ((40, PHQ9_FLAGGED), (2, PHQ9_CLEAR)):
+        services.record_response(
+            actor=therapist,
+            client_id=team_client.pk,
+            instrument_code="PHQ-9",
+            answers=answers,
+            now=now - dt.timedelta(days=days_ago),
+        )
+    room = make_room(location=make_location(practice=team_client.practice), kind="medicine")
+    for days_ago, status in ((20, "completed"), (10, "cancelled")):
+        start = now - dt.timedelta(days=days_ago)
+        Appointment.objects.create(
+            client=team_client,
+            kind="medicine",
+            modality="in_person",
+            start=start,
+            end=start + dt.timedelta(hours=3),
+            location=room.location,
+            room=room,
+            status=status,
+            status_changed_by=staff[Role.FRONT_DESK],
+            created_by=staff[Role.FRONT_DESK],
+            created_at=start,
+        )
+
+    page = _text(signed_in(Role.THERAPIST).get(f"/clients/{team_client.pk}/"))
+
+    assert page.count('<line class="marker"') == 1  # the cancelled one is not drawn
+    assert "Dashed lines mark 1 medicine session." in page
+    assert "2 results from" in page
