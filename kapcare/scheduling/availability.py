@@ -173,6 +173,17 @@ def _rooms(request: SlotRequest) -> list[RoomInfo | None]:
     return list(active)
 
 
+def _no_hours(request: SlotRequest, tz: zoneinfo.ZoneInfo) -> Violation:
+    """Why no candidate was tried at all: nobody works there in the searched days."""
+    where = f" at {request.location.name}" if request.location and request.location.name else ""
+    until = (request.after + request.horizon).astimezone(tz)
+    return Violation(
+        Rule.STAFF_OUTSIDE_WORKING_HOURS,
+        f"The staff chosen have no working hours{where} long enough for this session before "
+        f"{until:%a %d %b %Y}. Choose other staff or another location, or add working hours.",
+    )
+
+
 def find_slots(
     request: SlotRequest,
     *,
@@ -229,7 +240,11 @@ def find_slots(
             always = found if always is None else {k: v for k, v in always.items() if k in found}
         if len(slots) >= request.count or tried >= MAX_CANDIDATES:
             break
-    blocked = () if slots or always is None else tuple(always.values())
+    blocked: tuple[Violation, ...] = ()
+    if not slots and always is not None:
+        blocked = tuple(always.values())
+    elif not slots:
+        blocked = (_no_hours(request, tz),)
     return SlotSearch(
         slots=tuple(slots),
         blocked_by=blocked,

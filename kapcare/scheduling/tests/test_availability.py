@@ -146,6 +146,19 @@ def test_when_nothing_fits_the_search_says_which_rule_refused_every_time() -> No
     assert [v.rule for v in found.blocked_by] == ["medicine.requires_consent"]
 
 
+def test_no_working_hours_at_the_location_is_explained() -> None:
+    elsewhere = WorkingWindow(THERAPIST.id, 99, 1, dt.time(9), dt.time(17))
+    found = find_slots(
+        therapy_search(),
+        client=CLIENT,
+        pathway=PathwayFacts(plan=None),
+        schedule=StaffSchedule((elsewhere,)),
+    )
+    assert found.slots == ()
+    assert [v.rule for v in found.blocked_by] == ["staff.outside_working_hours"]
+    assert "no working hours at Bryn Mawr office" in found.blocked_by[0].message
+
+
 def test_a_fully_booked_week_finds_nothing_and_blames_the_conflict() -> None:
     busy = appt(AppointmentKind.THERAPY, local(2025, 3, 10), local(2025, 3, 18), staff=[THERAPIST])
     found = find_slots(
