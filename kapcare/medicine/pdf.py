@@ -9,7 +9,6 @@ from typing import Any, NoReturn
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from weasyprint import HTML  # type: ignore[import-untyped]
 
 from kapcare.medicine.services import RecordView
 
@@ -23,6 +22,10 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
 
 
 def render_record_pdf(request: HttpRequest, view: RecordView) -> bytes:
+    # Imported when a PDF is asked for: WeasyPrint is heavy and logs at import, and
+    # every page and command would otherwise pay for it.
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
     html = render_to_string(
         "medicine/record_pdf.html", {"view": view, "client": view.client}, request
     )

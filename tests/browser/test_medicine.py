@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from kapcare import clock
 from kapcare.audit.models import AuditEvent
@@ -25,7 +25,7 @@ from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-TABLET = {"width": 820, "height": 1180}
+TABLET: ViewportSize = {"width": 820, "height": 1180}
 MINUTE = dt.timedelta(minutes=1)
 
 
