@@ -156,6 +156,7 @@ class AdverseEventOut(Schema):
 class ChecklistOut(Schema):
     identity_confirmed: bool
     consent_current: bool
+    clearance_current: bool
     fasting_confirmed: bool
     escort_name: str
     no_driving_agreed: bool
@@ -270,6 +271,7 @@ class RecordOut(Schema):
             checklist=ChecklistOut(
                 identity_confirmed=checklist.identity_confirmed,
                 consent_current=checklist.consent_current,
+                clearance_current=checklist.clearance_current,
                 fasting_confirmed=checklist.fasting_confirmed,
                 escort_name=checklist.escort_name,
                 no_driving_agreed=checklist.no_driving_agreed,

@@ -347,6 +347,7 @@ class ClientFacts:
     """What the checklist needs from the rest of the record, on the session day."""
 
     consent_current: bool
+    clearance_current: bool
     preparation_completed: int
     preparation_required: int
     open_safety_flag: bool  # an unreviewed suicide-risk flag (measures)
@@ -361,6 +362,14 @@ def _client_facts(appointment: Appointment) -> ClientFacts:
             revoked_on=c.revoked_on,
         )
         for c in Consent.objects.filter(client_id=appointment.client_id)
+    ]
+    clearances = [
+        scheduling_rules.Clearance(
+            status=scheduling_rules.ClearanceStatus(c.status),
+            valid_until=c.valid_until,
+            recorded_at=c.recorded_at,
+        )
+        for c in Clearance.objects.filter(client_id=appointment.client_id)
     ]
     plan = TreatmentPlan.objects.filter(client_id=appointment.client_id).first()
     plan_format = PlanFormat(plan.format) if plan is not None else PlanFormat.ONGOING
@@ -381,6 +390,7 @@ def _client_facts(appointment: Appointment) -> ClientFacts:
     ]
     return ClientFacts(
         consent_current=scheduling_rules.consent_in_force(consents, day),
+        clearance_current=scheduling_rules.clearance_in_force(clearances, day),
         preparation_completed=scheduling_rules.count_preparations(
             preparations, appointment.start, completed_only=True
         ),
@@ -393,6 +403,7 @@ def _checklist(session: MedicineSession | None, facts: ClientFacts) -> PreDoseCh
     return PreDoseChecklist(
         identity_confirmed=bool(session and session.identity_confirmed),
         consent_current=facts.consent_current,
+        clearance_current=facts.clearance_current,
         fasting_confirmed=bool(session and session.fasting_confirmed),
         escort_name=session.escort_name if session else "",
         no_driving_agreed=bool(session and session.no_driving_agreed),

@@ -145,6 +145,7 @@ class DoseAdministration:
 class PreDoseChecklist:
     identity_confirmed: bool
     consent_current: bool
+    clearance_current: bool  # the latest clearance is "cleared" and in force on the day
     fasting_confirmed: bool
     escort_name: str
     no_driving_agreed: bool
@@ -296,6 +297,12 @@ def check_checklist(
         need("identity_confirmed", "Confirm the client's identity.")
     if not checklist.consent_current:
         need("consent_current", "A current, signed KAP informed consent is needed.")
+    if not checklist.clearance_current:
+        need(
+            "clearance_current",
+            "A medical clearance of 'cleared', in force today, is needed from the medical "
+            "provider.",
+        )
     food_hours = policy.fasting_food.total_seconds() / 3600
     liquid_hours = policy.fasting_liquids.total_seconds() / 3600
     if not checklist.fasting_confirmed:

@@ -144,6 +144,7 @@ def test_checklist_lists_every_missing_item() -> None:
     checklist = PreDoseChecklist(
         identity_confirmed=False,
         consent_current=False,
+        clearance_current=False,
         fasting_confirmed=False,
         escort_name="",
         no_driving_agreed=False,
@@ -159,6 +160,7 @@ def test_checklist_lists_every_missing_item() -> None:
     assert rules(violations) == [
         ("dose.checklist_incomplete", "identity_confirmed"),
         ("dose.checklist_incomplete", "consent_current"),
+        ("dose.checklist_incomplete", "clearance_current"),
         ("dose.checklist_incomplete", "fasting_confirmed"),
         ("dose.checklist_incomplete", "escort_name"),
         ("dose.checklist_incomplete", "no_driving_agreed"),

@@ -758,3 +758,24 @@ def test_pregnancy_is_answered_by_the_pregnancy_status(
         _screen(actor(Role.MEDICAL_PROVIDER), team_client, now, pregnancy=Answer.NO)
 
     assert error.value.field == "answers"
+
+
+def test_an_expired_or_withdrawn_clearance_blocks_the_dose(
+    actor: MakeActor, appointment: Appointment, now: dt.datetime
+) -> None:
+    _ready(actor, appointment, now)
+    # the medical provider's latest decision: not cleared (it governs, whatever came before)
+    Clearance.objects.create(
+        client_id=appointment.client_id,
+        status="not_cleared",
+        valid_until=now.date(),
+        recorded_by=appointment.created_by,
+        recorded_at=now - MINUTE,
+    )
+
+    with pytest.raises(services.Refused) as refused:
+        _dose(actor(Role.MONITOR), appointment, now, 100, now=now)
+
+    assert [(v.rule, v.subject) for v in refused.value.reasons] == [
+        ("dose.checklist_incomplete", "clearance_current")
+    ]
