@@ -86,7 +86,7 @@ def compose(
 def _place(appointment: Appointment) -> str:
     location = appointment.location
     if location is None:
-        return "by video (telehealth); the link comes from your clinician"
+        return "by video (telehealth)"
     address = ", ".join(
         p for p in (location.address_line1, location.address_line2, location.city) if p
     )

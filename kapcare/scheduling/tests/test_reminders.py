@@ -192,3 +192,30 @@ def test_the_sweep_runs_in_the_database_worker_and_queues_its_next_run(
     assert done.return_value == 3
     waiting = DBTaskResult.objects.get(status="READY")
     assert waiting.run_after == NOW + tasks.SWEEP_EVERY
+
+
+def test_a_telehealth_reminder_says_by_video_on_the_practices_clock(
+    practice: Practice, staff: dict[Role, StaffMember], client_record: Client
+) -> None:
+    start = NOW + dt.timedelta(hours=3)
+    appointment = Appointment.objects.create(
+        client=client_record,
+        kind="integration",
+        modality="telehealth",
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        client_location_state="PA",
+        created_by=staff[Role.FRONT_DESK],
+        created_at=NOW,
+    )
+    AppointmentStaff.objects.create(
+        appointment=appointment,
+        staff=staff[Role.THERAPIST],
+        start=start,
+        end=appointment.end,
+        status="booked",
+    )
+    assert send_due_reminders(now=NOW) == 2
+    to_client = next(m for m in mail.outbox if m.to == ["marigold@example.com"])
+    assert to_client.subject == "Reminder: your integration session on Sun 6 Jan at 13:00"
+    assert "by video (telehealth)" in to_client.body
