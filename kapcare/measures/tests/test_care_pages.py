@@ -341,3 +341,20 @@ def test_medicine_sessions_are_marked_on_the_chart(
     assert page.count('<line class="marker"') == 1  # the cancelled one is not drawn
     assert "Dashed lines mark 1 medicine session." in page
     assert "2 results from" in page
+
+
+def test_a_waiting_link_is_listed_and_withdrawn_from_the_chart(
+    signed_in: SignIn, actor: Callable[[Role], Actor], team_client: Client
+) -> None:
+    url = _link(actor(Role.THERAPIST), team_client, "GAD-7")
+    link = CompletionLink.objects.get()
+    http = signed_in(Role.THERAPIST)
+    withdraw = f"/clients/{team_client.pk}/measures/links/{link.pk}/withdraw/"
+    chart = _text(http.get(f"/clients/{team_client.pk}/"))
+    assert "Links waiting for the client" in chart
+    assert f'action="{withdraw}"' in chart
+
+    assert http.post(withdraw)["Location"] == f"/clients/{team_client.pk}/#measures"
+
+    assert "Links waiting for the client" not in _text(http.get(f"/clients/{team_client.pk}/"))
+    assert HttpClient().get(url).status_code == 410
