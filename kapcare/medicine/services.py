@@ -33,7 +33,7 @@ from kapcare.api_errors import Violation as ViolationDict
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
 from kapcare.medicine import billing, screening, session_rules
-from kapcare.medicine.measures_inputs import measures_inputs
+from kapcare.medicine.measures_inputs import TODAYS_CODES, measures_done_between, measures_inputs
 from kapcare.medicine.models import (
     Addendum,
     AdverseEvent,
@@ -351,10 +351,17 @@ class ClientFacts:
     preparation_completed: int
     preparation_required: int
     open_safety_flag: bool  # an unreviewed suicide-risk flag (measures)
+    todays_measures: frozenset[str]  # PHQ-9 / ASQ completed in KAP Care on the session day
+
+    @property
+    def todays_measures_recorded(self) -> bool:
+        return self.todays_measures >= TODAYS_CODES
 
 
 def _client_facts(appointment: Appointment) -> ClientFacts:
-    day = appointment.start.astimezone(_zone(appointment)).date()
+    zone = _zone(appointment)
+    day = appointment.start.astimezone(zone).date()
+    day_start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
     consents = [
         scheduling_rules.Consent(
             kind=scheduling_rules.ConsentKind(c.kind),
@@ -396,6 +403,9 @@ def _client_facts(appointment: Appointment) -> ClientFacts:
         ),
         preparation_required=SCHEDULING_POLICY.for_format(plan_format).preparation_sessions.value,
         open_safety_flag=measures_inputs(appointment.client_id).open_suicide_flag,
+        todays_measures=measures_done_between(
+            appointment.client_id, day_start, day_start + dt.timedelta(days=1)
+        ),
     )
 
 
@@ -407,7 +417,9 @@ def _checklist(session: MedicineSession | None, facts: ClientFacts) -> PreDoseCh
         fasting_confirmed=bool(session and session.fasting_confirmed),
         escort_name=session.escort_name if session else "",
         no_driving_agreed=bool(session and session.no_driving_agreed),
-        todays_measures_done=bool(session and session.todays_measures_done),
+        # Recorded in KAP Care today, or done on paper and attested on the checklist.
+        todays_measures_done=facts.todays_measures_recorded
+        or bool(session and session.todays_measures_done),
         # An open flag blocks dosing whatever was attested about today's measures.
         unreviewed_risk_flag=facts.open_safety_flag,
         intention=session.intention if session else "",

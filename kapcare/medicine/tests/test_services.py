@@ -9,6 +9,7 @@ from django.core import mail
 
 from kapcare import clock
 from kapcare.audit.models import AuditEvent
+from kapcare.measures.tests import records as measure_records
 from kapcare.medicine import services
 from kapcare.medicine.models import (
     AdverseEventKind,
@@ -778,4 +779,39 @@ def test_an_expired_or_withdrawn_clearance_blocks_the_dose(
 
     assert [(v.rule, v.subject) for v in refused.value.reasons] == [
         ("dose.checklist_incomplete", "clearance_current")
+    ]
+
+
+def test_todays_phq9_and_asq_recorded_in_kap_care_tick_the_checklist(
+    actor: MakeActor, appointment: Appointment, now: dt.datetime, staff: dict[Role, StaffMember]
+) -> None:
+    monitor = actor(Role.MONITOR)
+    services.save_checklist(
+        actor=monitor,
+        appointment_id=appointment.pk,
+        checklist=_checklist(todays_measures_done=False),
+        now=now,
+    )
+    client = appointment.client
+    measure_records.response_of(client, staff[Role.THERAPIST], code="PHQ-9", at=now - MINUTE)
+    half = services.get_record(actor=monitor, appointment_id=appointment.pk, now=now)
+    measure_records.response_of(client, staff[Role.THERAPIST], code="ASQ", at=now - MINUTE)
+    both = services.get_record(actor=monitor, appointment_id=appointment.pk, now=now)
+
+    assert "todays_measures_done" in [v.subject for v in half.checklist_missing]
+    assert both.checklist.todays_measures_done is True
+    assert "todays_measures_done" not in [v.subject for v in both.checklist_missing]
+
+
+def test_an_open_suicide_risk_flag_blocks_the_dose_whatever_was_attested(
+    actor: MakeActor, appointment: Appointment, now: dt.datetime, staff: dict[Role, StaffMember]
+) -> None:
+    _ready(actor, appointment, now)
+    measure_records.open_flag_of(appointment.client, staff[Role.THERAPIST])
+
+    with pytest.raises(services.Refused) as refused:
+        _dose(actor(Role.MONITOR), appointment, now, 100, now=now)
+
+    assert [(v.rule, v.subject) for v in refused.value.reasons] == [
+        ("dose.checklist_incomplete", "unreviewed_risk_flag")
     ]
