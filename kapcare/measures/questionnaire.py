@@ -41,6 +41,8 @@ class Question:
     behavior: str = "all"
     selected: str = ""
     error: str = ""
+    minimum: int | None = None  # a number field's range (when there are no options)
+    maximum: int | None = None
 
 
 @dataclass
@@ -81,6 +83,8 @@ def _options(item: ItemSpec, fhir: Mapping[str, Any]) -> tuple[Option, ...]:
             for value, label in zip(item.values, labels or [""] * len(item.values), strict=False)
         )
     low, high = item.minimum or 0, item.maximum or 0
+    if high - low >= MAX_RADIO_VALUES:
+        return ()  # a wide scale (a practice's own 0-100): a number field instead
     return tuple(Option(str(v), str(v)) for v in range(low, high + 1))
 
 
@@ -120,8 +124,6 @@ def build_form(instrument: Instrument) -> QuestionForm:
     names = {item.link_id: f"q{index}" for index, item in enumerate(instrument.scoring.items)}
     questions = []
     for index, item in enumerate(instrument.scoring.items):
-        if item.kind == "integer" and (item.maximum or 0) - (item.minimum or 0) >= MAX_RADIO_VALUES:
-            raise ValueError(f"{instrument.code} item {item.label}: too many values for a form.")
         fhir = by_link.get(item.link_id, {})
         questions.append(
             Question(
@@ -132,6 +134,8 @@ def build_form(instrument: Instrument) -> QuestionForm:
                 text=item.text or str(fhir.get("text", "")),
                 options=_options(item, fhir),
                 required=item.required,
+                minimum=item.minimum,
+                maximum=item.maximum,
                 condition=_condition(item, labels),
                 when=json.dumps(
                     [
@@ -166,6 +170,16 @@ def _parse(item: ItemSpec, raw: str) -> bool | int | float | None:
     return int(number) if number.is_integer() else number
 
 
+def _whole_numbers(item: ItemSpec, raw: str) -> set[str]:
+    """For a number field: ``{raw}`` when it is a whole number in the item's range."""
+    try:
+        value = int(raw)
+    except ValueError:
+        return set()
+    low, high = item.minimum or 0, item.maximum or 0
+    return {raw} if low <= value <= high and str(value) == raw else set()
+
+
 def _enabled(item: ItemSpec, answers: Mapping[str, object]) -> bool:
     if not item.enable_when:
         return True
@@ -186,7 +200,7 @@ def read_answers(
     form.errors = []
     for item, question in zip(instrument.scoring.items, form.questions, strict=True):
         raw = str(data.get(question.name, "")).strip()
-        allowed = {o.value for o in question.options}
+        allowed = {o.value for o in question.options} or _whole_numbers(item, raw)
         question.selected = raw if raw in allowed else ""
         value = _parse(item, raw) if raw in allowed else None
         if not _enabled(item, by_link):
@@ -194,7 +208,11 @@ def read_answers(
             question.selected = ""
         elif value is None and item.required:
             question.error = (
-                "Choose an answer." if raw == "" else "Choose one of the answers shown."
+                "Choose an answer."
+                if raw == ""
+                else "Choose one of the answers shown."
+                if question.options
+                else f"Enter a whole number from {item.minimum} to {item.maximum}."
             )
             form.errors.append(question)
         answers.append(value)

@@ -335,3 +335,41 @@ def test_any_valid_answers_survive_the_form_round_trip(code: str, data: st.DataO
     answers = data.draw(valid_answers(instrument))
     form = build_form(instrument)
     assert read_answers(instrument, form, form_answers(answers)) == answers
+
+
+def test_a_wide_integer_scale_is_a_number_field() -> None:
+    # A practice's own instrument with a 0-100 rating (too many values for radios).
+    import copy
+    import json
+    from pathlib import Path
+
+    from kapcare.measures.definitions import parse_instrument
+
+    document = json.loads(
+        (Path(__file__).parent / "data" / "session-check.json").read_text(encoding="utf-8")
+    )
+    document = copy.deepcopy(document)
+    document["questionnaire"]["item"].append(
+        {
+            "linkId": "6",
+            "prefix": "6",
+            "type": "integer",
+            "required": True,
+            "text": "How calm do you feel, from 0 to 100?",
+            "extension": [
+                {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": 0},
+                {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": 100},
+            ],
+        }
+    )
+    instrument = parse_instrument(document)
+    form = build_form(instrument)
+    rating = form.questions[-1]
+    assert (rating.options, rating.minimum, rating.maximum) == ((), 0, 100)
+    base = {q.name: q.options[0].value for q in form.questions if q.options}
+
+    assert read_answers(instrument, form, {**base, rating.name: "57"})[-1] == 57  # type: ignore[index]
+    for wrong in ("101", "5.5", "-1", "a lot"):
+        form = build_form(instrument)
+        assert read_answers(instrument, form, {**base, form.questions[-1].name: wrong}) is None
+        assert form.questions[-1].error == "Enter a whole number from 0 to 100."
