@@ -1069,6 +1069,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             api(**_medicine_team(REFUSED)), method="POST", body=_medicine_addendum_json, json=True
         ),
     ),
+    "api:list_medical_screenings": (Check(api(**_clinicians(OK))),),
     "api:post_medical_screening": (
         Check(
             api(**{**_clinicians(NOT_FOUND), "therapist": FORBIDDEN, "medical_provider": CREATED}),

@@ -7,10 +7,11 @@ make 403.
 """
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from kapcare import clock
-from kapcare.api_errors import WRITE_ERRORS, ViolationsOut, error_responses
+from kapcare.api_errors import LIST_ERRORS, WRITE_ERRORS, ViolationsOut, error_responses
+from kapcare.api_pagination import Page, PageQuery
 from kapcare.medicine import services
 from kapcare.medicine.schemas import (
     AddendumIn,
@@ -21,7 +22,6 @@ from kapcare.medicine.schemas import (
     DischargeIn,
     DoseIn,
     DoseOut,
-    EvaluationOut,
     ObservationIn,
     ObservationOut,
     RecordOut,
@@ -293,15 +293,19 @@ def post_medical_screening(
         ),
         now=clock.now(),
     )
-    return Status(
-        201,
-        ScreeningOut(
-            id=record.pk,
-            client=record.client_id,
-            version=record.version,
-            recorded_at=record.recorded_at,
-            des_ii_total=record.des_ii_total,
-            unreviewed_suicide_flag=record.unreviewed_suicide_flag,
-            evaluation=EvaluationOut.of(evaluation),
-        ),
+    return Status(201, ScreeningOut.of(record, evaluation))
+
+
+@router.get(
+    "/clients/{int:client_id}/medical-screenings",
+    response={200: Page[ScreeningOut], **LIST_ERRORS},
+)
+def list_medical_screenings(
+    request: HttpRequest, client_id: int, page: Query[PageQuery]
+) -> dict[str, object]:
+    """The client's medical screenings, newest version first, each with its evaluation
+    (therapist and medical provider on the care team)."""
+    items, count = services.list_screenings(
+        actor=_actor(request), client_id=client_id, offset=page.offset, limit=page.limit
     )
+    return {"items": [ScreeningOut.of(r, e) for r, e in items], "count": count}

@@ -16,6 +16,7 @@ from kapcare.medicine.billing import CPT_FIRST_CLINICIAN, CPT_SECOND_CLINICIAN, 
 from kapcare.medicine.models import (
     AdverseEventKind,
     AdverseEventSeverity,
+    MedicalScreening,
     PregnancyStatus,
     SignerRole,
 )
@@ -475,11 +476,53 @@ class EvaluationOut(Schema):
         )
 
 
+class AnswerOut(Schema):
+    code: str
+    answer: Answer
+    notes: str
+
+
 class ScreeningOut(Schema):
     id: int
     client: int
     version: int
     recorded_at: dt.datetime
+    recorded_by: int
+    pregnancy_status: PregnancyStatus
+    history: str
+    medications: str
+    baseline_systolic: int | None
+    baseline_diastolic: int | None
+    baseline_heart_rate: int | None
+    baseline_spo2: int | None
+    baseline_weight_kg: Decimal | None
+    answers: list[AnswerOut]
     des_ii_total: Decimal | None
     unreviewed_suicide_flag: bool | None = Field(description="None: not known.")
     evaluation: EvaluationOut
+
+    @staticmethod
+    def of(record: MedicalScreening, evaluation: ScreeningEvaluation) -> "ScreeningOut":
+        """Needs ``answers`` prefetched (or it costs a query)."""
+        return ScreeningOut(
+            id=record.pk,
+            client=record.client_id,
+            version=record.version,
+            recorded_at=record.recorded_at,
+            recorded_by=record.recorded_by_id,
+            pregnancy_status=PregnancyStatus(record.pregnancy_status),
+            history=record.history,
+            medications=record.medications,
+            baseline_systolic=record.baseline_systolic,
+            baseline_diastolic=record.baseline_diastolic,
+            baseline_heart_rate=record.baseline_heart_rate,
+            baseline_spo2=record.baseline_spo2,
+            baseline_weight_kg=record.baseline_weight_kg,
+            answers=[
+                AnswerOut(code=a.code, answer=Answer(a.answer), notes=a.notes)
+                for a in record.answers.all()
+            ],
+            des_ii_total=record.des_ii_total,
+            unreviewed_suicide_flag=record.unreviewed_suicide_flag,
+            evaluation=EvaluationOut.of(evaluation),
+        )

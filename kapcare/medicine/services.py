@@ -110,6 +110,7 @@ __all__ = [
     "get_medical_summary",
     "get_record",
     "list_medicine_sessions",
+    "list_screenings",
     "print_record",
     "record_adverse_event",
     "record_discharge",
@@ -1460,6 +1461,16 @@ def record_screening(
         )
     evaluation = evaluation_of(record)
     return record, evaluation
+
+
+def list_screenings(
+    *, actor: Actor, client_id: int, offset: int, limit: int
+) -> tuple[list[tuple[MedicalScreening, ScreeningEvaluation]], int]:
+    """The client's screenings, newest version first, each evaluated: an audited read."""
+    client = access_client(actor, client_id, MEDICAL, detail="medical:screenings")
+    screenings = MedicalScreening.objects.filter(client=client).order_by("-version")
+    page = list(screenings.prefetch_related("answers")[offset : offset + limit])
+    return [(s, evaluation_of(s)) for s in page], screenings.count()
 
 
 def _latest_screening(client_id: int) -> MedicalScreening | None:

@@ -313,3 +313,25 @@ def test_clearing_through_the_scheduling_api_is_refused_without_a_screening(
 
     assert response.status_code == 422
     assert _rules(response) == ["clearance.no_screening"]
+
+
+def test_screenings_are_listed_newest_first_with_their_evaluation(
+    signed_in: SignIn, team_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    doctor = signed_in(Role.MEDICAL_PROVIDER)
+    url = f"/api/v1/clients/{team_client.pk}/medical-screenings"
+    for answer in ("yes", "no", "no"):
+        body = {"answers": {"contraindication.mania": {"answer": answer}},
+                "pregnancy_status": "not_applicable"}  # fmt: skip
+        assert _send(doctor, "POST", url, body).status_code == 201
+
+    therapist = signed_in(Role.THERAPIST)
+    with django_assert_max_num_queries(15):
+        listed = therapist.get(url + "?limit=2")
+
+    assert listed.status_code == 200
+    page = listed.json()
+    assert page["count"] == 3
+    assert [s["version"] for s in page["items"]] == [3, 2]
+    assert signed_in(Role.MONITOR).get(url).status_code == 404
+    assert signed_in(Role.FRONT_DESK).get(url).status_code == 404
