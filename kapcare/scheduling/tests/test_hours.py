@@ -496,3 +496,41 @@ def test_the_demo_hours_load_once(db: None) -> None:
     assert counts == (4 * 5 + 5, 1)
     assert load_demo_hours() == 0
     assert (WorkingHours.objects.count(), TimeOff.objects.count()) == counts
+
+
+def test_the_hours_page_costs_the_same_queries_however_many_entries(
+    practice: Practice, staff: dict[Role, StaffMember], signed_in: Callable[[Role], HttpClient]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    location = make_location(practice=practice)
+    therapist = staff[Role.THERAPIST]
+    http = signed_in(Role.FRONT_DESK)
+    page = f"/schedule/staff/{therapist.pk}/hours/"
+
+    def add(day: int) -> None:
+        WorkingHours.objects.create(
+            staff=therapist,
+            location=location,
+            weekday=day % 7,
+            start_time=dt.time(9),
+            end_time=dt.time(12),
+        )
+        TimeOff.objects.create(
+            staff=therapist,
+            start=dt.datetime(2099, 1, 1 + day, tzinfo=dt.UTC),
+            end=dt.datetime(2099, 1, 1 + day, 12, tzinfo=dt.UTC),
+            created_by=therapist,
+            created_at=NOW,
+        )
+
+    add(0)
+    http.get(page)
+    with CaptureQueriesContext(connection) as few:
+        assert http.get(page).status_code == 200
+    for day in range(1, 12):
+        add(day)
+    with CaptureQueriesContext(connection) as many:
+        assert http.get(page).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
