@@ -142,13 +142,14 @@ def _appointment(appointment_id: int) -> Appointment:
 def _initial_booking(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     """Prefill from the link that opened the form (chart, calendar); all optional."""
     initial: dict[str, Any] = {"modality": Modality.IN_PERSON.value, "fu_modality": "in_person"}
-    for key in ("client", "kind", "location", "room", "date", "start_time", "end_time"):
+    for key in ("client", "kind", "modality", "location", "room", "date", "start_time", "end_time"):
         value = request.GET.get(key)
         if value and len(value) <= 20:
             initial[key] = value
-    staff = request.GET.get("staff")
-    if staff and staff.isdigit():
-        initial["staff"] = [staff]
+    # A medicine slot from "Find a time" names the therapist and the monitor.
+    staff = [s for s in request.GET.getlist("staff")[:10] if s.isdigit() and len(s) <= 19]
+    if staff:
+        initial["staff"] = staff
     elif actor.staff is not None and not actor.sees_all_clients:
         initial["staff"] = [str(actor.staff.pk)]
     return initial

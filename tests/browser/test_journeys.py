@@ -59,7 +59,11 @@ def test_therapist_sees_only_own_clients_and_opens_a_chart(
     current = page.locator('.stepper [aria-current="step"]')
     expect(current).to_have_text(re.compile(r"Preparation\s*\(current stage\)"))
     for heading in ("Safety flags", "Measures", "Medicine sessions", "Psychotherapy notes"):
-        expect(page.get_by_role("region", name=heading)).to_contain_text("Not yet recorded here")
+        expect(page.get_by_role("region", name=heading)).to_be_visible()
+    # the notes issue has not been built: the section says so rather than looking empty
+    expect(page.get_by_role("region", name="Psychotherapy notes")).to_contain_text(
+        "Not yet recorded here"
+    )
 
 
 def test_front_desk_sees_every_client_is_refused_the_chart_but_opens_details(

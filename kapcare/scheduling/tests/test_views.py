@@ -2,6 +2,7 @@
 status changes, the plan and consents, and the chart's panels."""
 
 import datetime as dt
+import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -360,6 +361,24 @@ def test_the_booking_form_is_prefilled_from_the_link(signed_in: SignedIn, world:
 
     assert f'<option value="{world.client.pk}" selected>' in html
     assert f'value="{world.day.isoformat()}"' in html
+
+
+def test_a_found_slot_prefills_every_staff_member_and_the_modality(
+    signed_in: SignedIn, world: World
+) -> None:
+    therapist, monitor = world.staff[Role.THERAPIST].pk, world.staff[Role.MONITOR].pk
+    html = (
+        signed_in(Role.FRONT_DESK)
+        .get(
+            f"/appointments/new/?client={world.client.pk}&modality=telehealth"
+            f"&staff={therapist}&staff={monitor}"
+        )
+        .content.decode()
+    )
+
+    checked = set(re.findall(r'<input type="\w+" name="(\w+)" value="(\w+)"[^>]* checked>', html))
+    assert {("staff", str(therapist)), ("staff", str(monitor))} <= checked
+    assert ("modality", "telehealth") in checked
 
 
 def test_the_privacy_officer_cannot_book(signed_in: SignedIn, world: World) -> None:
