@@ -139,6 +139,7 @@ def post_medicine_dose(
         route=payload.route,
         dose_mg=payload.dose_mg,
         lot=payload.lot,
+        administered_by_id=payload.administered_by,
         now=clock.now(),
     )
     return Status(

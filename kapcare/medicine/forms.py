@@ -137,6 +137,17 @@ class DoseForm(ZonedForm):
         label="Dose (mg)", min_value=Decimal("0.01"), max_digits=7, decimal_places=2
     )
     lot = forms.CharField(label="Lot number", max_length=60)
+    administered_by = forms.TypedChoiceField(
+        label="Given by", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(
+        self, *args: Any, givers: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["administered_by"]
+        if isinstance(field, forms.TypedChoiceField):
+            field.choices = [("", "Me"), *(givers or [])]
 
 
 class ObservationForm(ZonedForm):

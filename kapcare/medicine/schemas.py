@@ -24,6 +24,7 @@ from kapcare.medicine.policy import Violation
 from kapcare.medicine.screening import Answer, ScreeningEvaluation
 from kapcare.medicine.services import RecordView
 from kapcare.medicine.session_rules import Route, ScheduledCheck
+from kapcare.people.schemas import RecordId
 
 Text = Annotated[str, Field(max_length=5000)]
 Vital = Annotated[int, Field(ge=0, le=1000)]
@@ -57,6 +58,9 @@ class DoseIn(Schema):
     route: Route
     dose_mg: Milligrams
     lot: str = Field(max_length=60)
+    administered_by: RecordId | None = Field(
+        None, description="Staff id of who gave it (monitor or medical provider); default: you."
+    )
 
 
 class ObservationIn(Schema):

@@ -915,12 +915,34 @@ def record_dose(
     dose_mg: Decimal,
     lot: str,
     now: dt.datetime,
+    administered_by_id: int | None = None,
 ) -> DoseAdministration:
-    """Record a dose given, after every dosing rule (checklist, hold, order) says yes."""
+    """Record a dose given, after every dosing rule (checklist, hold, order) says yes.
+
+    ``administered_by_id``: who gave it (a monitor or medical provider of the practice),
+    when not the person recording it.
+    """
     staff = _staff(actor, SESSION)
     _aware(at, "at")
     appointment, client = _writer(actor, appointment_id, "dose", DOSE_WRITERS)
     lot = _text(lot, "lot", limit=60)
+    giver = staff
+    if administered_by_id is not None and administered_by_id != staff.pk:
+        found = (
+            StaffMember.objects.filter(
+                pk=administered_by_id,
+                practice_id=staff.practice_id,
+                is_active=True,
+                roles__role__in=[r.value for r in DOSE_WRITERS],
+            ).first()
+            if 0 < administered_by_id <= MAX_ID
+            else None
+        )
+        if found is None:
+            raise FieldError(
+                "administered_by", "Choose a monitor or medical provider of the practice."
+            )
+        giver = found
     facts = _client_facts(appointment)
     zone = _zone(appointment)
     with transaction.atomic():
@@ -954,7 +976,7 @@ def record_dose(
                 route=route.value,
                 dose_mg=dose_mg,
                 lot=lot,
-                administered_by=staff,
+                administered_by=giver,
                 recorded_at=now,
             )
             kind = "supplemental" if rows.doses else "first"

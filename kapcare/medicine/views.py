@@ -89,7 +89,16 @@ def _console_forms(
         ),
         "vitals": forms.VitalsForm(bound("vitals"), prefix="vitals", zone=zone, now=now),
         "dose": forms.DoseForm(
-            bound("dose"), prefix="dose", zone=zone, now=now, initial=dose_initial
+            bound("dose"),
+            prefix="dose",
+            zone=zone,
+            now=now,
+            initial=dose_initial,
+            givers=[
+                (m.pk, m.display_name)
+                for m in view.booked_staff
+                if {r.role for r in m.roles.all()} & {"monitor", "medical_provider"}
+            ],
         ),
         "observation": forms.ObservationForm(
             bound("observation"), prefix="observation", zone=zone, now=now
@@ -150,6 +159,7 @@ def _apply(
             route=Route(c["route"]),
             dose_mg=c["dose_mg"],
             lot=c["lot"],
+            administered_by_id=c["administered_by"],
             now=now,
         )
         return "Dose recorded."

@@ -815,3 +815,24 @@ def test_an_open_suicide_risk_flag_blocks_the_dose_whatever_was_attested(
     assert [(v.rule, v.subject) for v in refused.value.reasons] == [
         ("dose.checklist_incomplete", "unreviewed_risk_flag")
     ]
+
+
+def test_a_dose_may_be_recorded_for_the_medical_provider_who_gave_it(
+    actor: MakeActor, appointment: Appointment, now: dt.datetime, staff: dict[Role, StaffMember]
+) -> None:
+    _ready(actor, appointment, now)
+    monitor = actor(Role.MONITOR)
+    with pytest.raises(FieldError) as error:
+        services.record_dose(
+            actor=monitor, appointment_id=appointment.pk, at=now, route=Route.SUBLINGUAL,
+            dose_mg=Decimal(100), lot="L", now=now, administered_by_id=staff[Role.THERAPIST].pk,
+        )  # fmt: skip
+    assert error.value.field == "administered_by"
+
+    dose = services.record_dose(
+        actor=monitor, appointment_id=appointment.pk, at=now, route=Route.SUBLINGUAL,
+        dose_mg=Decimal(100), lot="L", now=now,
+        administered_by_id=staff[Role.MEDICAL_PROVIDER].pk,
+    )  # fmt: skip
+
+    assert dose.administered_by_id == staff[Role.MEDICAL_PROVIDER].pk
