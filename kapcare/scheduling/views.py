@@ -155,6 +155,18 @@ def _initial_booking(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     return initial
 
 
+def _audit_unseen_client(actor: Actor, posted: str, visible: set[int]) -> None:
+    """A client id the actor may not book for is refused like the API refuses it: audited."""
+    if posted.isdigit() and len(posted) <= 19 and int(posted) not in visible:
+        deny(
+            actor,
+            client_id=int(posted),
+            category=Category.SCHEDULE,
+            action=AuditAction.CREATE,
+            detail="appointment",
+        )
+
+
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
@@ -174,6 +186,8 @@ def book(request: HttpRequest) -> HttpResponse:
         clients=clients,
     )
     checked: bool | None = None
+    if form.is_bound and "client" in form.errors:
+        _audit_unseen_client(actor, request.POST.get("client", ""), {pk for pk, _ in clients})
     if form.is_bound and form.is_valid():
         booking = form.booking_request()
         try:

@@ -18,7 +18,7 @@ from kapcare import clock
 from kapcare.audit.models import AuditAction, AuditEvent
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Location, Practice, Room, RoomKind, StaffMember
-from kapcare.people.policy import Role
+from kapcare.people.policy import Category, Role
 from kapcare.scheduling import services
 from kapcare.scheduling.models import (
     Appointment,
@@ -350,6 +350,9 @@ def test_a_client_off_the_care_team_cannot_be_booked_by_a_therapist(
     assert response.status_code == 422
     assert other_client.legal_family_name not in response.content.decode()
     assert Appointment.objects.count() == 0
+    # refused and audited, as the API refuses it
+    denial = AuditEvent.objects.filter(action=AuditAction.DENIED).latest("seq")
+    assert (denial.client_id, denial.category) == (other_client.pk, Category.SCHEDULE)
 
 
 def test_the_booking_form_is_prefilled_from_the_link(signed_in: SignedIn, world: World) -> None:
