@@ -189,6 +189,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "search": search,
             "query": query,
             "stage": stage,
+            "actor": actor,
             "sees_all": actor.sees_all_clients,
             "reads_audit": policy.may_read_audit_log(actor.roles),
             "may_create": policy.may_create_clients(actor.roles),
