@@ -62,6 +62,7 @@ def test_a_monitor_runs_a_whole_session_on_a_tablet(
     page.goto(f"/appointments/{appointment.pk}/medicine/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Medicine session")
     expect(page.get_by_role("region", name="Vitals due next")).to_contain_text("Pre-dose")
+    page.wait_for_load_state()
     assert_accessible(page)
 
     # The checklist
@@ -108,6 +109,7 @@ def test_a_monitor_runs_a_whole_session_on_a_tablet(
     expect(reasons).to_contain_text("discharge.vitals_not_recent")
     expect(reasons).to_contain_text("discharge.vitals_out_of_range")
     expect(reasons).to_contain_text("discharge.escort_missing")
+    page.wait_for_load_state()
     assert_accessible(page)
 
     # Vitals back in range, escort here: discharged
@@ -127,6 +129,7 @@ def test_a_monitor_runs_a_whole_session_on_a_tablet(
     page.get_by_role("button", name="Sign as monitor").click()
     expect(page.get_by_role("status")).to_contain_text("The record is locked")
     expect(page.get_by_role("button", name="Record vitals")).to_have_count(0)
+    page.wait_for_load_state()
     assert_accessible(page)
 
     session = MedicineSession.objects.get()
@@ -191,8 +194,10 @@ def test_the_chart_and_medical_page_are_accessible(
     page.goto(f"/clients/{appointment.client_id}/")
     panel = page.get_by_role("region", name="Medicine sessions")
     expect(panel.get_by_role("link")).to_have_count(1)
+    page.wait_for_load_state()
     assert_accessible(page)
 
     page.goto(f"/clients/{appointment.client_id}/medical/")
     expect(page.get_by_role("heading", name="New screening version")).to_be_visible()
+    page.wait_for_load_state()
     assert_accessible(page)
