@@ -7,8 +7,9 @@ details of that clearance. The most recent medicine session that has already hap
 gets a complete, signed record, written through ``medicine.services`` at the times the
 session's steps happened, so it obeys every rule and leaves the same audit trail.
 
-Idempotent: a client with a screening, a clearance with its detail and a session with
-a record are left alone, so running ``load_demo`` again adds nothing.
+Idempotent: a client with a screening and a clearance with its detail are left alone,
+and the session record is made only when the practice has none, so running
+``load_demo`` again (even days later) adds nothing.
 """
 
 import datetime as dt
@@ -219,7 +220,10 @@ def load_demo_medicine(practice_name: str = PRACTICE_NAME) -> MedicineLoadResult
         .order_by("-start")
         .first()
     )
-    if past is not None and not MedicineSession.objects.filter(appointment=past).exists():
+    # One demo record in all: on a later day another session has passed, and loading
+    # again must still add nothing.
+    recorded = MedicineSession.objects.filter(client__practice__name=practice_name).exists()
+    if past is not None and not recorded:
         try:
             with transaction.atomic():
                 _session(past)
