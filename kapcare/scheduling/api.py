@@ -109,7 +109,12 @@ def revoke_consent(request: HttpRequest, consent_id: int, payload: ConsentRevoke
 def post_clearance(
     request: HttpRequest, client_id: int, payload: ClearanceIn
 ) -> Status[ClearanceOut]:
-    """Record a medical clearance decision (medical providers only)."""
+    """Record a medical clearance decision (medical providers only).
+
+    `cleared` rests on the latest medical screening: refused (422, every reason) without
+    one, while an absolute contraindication stands or an item is unknown, and without a
+    justification for each relative contraindication found.
+    """
     clearance = services.record_clearance(
         actor=_actor(request),
         client_id=client_id,
@@ -117,6 +122,7 @@ def post_clearance(
         valid_until=payload.valid_until,
         note=payload.note,
         now=clock.now(),
+        justifications=payload.justifications,
     )
     return Status(201, ClearanceOut.of(clearance))
 

@@ -107,10 +107,24 @@ class ConsentRevokeIn(Schema):
     revoked_on: dt.date
 
 
+ContraindicationCode = Annotated[str, Field(min_length=1, max_length=80)]
+Justification = Annotated[str, Field(max_length=2000)]
+
+
 class ClearanceIn(Schema):
     status: ClearanceStatus
     valid_until: dt.date
     note: str = Field("", max_length=2000)
+    justifications: dict[ContraindicationCode, Justification] = Field(
+        default_factory=dict,
+        max_length=40,
+        description=(
+            "For `cleared`: a written justification per relative contraindication the latest "
+            'medical screening found, by its code (e.g. `{"contraindication.cystitis": '
+            '"Urology review: resolved."}`). A missing one is refused with '
+            "`clearance.justification_required`."
+        ),
+    )
 
 
 class ClearanceOut(Schema):

@@ -18,6 +18,7 @@ from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
 from kapcare.audit.models import AuditEvent
+from kapcare.medicine.tests.fixtures import screening_all_no
 from kapcare.people.models import Client, Location, Room, RoomKind, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import (
@@ -113,6 +114,8 @@ def world(practice: Any, staff: dict[Role, StaffMember], team_client: Client) ->
         staff=staff,
     )
     medical = staff[Role.MEDICAL_PROVIDER]
+    # A clearance of "cleared" rests on a screening (issue 5): one with nothing found.
+    screening_all_no(team_client, medical, RECORDED)
     plan = TreatmentPlan.objects.create(
         client=team_client,
         format="ongoing",
@@ -358,6 +361,42 @@ def test_clearance_must_be_valid_on_the_session_date(
     else:
         assert response.status_code == 422
         assert rules_of(response) == ["medicine.requires_clearance"]
+
+
+def test_a_clearance_justifies_each_relative_contraindication_through_the_api(
+    signed_in: SignIn, world: World
+) -> None:
+    screening = world.client.medical_screenings.get()
+    screening.answers.filter(code="contraindication.cystitis").update(answer="yes")
+    path = f"/api/v1/clients/{world.client.pk}/clearances"
+    body = {"status": "cleared", "valid_until": "2030-12-31", "note": ""}
+    doctor = signed_in(Role.MEDICAL_PROVIDER)
+
+    refused = post(doctor, path, body)
+    assert refused.status_code == 422
+    assert rules_of(refused) == ["clearance.justification_required"]
+
+    justified = {"contraindication.cystitis": "Urology review: resolved, no symptoms."}
+    cleared = post(doctor, path, {**body, "justifications": justified})
+    assert cleared.status_code == 201, cleared.json()
+    assert cleared.json()["status"] == "cleared"
+
+
+@pytest.mark.parametrize(
+    "justifications",
+    [["not", "an", "object"], {"": "empty code"}, {"x" * 81: "long code"}, {"c": "j" * 2001}],
+    ids=["a-list", "empty-code", "long-code", "long-text"],
+)
+def test_clearance_justifications_are_validated(
+    signed_in: SignIn, world: World, justifications: object
+) -> None:
+    response = post(
+        signed_in(Role.MEDICAL_PROVIDER),
+        f"/api/v1/clients/{world.client.pk}/clearances",
+        {"status": "cleared", "valid_until": "2030-12-31", "justifications": justifications},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"].startswith("justifications")
 
 
 @pytest.mark.parametrize(("state", "allowed"), [("PA", True), ("NY", False)])
