@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from kapcare import clock
-from kapcare.audit.models import AuditAction, AuditOutcome
+from kapcare.audit.models import AuditAction
 from kapcare.audit.services import AuditSource, record_event
 from kapcare.measures import safety, tokens
 from kapcare.measures.definitions import Instrument, InstrumentError, parse_instrument
@@ -32,10 +32,17 @@ from kapcare.measures.models import (
 from kapcare.measures.policy import may_review_risk_flags
 from kapcare.measures.registry import UnknownInstrument, builtin_instruments, get_instrument
 from kapcare.measures.scoring import AnswerError, ScoreResult
-from kapcare.people.access import MAX_ID, Actor, access_client, deny
+from kapcare.people.access import (
+    MAX_ID,
+    Actor,
+    access_client,
+    deny,
+    refuse_change,
+    staff_of,
+)
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category
-from kapcare.people.services import FieldError, PermissionDenied
+from kapcare.people.services import FieldError
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus
 
@@ -173,24 +180,6 @@ class IssuedLink:
     token: str  # shown once, never stored
 
 
-def _staff(actor: Actor, category: Category) -> StaffMember:
-    if actor.staff is None:
-        raise deny(actor, category=category, action=AuditAction.CREATE)
-    return actor.staff
-
-
-def _refuse(actor: Actor, *, client_id: int, category: Category, detail: str) -> PermissionDenied:
-    record_event(
-        source=actor.audit_source,
-        action=AuditAction.DENIED,
-        outcome=AuditOutcome.DENIED,
-        client_id=client_id,
-        category=category,
-        detail=detail,
-    )
-    return PermissionDenied()
-
-
 def instrument_for(code: str, *, field: str = "instrument") -> Instrument:
     """The instrument coded ``code``, or a field error (which never repeats the input)."""
     try:
@@ -317,7 +306,7 @@ def record_response(
     site_url: str = "",
 ) -> Recorded:
     """Staff enter a client's answers (on paper's behalf): scored, stored, flags raised."""
-    staff = _staff(actor, Category.CLINICAL)
+    staff = staff_of(actor, Category.CLINICAL, action=AuditAction.CREATE)
     client = access_client(
         actor, client_id, Category.CLINICAL, action=AuditAction.CREATE, detail="measure_response"
     )
@@ -417,7 +406,7 @@ def issue_link(
     assignment_id: int | None = None,
 ) -> IssuedLink:
     """A new completion link; its token is answered once and only its digest is kept."""
-    staff = _staff(actor, Category.CLINICAL)
+    staff = staff_of(actor, Category.CLINICAL, action=AuditAction.CREATE)
     client = access_client(
         actor, client_id, Category.CLINICAL, action=AuditAction.CREATE, detail="measure_link"
     )
@@ -456,7 +445,7 @@ def assign_measure(
     now: dt.datetime,
 ) -> MeasureAssignment:
     """Ask the client to complete a measure once or on a pathway schedule."""
-    staff = _staff(actor, Category.CLINICAL)
+    staff = staff_of(actor, Category.CLINICAL, action=AuditAction.CREATE)
     client = access_client(
         actor, client_id, Category.CLINICAL, action=AuditAction.CREATE, detail="measure_assignment"
     )
@@ -495,7 +484,7 @@ def end_assignment(
     *, actor: Actor, client_id: int, assignment_id: int, now: dt.datetime
 ) -> MeasureAssignment:
     """Stop asking for a measure (the assignment and its responses are kept)."""
-    _staff(actor, Category.CLINICAL)
+    staff_of(actor, Category.CLINICAL, action=AuditAction.CREATE)
     client = access_client(
         actor, client_id, Category.CLINICAL, action=AuditAction.UPDATE, detail="measure_assignment"
     )
@@ -531,12 +520,12 @@ def review_flag(
     *, actor: Actor, client_id: int, flag_id: int, note: str, now: dt.datetime
 ) -> RiskFlag:
     """A clinician reviews an open risk flag with a note; the flag then stops blocking."""
-    staff = _staff(actor, Category.SAFETY)
+    staff = staff_of(actor, Category.SAFETY, action=AuditAction.CREATE)
     client = access_client(
         actor, client_id, Category.SAFETY, action=AuditAction.UPDATE, detail="risk_flag_review"
     )
     if not may_review_risk_flags(actor.roles):
-        raise _refuse(
+        raise refuse_change(
             actor, client_id=client.pk, category=Category.SAFETY, detail="risk_flag_review"
         )
     text = note.strip()
@@ -613,7 +602,7 @@ def withdraw_link(
     *, actor: Actor, client_id: int, link_id: int, now: dt.datetime
 ) -> CompletionLink:
     """Stop a link that has not been used (sent to the wrong person, no longer wanted)."""
-    _staff(actor, Category.CLINICAL)
+    staff_of(actor, Category.CLINICAL, action=AuditAction.CREATE)
     client = access_client(
         actor, client_id, Category.CLINICAL, action=AuditAction.UPDATE, detail="measure_link"
     )

@@ -60,10 +60,18 @@ from kapcare.medicine.session_rules import (
     ScheduledCheck,
     VitalSigns,
 )
-from kapcare.people.access import MAX_ID, Actor, access_client, deny
+from kapcare.people.access import (
+    MAX_ID,
+    Actor,
+    access_client,
+    deny,
+    lock_client,
+    refuse_change,
+    staff_of,
+)
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category, Role
-from kapcare.people.services import FieldError, PermissionDenied
+from kapcare.people.services import FieldError
 from kapcare.scheduling import rules as scheduling_rules
 from kapcare.scheduling.models import Appointment, Clearance, Consent, DoseOrder, TreatmentPlan
 from kapcare.scheduling.policy import DEFAULT_POLICY as SCHEDULING_POLICY
@@ -143,30 +151,11 @@ class Refused(ApiViolations):
 # --- access ---------------------------------------------------------------------------
 
 
-def _staff(actor: Actor, category: Category) -> StaffMember:
-    if actor.staff is None:
-        raise deny(actor, category=category, action=AuditAction.READ)
-    return actor.staff
-
-
-def _refuse_role(actor: Actor, *, client_id: int, category: Category, detail: str) -> None:
-    """The actor sees the record but their role may not make this change: 403, audited."""
-    record_event(
-        source=actor.audit_source,
-        action=AuditAction.DENIED,
-        outcome=AuditOutcome.DENIED,
-        client_id=client_id,
-        category=category,
-        detail=detail,
-    )
-    raise PermissionDenied()
-
-
 def _medicine_appointment(
     actor: Actor, appointment_id: int, *, action: AuditAction, detail: str
 ) -> tuple[Appointment, Client]:
     """A medicine appointment whose record the actor may ``action`` (else 404, audited)."""
-    staff = _staff(actor, SESSION)
+    staff = staff_of(actor, SESSION)
     appointment = (
         Appointment.objects.filter(
             pk=appointment_id,
@@ -223,10 +212,6 @@ def _refused(
     # The reasons describe the record (its vitals, its doses): that is a read too.
     _audit(actor, client_id, AuditAction.READ, f"medicine:{what}:reasons", category=category)
     return Refused(violations)
-
-
-def _lock_client(client_id: int) -> None:
-    Client.objects.select_for_update().filter(pk=client_id).values_list("pk").get()
 
 
 def _zone(appointment: Appointment) -> zoneinfo.ZoneInfo:
@@ -325,7 +310,7 @@ def _session_for_change(
 ) -> tuple[MedicineSession, SessionRows]:
     """The record, with the client's row locked; a new one is saved only with a change
     (``_saved``), so a refused first entry leaves nothing behind."""
-    _lock_client(appointment.client_id)
+    lock_client(appointment.client_id)
     session = _session_of(appointment) or MedicineSession(
         appointment=appointment, client_id=appointment.client_id, created_at=now
     )
@@ -707,7 +692,9 @@ def _writer(
         actor, appointment_id, action=AuditAction.CREATE, detail=what
     )
     if not actor.roles & roles:
-        _refuse_role(actor, client_id=client.pk, category=SESSION, detail=f"create:medicine:{what}")
+        raise refuse_change(
+            actor, client_id=client.pk, category=SESSION, detail=f"create:medicine:{what}"
+        )
     return appointment, client
 
 
@@ -754,7 +741,7 @@ def save_checklist(
     *, actor: Actor, appointment_id: int, checklist: ChecklistInput, now: dt.datetime
 ) -> RecordView:
     """Save the pre-dose checklist as attested now (it may stay incomplete until dosing)."""
-    staff = _staff(actor, SESSION)
+    staff = staff_of(actor, SESSION)
     appointment, client = _writer(actor, appointment_id, "checklist")
     escort = _text(checklist.escort_name, "escort_name", limit=200)
     intention = _text(checklist.intention, "intention")
@@ -802,7 +789,7 @@ def record_vitals(
     now: dt.datetime,
 ) -> tuple[VitalsReading, tuple[session_rules.VitalAlert, ...]]:
     """Record a reading; out-of-range values are recorded as alerts (events) with it."""
-    staff = _staff(actor, SESSION)
+    staff = staff_of(actor, SESSION)
     _aware(at, "at")
     appointment, client = _writer(actor, appointment_id, "vitals")
     reading = VitalSigns(
@@ -856,7 +843,7 @@ def record_vitals(
 
 def acknowledge_predose(*, actor: Actor, appointment_id: int, now: dt.datetime) -> RecordView:
     """A medical provider acknowledges the latest pre-dose reading (140/90 up to the hold)."""
-    staff = _staff(actor, SESSION)
+    staff = staff_of(actor, SESSION)
     appointment, client = _writer(
         actor, appointment_id, "predose_ack", frozenset({Role.MEDICAL_PROVIDER})
     )
@@ -922,7 +909,7 @@ def record_dose(
     ``administered_by_id``: who gave it (a monitor or medical provider of the practice),
     when not the person recording it.
     """
-    staff = _staff(actor, SESSION)
+    staff = staff_of(actor, SESSION)
     _aware(at, "at")
     appointment, client = _writer(actor, appointment_id, "dose", DOSE_WRITERS)
     lot = _text(lot, "lot", limit=60)
@@ -1006,7 +993,7 @@ def record_observation(
     now: dt.datetime,
 ) -> Observation:
     """Dissociation (0-10), sedation (MOAA/S 0-5), free text and what emerged."""
-    staff = _staff(actor, SESSION)
+    staff = staff_of(actor, SESSION)
     _aware(at, "at")
     appointment, client = _writer(actor, appointment_id, "observation")
     if dissociation is not None and not 0 <= dissociation <= 10:
@@ -1097,7 +1084,7 @@ def record_adverse_event(
     now: dt.datetime,
 ) -> AdverseEvent:
     """Record an adverse event; a serious one flags the chart and e-mails the medical provider."""
-    staff = _staff(actor, SESSION)
+    staff = staff_of(actor, SESSION)
     _aware(at, "at")
     appointment, client = _writer(actor, appointment_id, "adverse_event")
     action = _text(action, "action")
@@ -1152,7 +1139,7 @@ def record_discharge(
     now: dt.datetime,
 ) -> RecordView:
     """Let the client go, when every discharge rule says yes; else every reason."""
-    staff = _staff(actor, SESSION)
+    staff = staff_of(actor, SESSION)
     _aware(at, "at")
     appointment, client = _writer(actor, appointment_id, "discharge")
     with transaction.atomic():
@@ -1208,14 +1195,14 @@ def sign_record(
     Monitor and therapist always sign; the medical provider co-signs when a dose
     (so a dose order) or an adverse event is recorded. Two roles need two people.
     """
-    staff = _staff(actor, SESSION)
+    staff = staff_of(actor, SESSION)
     appointment, client = _writer(actor, appointment_id, "sign")
     with transaction.atomic():
         session, rows = _session_for_change(appointment, now)
         signed = {s.role for s in rows.signatures}
         chosen = _signing_role(actor, role, signed)
         if SIGNER_ROLES[chosen] not in actor.roles:
-            _refuse_role(
+            raise refuse_change(
                 actor, client_id=client.pk, category=SESSION, detail=f"sign:{chosen.value}"
             )
         problems: list[Violation] = []
@@ -1264,7 +1251,7 @@ def sign_record(
 
 def add_addendum(*, actor: Actor, appointment_id: int, text: str, now: dt.datetime) -> Addendum:
     """Amend a signed record: the only change a locked record takes."""
-    staff = _staff(actor, SESSION)
+    staff = staff_of(actor, SESSION)
     appointment, client = _writer(actor, appointment_id, "addendum")
     text = _text(text, "text")
     if not text:
@@ -1395,12 +1382,12 @@ def record_screening(
     *, actor: Actor, client_id: int, data: ScreeningInput, now: dt.datetime
 ) -> tuple[MedicalScreening, ScreeningEvaluation]:
     """A new version of the client's medical screening (medical providers), evaluated."""
-    staff = _staff(actor, MEDICAL)
+    staff = staff_of(actor, MEDICAL)
     client = access_client(
         actor, client_id, MEDICAL, action=AuditAction.CREATE, detail="medical:screening"
     )
     if not actor.has_role(Role.MEDICAL_PROVIDER):
-        _refuse_role(
+        raise refuse_change(
             actor, client_id=client.pk, category=MEDICAL, detail="create:medical:screening"
         )
     unknown = sorted(set(data.answers) - set(QUESTION_CODES))
@@ -1435,7 +1422,7 @@ def record_screening(
         raise FieldError("baseline_weight_kg", "Enter a weight from 20 to 400 kg.")
     inputs = measures_inputs(client.pk)
     with transaction.atomic():
-        _lock_client(client.pk)
+        lock_client(client.pk)
         version = (
             MedicalScreening.objects.filter(client=client)
             .order_by("-version")

@@ -30,6 +30,10 @@ class NotFound(Http404):
     """Missing or not allowed: the two look the same from outside."""
 
 
+class PermissionDenied(Exception):
+    """The actor may see the record but not make this change (answered 403 by callers)."""
+
+
 @dataclass
 class Actor:
     """The signed-in person, their staff record and roles, and where they are."""
@@ -221,6 +225,39 @@ def deny(
         detail=f"{action}:{detail}" if detail else str(action),
     )
     return NotFound("No such client." if client_id is not None else "Not found.")
+
+
+def staff_of(
+    actor: Actor, category: Category, *, action: AuditAction = AuditAction.READ
+) -> StaffMember:
+    """The actor's staff record; someone without one reaches no client data (audited 404)."""
+    if actor.staff is None:
+        raise deny(actor, category=category, action=action)
+    return actor.staff
+
+
+def refuse_change(
+    actor: Actor, *, client_id: int | None, category: Category, detail: str
+) -> PermissionDenied:
+    """A change the actor's role does not allow, to a record they may see: audited, then 403.
+
+    The caller raises what this returns (unlike ``deny``, the record's existence is no
+    secret here: the actor may read it).
+    """
+    record_event(
+        source=actor.audit_source,
+        action=AuditAction.DENIED,
+        outcome=AuditOutcome.DENIED,
+        client_id=client_id,
+        category=category,
+        detail=detail,
+    )
+    return PermissionDenied()
+
+
+def lock_client(client_id: int) -> None:
+    """Serialize changes to one client's records (lock order: client, then audit chain)."""
+    Client.objects.select_for_update().filter(pk=client_id).values_list("pk").get()
 
 
 def audit_list_read(actor: Actor, category: Category, detail: str) -> None:

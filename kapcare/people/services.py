@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kapcare import clock
-from kapcare.audit.models import AuditAction, AuditOutcome
+from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
 from kapcare.people import policy
-from kapcare.people.access import Actor, NotFound, access_client
+from kapcare.people.access import Actor, NotFound, PermissionDenied, access_client, refuse_change
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category, Role
 
@@ -33,29 +33,12 @@ EDITABLE_FIELDS = (
 )
 
 
-class PermissionDenied(Exception):
-    """The actor may not make this change (answered as 404 or 403 by callers)."""
-
-
 @dataclass(frozen=True)
 class FieldError(Exception):
     """Input that cannot be saved, with the field it belongs to."""
 
     field: str
     message: str
-
-
-def _refuse(actor: Actor, *, client_id: int | None, detail: str) -> PermissionDenied:
-    """Audit a refused change; answers the exception for the caller to raise."""
-    record_event(
-        source=actor.audit_source,
-        action=AuditAction.DENIED,
-        outcome=AuditOutcome.DENIED,
-        client_id=client_id,
-        category=Category.DEMOGRAPHICS,
-        detail=detail,
-    )
-    return PermissionDenied()
 
 
 def _check_date_of_birth(value: dt.date, *, today: dt.date) -> None:
@@ -108,7 +91,9 @@ def create_client(
     today: dt.date | None = None,
 ) -> Client:
     if actor.staff is None or not policy.may_create_clients(actor.roles):
-        raise _refuse(actor, client_id=None, detail="create:client")
+        raise refuse_change(
+            actor, client_id=None, category=Category.DEMOGRAPHICS, detail="create:client"
+        )
     today = today or clock.today()
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -142,7 +127,9 @@ def update_client(
     client = access_client(actor, client_id, Category.DEMOGRAPHICS, action=AuditAction.UPDATE)
     on_team = client.care_team.filter(staff=actor.staff).exists()
     if not policy.may_edit_demographics(actor.roles, on_care_team=on_team):
-        raise _refuse(actor, client_id=client.pk, detail="update:client")
+        raise refuse_change(
+            actor, client_id=client.pk, category=Category.DEMOGRAPHICS, detail="update:client"
+        )
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise FieldError(sorted(unknown)[0], "This field cannot be changed here.")

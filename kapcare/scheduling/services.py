@@ -30,10 +30,18 @@ from django.utils import timezone
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
 from kapcare.measures.flags import count_unreviewed_booking_flags
-from kapcare.people.access import MAX_ID, Actor, access_client, deny
+from kapcare.people.access import (
+    MAX_ID,
+    Actor,
+    access_client,
+    deny,
+    lock_client,
+    refuse_change,
+    staff_of,
+)
 from kapcare.people.models import Client, Location, Room, StaffMember
 from kapcare.people.policy import Category, Role
-from kapcare.people.services import FieldError, PermissionDenied
+from kapcare.people.services import FieldError
 from kapcare.scheduling import rules
 from kapcare.scheduling.hours import StaffSchedule, check_staff_availability
 from kapcare.scheduling.hours_services import load_schedule
@@ -129,30 +137,6 @@ class BookedAppointments:
 # --- small helpers ----------------------------------------------------------------------
 
 
-def _require_staff(actor: Actor) -> StaffMember:
-    if actor.staff is None:
-        raise deny(actor, category=Category.SCHEDULE, action=AuditAction.CREATE)
-    return actor.staff
-
-
-def _refuse(actor: Actor, *, client_id: int, category: Category, detail: str) -> PermissionDenied:
-    """Audit a change the actor's role does not allow; the caller raises the answer."""
-    record_event(
-        source=actor.audit_source,
-        action=AuditAction.DENIED,
-        outcome=AuditOutcome.DENIED,
-        client_id=client_id,
-        category=category,
-        detail=detail,
-    )
-    return PermissionDenied()
-
-
-def _lock_client(client_id: int) -> None:
-    """Serialize changes to one client's pathway (lock order: client, then audit chain)."""
-    Client.objects.select_for_update().filter(pk=client_id).values_list("pk").get()
-
-
 def _aware(moment: dt.datetime) -> bool:
     return moment.tzinfo is not None and moment.utcoffset() is not None
 
@@ -176,7 +160,7 @@ def record_plan(
     Pausing (or closing) needs no justification: the client may stop at any time.
     ``relational_goals`` and ``planned_preparation_count`` keep their value when None.
     """
-    staff = _require_staff(actor)
+    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
     client = access_client(
         actor, client_id, Category.CLINICAL, action=AuditAction.UPDATE, detail="plan"
     )
@@ -184,7 +168,7 @@ def record_plan(
         raise FieldError("modalities", "Choose at least one modality: kap, parts_work or emdr.")
     chosen = set(modalities)
     with transaction.atomic():
-        _lock_client(client.pk)
+        lock_client(client.pk)
         plan = TreatmentPlan.objects.filter(client=client).first()
         created = plan is None
         if plan is None:
@@ -236,7 +220,7 @@ def record_consent(
     signed_on: dt.date,
     now: dt.datetime,
 ) -> Consent:
-    staff = _require_staff(actor)
+    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
     client = access_client(
         actor, client_id, Category.CLINICAL, action=AuditAction.CREATE, detail="consent"
     )
@@ -267,7 +251,7 @@ def revoke_consent(
     *, actor: Actor, consent_id: int, revoked_on: dt.date, now: dt.datetime
 ) -> Consent:
     """Date the revocation; the consent itself is kept."""
-    staff = _require_staff(actor)
+    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
     found = (
         Consent.objects.filter(pk=consent_id, client__practice_id=staff.practice_id)
         .values_list("client_id", flat=True)
@@ -310,7 +294,7 @@ def _medical_client(actor: Actor, client_id: int, detail: str) -> Client:
         actor, client_id, Category.MEDICAL, action=AuditAction.CREATE, detail=detail
     )
     if not actor.has_role(Role.MEDICAL_PROVIDER):
-        raise _refuse(
+        raise refuse_change(
             actor, client_id=client.pk, category=Category.MEDICAL, detail=f"create:{detail}"
         )
     return client
@@ -337,13 +321,13 @@ def record_clearance(
     # Imported here: medicine builds on scheduling's models, not the other way round.
     from kapcare.medicine import services as medicine
 
-    staff = _require_staff(actor)
+    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
     client = _medical_client(actor, client_id, "clearance")
     if valid_until < timezone.localdate(now) and status is ClearanceStatus.CLEARED:
         raise FieldError("valid_until", "A clearance cannot expire before it is recorded.")
     given = justifications or {}
     with transaction.atomic():
-        _lock_client(client.pk)
+        lock_client(client.pk)
         check = medicine.check_clearance_request(
             client_id=client.pk, status=status.value, justifications=given
         )
@@ -392,7 +376,7 @@ def record_dose_order(
     active_to: dt.date | None = None,
 ) -> DoseOrder:
     """A dose order written by a medical provider; active from today unless dated."""
-    staff = _require_staff(actor)
+    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
     client = _medical_client(actor, client_id, "dose_order")
     if dose_mg <= 0:
         raise FieldError("dose_mg", "The dose must be more than 0 mg.")
@@ -740,7 +724,7 @@ def book_appointment(
     Raises :class:`BookingRefused` with every violated rule, or with ``conflict=True``
     when a concurrent booking took the slot between the check and the insert.
     """
-    staff = _require_staff(actor)
+    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
     client = access_client(
         actor,
         request.client_id,
@@ -750,7 +734,7 @@ def book_appointment(
     )
     try:
         with transaction.atomic():
-            _lock_client(client.pk)
+            lock_client(client.pk)
             violations = _check(_facts(client, request), policy)
             if violations:
                 raise BookingRefused(violations)
@@ -800,7 +784,7 @@ def set_appointment_status(
     ``completed`` and ``no_show`` only once the appointment has started. A status, once
     changed from ``booked``, is final: book again rather than reviving a slot.
     """
-    staff = _require_staff(actor)
+    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
     client_id = (
         Appointment.objects.filter(pk=appointment_id, client__practice_id=staff.practice_id)
         .values_list("client_id", flat=True)
@@ -820,7 +804,7 @@ def set_appointment_status(
     if status is AppointmentStatus.BOOKED:
         raise FieldError("status", "An appointment cannot be set back to booked: book it again.")
     with transaction.atomic():
-        _lock_client(client_id)
+        lock_client(client_id)
         appointment = Appointment.objects.get(pk=appointment_id)
         if appointment.status != AppointmentStatus.BOOKED.value:
             raise FieldError(
@@ -969,14 +953,14 @@ def reschedule_appointment(
     not count against its new one. Raises :class:`BookingRefused` (422, or 409 when a
     concurrent booking took the slot).
     """
-    staff = _require_staff(actor)
+    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
     client_id = _appointment_client(actor, staff, appointment_id)
     client = access_client(
         actor, client_id, Category.SCHEDULE, action=AuditAction.UPDATE, detail="appointment"
     )
     try:
         with transaction.atomic():
-            _lock_client(client.pk)
+            lock_client(client.pk)
             appointment = Appointment.objects.prefetch_related("staff_links").get(pk=appointment_id)
             if appointment.status != AppointmentStatus.BOOKED.value:
                 raise FieldError(
