@@ -143,6 +143,10 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{VAR_DIR / 'kapcare.sqlite3'}"
+if not os.environ.get("DATABASE_URL"):
+    # SQLite cannot create the folder its file lives in: without this, a first
+    # `manage.py migrate` outside `make` fails with "unable to open database file".
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or _default_db,

@@ -106,6 +106,15 @@ def test_development_defaults(tmp_path: Path) -> None:
     assert values["STORAGE"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
+def test_a_first_migrate_creates_the_folder_of_the_embedded_database(tmp_path: Path) -> None:
+    assert not (tmp_path / "var").exists()
+
+    done = _run(["manage.py", "migrate", "--noinput", "-v", "0"], {}, tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "var" / "kapcare.sqlite3").is_file()
+
+
 def test_development_runs_without_a_secret_key(tmp_path: Path) -> None:
     done = _run(["manage.py", "check"], {}, tmp_path)
 
