@@ -406,6 +406,13 @@ def _medicine_appointment_of(world: World, client: Client) -> int:
     ).pk  # fmt: skip
 
 
+def _medicine_settings_form() -> dict[str, object]:
+    from kapcare.medicine.practice_settings import setting_rows
+
+    form: dict[str, object] = {row.name: row.value for row in setting_rows({})}
+    return {**form, "alert_spo2_below": 90, "reason": "Matrix test"}
+
+
 # --- end medicine
 
 
@@ -1075,6 +1082,31 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             api(**{**_clinicians(NOT_FOUND), "therapist": FORBIDDEN, "medical_provider": CREATED}),
             method="POST",
             body=_medical_screening_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    # medicine settings (medicine-settings): every staff member reads, medical providers change
+    "medicine:settings": (
+        Check(page(**all_roles(OK))),
+        Check(
+            page(
+                **{
+                    **all_roles(NOT_FOUND),
+                    "medical_provider": Expect(302, ("/practice/medicine-settings/",)),
+                }
+            ),
+            method="POST",
+            body=lambda w: _medicine_settings_form(),
+            writes=True,
+        ),
+    ),
+    "api:get_medicine_settings": (Check(api(**all_roles(OK))),),
+    "api:put_medicine_settings": (
+        Check(
+            api(**{**all_roles(FORBIDDEN), "medical_provider": OK}),
+            method="PUT",
+            body=lambda w: {"overrides": {"alert_spo2_below": 90}, "reason": "Matrix test"},
             json=True,
             writes=True,
         ),

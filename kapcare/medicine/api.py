@@ -6,13 +6,16 @@ reason; a record the caller may not see answers 404, a change their role may not
 make 403.
 """
 
+from typing import Any
+
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from kapcare import clock
 from kapcare.api_errors import LIST_ERRORS, WRITE_ERRORS, ViolationsOut, error_responses
 from kapcare.api_pagination import Page, PageQuery
-from kapcare.medicine import services
+from kapcare.medicine import services, settings_services
+from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
 from kapcare.medicine.schemas import (
     AddendumIn,
     AddendumOut,
@@ -32,6 +35,7 @@ from kapcare.medicine.schemas import (
 )
 from kapcare.medicine.screening import Answer
 from kapcare.people.access import Actor, NotFound, actor_for_request
+from kapcare.people.services import FieldError
 
 router = Router(tags=["medicine"])
 
@@ -310,3 +314,67 @@ def list_medical_screenings(
         actor=_actor(request), client_id=client_id, offset=page.offset, limit=page.limit
     )
     return {"items": [ScreeningOut.of(r, e) for r, e in items], "count": count}
+
+
+# --- practice medicine settings ------------------------------------------------------
+
+
+class MedicineSettingOut(Schema):
+    name: str
+    label: str
+    value: int
+    default: int
+    source: str
+    overridden: bool
+
+
+class MedicineSettingsOut(Schema):
+    settings: list[MedicineSettingOut]
+    may_change: bool
+
+
+class MedicineSettingsIn(Schema):
+    overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description=f"Setting name to a whole number (null: back to the default). Names: "
+        f"{', '.join(SETTING_NAMES)}",
+    )
+    reason: str = Field(..., min_length=1, max_length=200, description="Why (kept as the source)")
+
+
+def _settings_out(actor: Actor) -> MedicineSettingsOut:
+    stored = settings_services.get_settings(actor.practice_id)
+    return MedicineSettingsOut(
+        settings=[MedicineSettingOut(**vars(row)) for row in setting_rows(stored.overrides)],
+        may_change=settings_services.may_change_medicine_settings(actor.roles),
+    )
+
+
+@router.get(
+    "/practice/medicine-settings",
+    response={200: MedicineSettingsOut, **error_responses(401, 404)},
+    operation_id="get_medicine_settings",
+)
+def get_medicine_settings(request: HttpRequest) -> MedicineSettingsOut:
+    """The medicine-session thresholds in force for the practice, their defaults and sources."""
+    return _settings_out(_actor(request))
+
+
+@router.put(
+    "/practice/medicine-settings",
+    response={200: MedicineSettingsOut, **WRITE_ERRORS},
+    operation_id="put_medicine_settings",
+)
+def put_medicine_settings(request: HttpRequest, payload: MedicineSettingsIn) -> MedicineSettingsOut:
+    """Change medicine-session thresholds (medical providers); audited, the reason is the source.
+
+    Only the names sent change; `null` returns a setting to its default. A bad value is a
+    422 naming the setting, and nothing is saved.
+    """
+    actor = _actor(request)
+    if len(payload.overrides) > len(SETTING_NAMES):
+        raise FieldError("overrides", "Too many settings.")
+    settings_services.update_settings(
+        actor=actor, values=payload.overrides, reason=payload.reason, now=clock.now()
+    )
+    return _settings_out(actor)

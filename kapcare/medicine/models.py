@@ -423,3 +423,26 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"addendum at {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class PracticeMedicineSettings(models.Model):
+    """A practice's changes to the medicine-session thresholds.
+
+    ``overrides`` maps a setting name of ``practice_settings.SETTING_NAMES`` to
+    ``{"value": ..., "source": "..."}``; it is validated by ``practice_settings`` before
+    it is saved, and a setting not in it keeps the ``SessionPolicy`` default.
+    """
+
+    practice = models.OneToOneField(
+        "people.Practice", on_delete=models.CASCADE, related_name="medicine_settings"
+    )
+    overrides = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager["PracticeMedicineSettings"]] = models.Manager()
+
+    def __str__(self) -> str:
+        return f"medicine settings of practice {self.practice_id}"

@@ -60,6 +60,7 @@ from kapcare.medicine.session_rules import (
     ScheduledCheck,
     VitalSigns,
 )
+from kapcare.medicine.settings_services import policy_for
 from kapcare.people.access import (
     MAX_ID,
     Actor,
@@ -79,6 +80,8 @@ from kapcare.scheduling.policy import PlanFormat
 
 logger = logging.getLogger(__name__)
 
+# The defaults, for what a practice cannot change (the contraindication catalogue and the
+# typo guards on typed vitals). Session thresholds come from policy_for(practice_id).
 POLICY = MedicinePolicy()
 SESSION = Category.MEDICINE_SESSION
 MEDICAL = Category.MEDICAL
@@ -571,6 +574,7 @@ def _billing_view(
     rows: SessionRows,
     staff: Sequence[StaffMember],
     now: dt.datetime,
+    policy: MedicinePolicy,
 ) -> BillingView | None:
     """Each booked clinician monitored from the first dose until discharge (or now)."""
     if session is None or not rows.doses:
@@ -591,7 +595,7 @@ def _billing_view(
             continue
         names[str(member.pk)] = member.display_name
         intervals.append(billing.MonitoringInterval(str(member.pk), role, start, end))
-    bill = billing.billable_monitoring(intervals, policy=POLICY.billing)
+    bill = billing.billable_monitoring(intervals, policy=policy.billing)
     return BillingView(bill=bill, provisional=session.discharged_at is None, names=names)
 
 
@@ -605,7 +609,8 @@ def _view(
     readings = rows.readings
     latest = _latest_at_or_before(rows.vitals, now)
     latest_pure = next((r for r in readings if latest is not None and r.at == latest.at), None)
-    policy = POLICY.session
+    practice_policy = policy_for(client.practice_id)
+    policy = practice_policy.session
     missing = session_rules.check_checklist(
         checklist, predose_vitals=latest_pure, dose_at=now, policy=policy
     )
@@ -661,7 +666,7 @@ def _view(
         schedule=schedule,
         discharge_blockers=blockers,
         required_signatures=_required_signatures(rows),
-        billing=_billing_view(session, rows, staff, now),
+        billing=_billing_view(session, rows, staff, now, practice_policy),
         booked_staff=staff,
     )
 
@@ -710,14 +715,20 @@ def _not_locked(session: MedicineSession) -> list[Violation]:
 
 
 def _record_time(
-    at: dt.datetime, appointment: Appointment, now: dt.datetime, prefix: str, *, future: bool
+    at: dt.datetime,
+    appointment: Appointment,
+    now: dt.datetime,
+    prefix: str,
+    *,
+    future: bool,
+    policy: MedicinePolicy,
 ) -> list[Violation]:
     return session_rules.check_record_time(
         at,
         now=now,
         session_start=appointment.start,
         prefix=prefix,
-        policy=POLICY.session,
+        policy=policy.session,
         future=future,
     )
 
@@ -795,8 +806,12 @@ def record_vitals(
     reading = VitalSigns(
         at=at, systolic=systolic, diastolic=diastolic, heart_rate=heart_rate, spo2=spo2
     )
-    problems = session_rules.check_vitals(reading, now=now, policy=POLICY.session)
-    problems += _record_time(at, appointment, now, "vitals", future=False)
+    problems = session_rules.check_vitals(
+        reading, now=now, policy=policy_for(client.practice_id).session
+    )
+    problems += _record_time(
+        at, appointment, now, "vitals", future=False, policy=policy_for(client.practice_id)
+    )
     alerts: tuple[session_rules.VitalAlert, ...] = ()
     with transaction.atomic():
         session, _ = _session_for_change(appointment, now)
@@ -812,7 +827,9 @@ def record_vitals(
                 recorded_by=staff,
                 recorded_at=now,
             )
-            alerts = session_rules.vital_alerts(reading, policy=POLICY.session)
+            alerts = session_rules.vital_alerts(
+                reading, policy=policy_for(client.practice_id).session
+            )
             VitalsAlert.objects.bulk_create(
                 VitalsAlert(
                     session=session,
@@ -862,7 +879,7 @@ def acknowledge_predose(*, actor: Actor, appointment_id: int, now: dt.datetime) 
                 latest.at, latest.systolic, latest.diastolic, latest.heart_rate, latest.spo2
             )
             needs = session_rules.check_predose_vitals(
-                pure, acknowledged=False, policy=POLICY.session
+                pure, acknowledged=False, policy=policy_for(client.practice_id).session
             )
             if not any(v.rule == session_rules.PREDOSE_VITALS_ACK_REQUIRED for v in needs):
                 problems.append(
@@ -942,7 +959,9 @@ def record_dose(
                     message="The client has been discharged: no dose can be added to this session.",
                 )
             )
-        problems += _record_time(at, appointment, now, "dose", future=False)
+        problems += _record_time(
+            at, appointment, now, "dose", future=False, policy=policy_for(client.practice_id)
+        )
         active = _order_active_at(_orders(client.pk), at, zone)
         pre = _latest_at_or_before(rows.vitals, at)
         problems += session_rules.check_dose(
@@ -953,7 +972,7 @@ def record_dose(
             readings=rows.readings,
             predose_acknowledged=pre is not None and session.predose_ack_reading_id == pre.pk,
             now=now,
-            policy=POLICY.session,
+            policy=policy_for(client.practice_id).session,
         )
         if not problems and active is not None:
             dose = DoseAdministration.objects.create(
@@ -1006,7 +1025,7 @@ def record_observation(
     with transaction.atomic():
         session, _ = _session_for_change(appointment, now)
         problems = _not_locked(session) + _record_time(
-            at, appointment, now, "observation", future=True
+            at, appointment, now, "observation", future=True, policy=policy_for(client.practice_id)
         )
         if not problems:
             saved = Observation.objects.create(
@@ -1093,7 +1112,12 @@ def record_adverse_event(
     with transaction.atomic():
         session, _ = _session_for_change(appointment, now)
         problems = _not_locked(session) + _record_time(
-            at, appointment, now, "adverse_event", future=True
+            at,
+            appointment,
+            now,
+            "adverse_event",
+            future=True,
+            policy=policy_for(client.practice_id),
         )
         if not problems:
             event = AdverseEvent.objects.create(
@@ -1149,7 +1173,9 @@ def record_discharge(
             problems.append(
                 Violation(rule=DISCHARGE_ALREADY, message="The discharge is already recorded.")
             )
-        problems += _record_time(at, appointment, now, "discharge", future=False)
+        problems += _record_time(
+            at, appointment, now, "discharge", future=False, policy=policy_for(client.practice_id)
+        )
         problems += session_rules.check_discharge(
             DischargeAssessment(
                 at=at,
@@ -1160,7 +1186,7 @@ def record_discharge(
             doses=rows.given,
             readings=rows.readings,
             now=now,
-            policy=POLICY.session,
+            policy=policy_for(client.practice_id).session,
         )
         if not problems:
             session.discharged_at = at

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kapcare.medicine import views
+from kapcare.medicine import settings_views, views
 
 app_name = "medicine"
 
@@ -16,4 +16,5 @@ urlpatterns = [
         name="record-pdf",
     ),
     path("clients/<int:client_id>/medical/", views.medical, name="medical"),
+    path("practice/medicine-settings/", settings_views.medicine_settings, name="settings"),
 ]

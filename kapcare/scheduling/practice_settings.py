@@ -10,10 +10,10 @@ overrides. A setting that is not overridden keeps its default and its default's 
 import dataclasses
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from kapcare.people.states import US_STATES
+from kapcare.practice_overrides import OverrideError, SettingRow, merge_overrides, whole_number
 from kapcare.scheduling.policy import (
     DEFAULT_POLICY,
     MedicineSpacing,
@@ -63,31 +63,8 @@ _LABELS = {
 }
 
 
-class OverrideError(ValueError):
-    """A setting that cannot take the value sent; ``field`` names it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-@dataclass(frozen=True)
-class SettingRow:
-    name: str
-    label: str
-    value: object
-    default: object
-    source: str
-    overridden: bool
-
-
 def _int(name: str, value: object, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise OverrideError(name, "Enter a whole number.")
-    if not 0 <= value <= high:
-        raise OverrideError(name, f"Enter a whole number from 0 to {high}.")
-    return value
+    return whole_number(name, value, 0, high)
 
 
 def _clean(name: str, value: object) -> object:
@@ -123,22 +100,14 @@ def validate_overrides(
     gets ``source`` (who changed it and why); unchanged ones keep theirs. Raises
     :class:`OverrideError` for the first bad value; the result always builds a policy.
     """
-    if not source.strip():
-        raise OverrideError("reason", "Say why the setting changes (it is kept with the value).")
-    result: dict[str, dict[str, object]] = {k: dict(v) for k, v in (current or {}).items()}
-    for name in sorted(values):
-        if name not in SETTING_NAMES:
-            raise OverrideError(name, "This is not a setting a practice can change.")
-        value = values[name]
-        if value is None:
-            result.pop(name, None)
-            continue
-        result[name] = {"value": _clean(name, value), "source": source.strip()}
-    try:
-        apply_overrides(result)
-    except ValueError as error:  # a combination the policy refuses
-        raise OverrideError("overrides", str(error)) from None
-    return result
+    return merge_overrides(
+        values,
+        source=source,
+        current=current,
+        names=SETTING_NAMES,
+        clean=_clean,
+        build=apply_overrides,
+    )
 
 
 def validate_reminder_hours(value: object) -> int:
