@@ -18,6 +18,7 @@ from kapcare.medicine.models import (
     RouteChoice,
     SignerRole,
 )
+from kapcare.medicine.policy import SessionPolicy
 from kapcare.medicine.screening import Answer
 from kapcare.medicine.services import POLICY
 from kapcare.scheduling.models import DoseRoute
@@ -88,10 +89,6 @@ class ChecklistForm(forms.Form):
     fasting_confirmed = forms.BooleanField(
         required=False,
         label="Fasting confirmed",
-        help_text=(
-            f"Nothing to eat for {POLICY.session.fasting_food.total_seconds() / 3600:g} hours "
-            f"and nothing to drink for {POLICY.session.fasting_liquids.total_seconds() / 3600:g}."
-        ),
     )
     escort_name = forms.CharField(
         required=False, max_length=200, label="Escort (ride home)", help_text="Their name."
@@ -106,6 +103,15 @@ class ChecklistForm(forms.Form):
     intention = forms.CharField(
         required=False, max_length=5000, label="Intention", widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, policy: SessionPolicy = POLICY.session, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The practice's fasting window, which a medical provider may have changed.
+        food, liquids = (policy.fasting_food, policy.fasting_liquids)
+        self.fields["fasting_confirmed"].help_text = (
+            f"Nothing to eat for {food.total_seconds() / 3600:g} hours "
+            f"and nothing to drink for {liquids.total_seconds() / 3600:g}."
+        )
 
 
 class VitalsForm(ZonedForm):

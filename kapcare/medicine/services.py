@@ -511,6 +511,7 @@ class RecordView:
     required_signatures: tuple[SignerRole, ...]
     billing: BillingView | None
     booked_staff: list[StaffMember] = field(default_factory=list)
+    policy: MedicinePolicy = field(default_factory=MedicinePolicy)  # the practice's
 
     @property
     def first_dose_at(self) -> dt.datetime | None:
@@ -668,6 +669,7 @@ def _view(
         required_signatures=_required_signatures(rows),
         billing=_billing_view(session, rows, staff, now, practice_policy),
         booked_staff=staff,
+        policy=practice_policy,
     )
 
 

@@ -85,7 +85,10 @@ def _console_forms(
         }
     return {
         "checklist": forms.ChecklistForm(
-            bound("checklist"), prefix="checklist", initial=checklist_initial
+            bound("checklist"),
+            prefix="checklist",
+            initial=checklist_initial,
+            policy=view.policy.session,
         ),
         "vitals": forms.VitalsForm(bound("vitals"), prefix="vitals", zone=zone, now=now),
         "dose": forms.DoseForm(

@@ -287,3 +287,15 @@ def test_every_staff_member_reads_the_page_only_providers_get_the_form(
     assert "Save settings" not in page.content.decode()
     assert monitor.post(PAGE, {"reason": "x"}).status_code == 404
     assert "Save settings" in signed_in(Role.MEDICAL_PROVIDER).get(PAGE).content.decode()
+
+
+def test_the_console_shows_the_practices_fasting_window(
+    signed_in: SignIn, appointment: Appointment
+) -> None:
+    console = f"/appointments/{appointment.pk}/medicine/"
+    assert "Nothing to eat for 4 hours" in signed_in(Role.MONITOR).get(console).content.decode()
+
+    _put(signed_in(Role.MEDICAL_PROVIDER), {"fasting_food_hours": 6})
+
+    page = signed_in(Role.MONITOR).get(console).content.decode()
+    assert "Nothing to eat for 6 hours" in page
