@@ -75,8 +75,8 @@ from kapcare.people.policy import Category, Role
 from kapcare.people.services import FieldError
 from kapcare.scheduling import rules as scheduling_rules
 from kapcare.scheduling.models import Appointment, Clearance, Consent, DoseOrder, TreatmentPlan
-from kapcare.scheduling.policy import DEFAULT_POLICY as SCHEDULING_POLICY
 from kapcare.scheduling.policy import PlanFormat
+from kapcare.scheduling.settings_services import policy_for_practice as scheduling_policy_for
 
 logger = logging.getLogger(__name__)
 
@@ -347,7 +347,7 @@ class ClientFacts:
         return self.todays_measures >= TODAYS_CODES
 
 
-def _client_facts(appointment: Appointment) -> ClientFacts:
+def _client_facts(appointment: Appointment, practice_id: int) -> ClientFacts:
     zone = _zone(appointment)
     day = appointment.start.astimezone(zone).date()
     day_start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
@@ -390,7 +390,10 @@ def _client_facts(appointment: Appointment) -> ClientFacts:
         preparation_completed=scheduling_rules.count_preparations(
             preparations, appointment.start, completed_only=True
         ),
-        preparation_required=SCHEDULING_POLICY.for_format(plan_format).preparation_sessions.value,
+        # The practice's own preparation count (scheduling settings), as the booking used.
+        preparation_required=scheduling_policy_for(practice_id)
+        .for_format(plan_format)
+        .preparation_sessions.value,
         open_safety_flag=measures_inputs(appointment.client_id).open_suicide_flag,
         todays_measures=measures_done_between(
             appointment.client_id, day_start, day_start + dt.timedelta(days=1)
@@ -605,7 +608,7 @@ def _view(
 ) -> RecordView:
     rows = _rows(session)
     zone = _zone(appointment)
-    facts = _client_facts(appointment)
+    facts = _client_facts(appointment, client.practice_id)
     checklist = _checklist(session, facts)
     readings = rows.readings
     latest = _latest_at_or_before(rows.vitals, now)
@@ -949,7 +952,7 @@ def record_dose(
                 "administered_by", "Choose a monitor or medical provider of the practice."
             )
         giver = found
-    facts = _client_facts(appointment)
+    facts = _client_facts(appointment, client.practice_id)
     zone = _zone(appointment)
     with transaction.atomic():
         session, rows = _session_for_change(appointment, now)

@@ -299,3 +299,16 @@ def test_the_console_shows_the_practices_fasting_window(
 
     page = signed_in(Role.MONITOR).get(console).content.decode()
     assert "Nothing to eat for 6 hours" in page
+
+
+def test_the_dose_uses_the_practices_scheduling_preparation_count(
+    signed_in: SignIn, appointment: Appointment, now: dt.datetime
+) -> None:
+    front_desk = signed_in(Role.FRONT_DESK)
+    body = {"overrides": {"ongoing.preparation_sessions": 3}, "reason": "Our protocol"}
+    assert _send(front_desk, "PUT", "/api/v1/practice/scheduling-settings", body).status_code == 200
+    monitor = signed_in(Role.MONITOR)
+    _send(monitor, "PUT", _url(appointment, "/checklist"), CHECKLIST)
+    _vitals(monitor, appointment, now - MINUTE, (120, 80))
+
+    assert _rules(_dose(monitor, appointment, now, "100")) == ["dose.preparation_incomplete"]
