@@ -11,16 +11,11 @@ from kapcare.medicine.models import PracticeMedicineSettings
 from kapcare.medicine.policy import MedicinePolicy
 from kapcare.medicine.practice_settings import apply_overrides, validate_overrides
 from kapcare.people.access import Actor
-from kapcare.people.policy import Category, Role
+from kapcare.people.policy import Category, may_change_medicine_settings
 from kapcare.people.services import FieldError, PermissionDenied
 from kapcare.practice_overrides import OverrideError
 
 __all__ = ["get_settings", "may_change_medicine_settings", "policy_for", "update_settings"]
-
-
-def may_change_medicine_settings(roles: frozenset[Role]) -> bool:
-    """Clinical thresholds are a medical decision: medical providers change them."""
-    return Role.MEDICAL_PROVIDER in roles
 
 
 def get_settings(practice_id: int) -> PracticeMedicineSettings:

@@ -144,3 +144,8 @@ def may_manage_staff_schedules(roles: frozenset[Role]) -> bool:
 def may_change_scheduling_settings(roles: frozenset[Role]) -> bool:
     """The practice's booking-rule defaults and reminder lead time: front desk / practice admin."""
     return Role.FRONT_DESK in roles
+
+
+def may_change_medicine_settings(roles: frozenset[Role]) -> bool:
+    """The practice's medicine-session thresholds are a medical decision: medical providers."""
+    return Role.MEDICAL_PROVIDER in roles

@@ -302,3 +302,10 @@ def test_policy_is_pure_python() -> None:
         for alias in node.names
     }
     assert imported == {"enum"}
+
+
+@pytest.mark.parametrize("roles", ALL_ROLE_SETS, ids=lambda r: "+".join(sorted(r)) or "none")
+def test_practice_settings_are_changed_by_who_keeps_them(roles: frozenset[Role]) -> None:
+    # Booking defaults are the schedule keeper's; clinical thresholds a medical decision.
+    assert policy.may_change_scheduling_settings(roles) is (Role.FRONT_DESK in roles)
+    assert policy.may_change_medicine_settings(roles) is (Role.MEDICAL_PROVIDER in roles)
