@@ -9,10 +9,12 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from kapcare import clock
@@ -67,6 +69,9 @@ __all__ = [
 ]
 
 AUDIT_CATEGORY = "instrument"
+
+# A client's record that a change locks first (assignment, flag, link).
+Locked = TypeVar("Locked", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -480,6 +485,32 @@ def assign_measure(
     return assignment
 
 
+def _locked_record(
+    actor: Actor,
+    records: QuerySet[Locked],
+    record_id: int,
+    *,
+    client: Client,
+    category: Category,
+    detail: str,
+) -> Locked:
+    """The client's record ``record_id``, locked for the change; otherwise an audited 404."""
+    found = (
+        records.select_for_update()
+        .filter(pk=record_id if 0 < record_id <= MAX_ID else 0, client=client)
+        .first()
+    )
+    if found is None:
+        raise deny(
+            actor,
+            client_id=client.pk,
+            category=category,
+            action=AuditAction.UPDATE,
+            detail=detail,
+        )
+    return found
+
+
 def end_assignment(
     *, actor: Actor, client_id: int, assignment_id: int, now: dt.datetime
 ) -> MeasureAssignment:
@@ -489,19 +520,14 @@ def end_assignment(
         actor, client_id, Category.CLINICAL, action=AuditAction.UPDATE, detail="measure_assignment"
     )
     with transaction.atomic():
-        assignment = (
-            MeasureAssignment.objects.select_for_update()
-            .filter(pk=assignment_id if 0 < assignment_id <= MAX_ID else 0, client=client)
-            .first()
+        assignment = _locked_record(
+            actor,
+            MeasureAssignment.objects.all(),
+            assignment_id,
+            client=client,
+            category=Category.CLINICAL,
+            detail="measure_assignment",
         )
-        if assignment is None:
-            raise deny(
-                actor,
-                client_id=client.pk,
-                category=Category.CLINICAL,
-                action=AuditAction.UPDATE,
-                detail="measure_assignment",
-            )
         if assignment.ended_at is not None:
             raise FieldError("assignment", "This assignment has already ended.")
         assignment.ended_at = now
@@ -534,19 +560,14 @@ def review_flag(
     if len(text) > MAX_NOTE_LENGTH:
         raise FieldError("note", f"Keep the note to {MAX_NOTE_LENGTH} characters.")
     with transaction.atomic():
-        flag = (
-            RiskFlag.objects.select_for_update()
-            .filter(pk=flag_id if 0 < flag_id <= MAX_ID else 0, client=client)
-            .first()
+        flag = _locked_record(
+            actor,
+            RiskFlag.objects.all(),
+            flag_id,
+            client=client,
+            category=Category.SAFETY,
+            detail="risk_flag_review",
         )
-        if flag is None:
-            raise deny(
-                actor,
-                client_id=client.pk,
-                category=Category.SAFETY,
-                action=AuditAction.UPDATE,
-                detail="risk_flag_review",
-            )
         if flag.reviewed_at is not None:
             raise FieldError("flag", "This flag has already been reviewed.")
         flag.reviewed_at = now
@@ -607,19 +628,14 @@ def withdraw_link(
         actor, client_id, Category.CLINICAL, action=AuditAction.UPDATE, detail="measure_link"
     )
     with transaction.atomic():
-        link = (
-            CompletionLink.objects.select_for_update()
-            .filter(pk=link_id if 0 < link_id <= MAX_ID else 0, client=client)
-            .first()
+        link = _locked_record(
+            actor,
+            CompletionLink.objects.all(),
+            link_id,
+            client=client,
+            category=Category.CLINICAL,
+            detail="measure_link",
         )
-        if link is None:
-            raise deny(
-                actor,
-                client_id=client.pk,
-                category=Category.CLINICAL,
-                action=AuditAction.UPDATE,
-                detail="measure_link",
-            )
         if link.used_at is not None:
             raise FieldError("link", "This link has been used already; its answers are kept.")
         if link.revoked_at is not None:
