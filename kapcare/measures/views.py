@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kapcare import clock
 from kapcare.audit.models import AuditAction
+from kapcare.form_errors import add_field_error
 from kapcare.measures import services
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.forms import AssignForm, LinkForm, ReviewForm
@@ -226,7 +227,7 @@ def assign(request: HttpRequest, client_id: int) -> HttpResponse:
                 now=clock.now(),
             )
         except FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         else:
             messages.success(request, "The measure was assigned.")
             return redirect(_chart(client.pk, "measures"))
@@ -272,7 +273,7 @@ def issue_link(request: HttpRequest, client_id: int) -> HttpResponse:
                 now=clock.now(),
             )
         except FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         else:
             url = request.build_absolute_uri(reverse("measures:complete", args=[issued.token]))
             expires_at = issued.link.expires_at
@@ -331,7 +332,7 @@ def review_flag(request: HttpRequest, client_id: int, flag_id: int) -> HttpRespo
                 now=clock.now(),
             )
         except FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         except PermissionDenied:  # audited by the service
             raise NotFound from None
         else:

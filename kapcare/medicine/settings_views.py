@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from kapcare import clock
 from kapcare.audit.models import AuditAction
+from kapcare.form_errors import add_field_error
 from kapcare.medicine import settings_services
 from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
 from kapcare.people.access import Actor, NotFound, actor_for_request, deny
@@ -83,7 +84,7 @@ def medicine_settings(request: HttpRequest) -> HttpResponse:
         except PermissionDenied:  # audited by the service
             raise NotFound from None
         except FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         else:
             messages.success(request, "The medicine settings are saved.")
             return redirect("medicine:settings")

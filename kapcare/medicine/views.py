@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kapcare import clock
 from kapcare.audit.models import AuditAction
+from kapcare.form_errors import add_field_error
 from kapcare.medicine import forms, services
 from kapcare.medicine.models import (
     AdverseEventKind,
@@ -251,9 +252,7 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
                 raise NotFound from None
             except FieldError as error:
                 if form is not None:
-                    form.add_error(
-                        error.field if error.field in form.fields else None, error.message
-                    )
+                    add_field_error(form, error)
                 else:
                     reasons = [Violation(rule="form", message=error.message)]
             else:
@@ -427,7 +426,7 @@ def medical(request: HttpRequest, client_id: int) -> HttpResponse:
             except PermissionDenied:
                 raise NotFound from None
             except FieldError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_field_error(form, error)
             else:
                 messages.success(request, message)
                 return redirect(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kapcare import clock
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
+from kapcare.form_errors import add_field_error
 from kapcare.people import policy, services
 from kapcare.people.access import (
     Actor,
@@ -244,7 +245,7 @@ def client_profile(request: HttpRequest, client_id: int) -> HttpResponse:
         except services.PermissionDenied:  # audited by the service
             raise NotFound from None
         except services.FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         else:
             messages.success(request, "Details saved." if changes else "Nothing was changed.")
             return redirect("people:client-profile", client_id=client.pk)
@@ -286,7 +287,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
         except services.PermissionDenied:  # audited by the service
             raise NotFound from None
         except services.FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         else:
             messages.success(request, f"{client.display_name} was added.")
             return redirect("people:client-profile", client_id=client.pk)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kapcare import clock
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
+from kapcare.form_errors import add_field_error
 from kapcare.people import policy
 from kapcare.people.access import (
     MAX_ID,
@@ -305,7 +306,7 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
                 now=clock.now(),
             )
         except FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         except PermissionDenied:  # audited by the service
             raise NotFound from None
         else:
@@ -364,7 +365,7 @@ def plan(request: HttpRequest, client_id: int) -> HttpResponse:
                 now=clock.now(),
             )
         except FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         except PermissionDenied:  # audited by the service
             raise NotFound from None
         else:
@@ -431,7 +432,7 @@ def consent_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 now=clock.now(),
             )
         except FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         except PermissionDenied:  # audited by the service
             raise NotFound from None
         else:
@@ -473,7 +474,7 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
                 now=clock.now(),
             )
         except FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         except PermissionDenied:  # audited by the service
             raise NotFound from None
         else:

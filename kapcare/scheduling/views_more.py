@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kapcare import clock
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
+from kapcare.form_errors import add_field_error
 from kapcare.people import policy
 from kapcare.people.access import (
     Actor,
@@ -225,7 +226,7 @@ def availability(request: HttpRequest) -> HttpResponse:
         try:
             found = search_availability(actor=actor, query=query)
         except FieldError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_field_error(form, error)
         else:
             results = [
                 {
