@@ -252,27 +252,20 @@ def test_only_a_booked_appointment_can_be_moved(actor: ActorOf, world: World) ->
 def test_an_off_team_therapist_gets_404_and_nothing_moves(
     signed_in: SignedIn, world: World, actor: ActorOf, other_client: Client
 ) -> None:
-    booked = services.book_appointment(
-        actor=actor(Role.FRONT_DESK),
-        request=services.AppointmentRequest(
-            client_id=other_client.pk,
-            kind=AppointmentKind.THERAPY,
-            modality=Modality.IN_PERSON,
-            start=at(world.day, 10),
-            end=at(world.day, 11),
-            staff_ids=(world.staff[Role.MEDICAL_PROVIDER].pk,),
-            location_id=world.bryn_mawr.pk,
-            room_id=world.therapy_room.pk,
-        ),
-        now=clock.now(),
+    booked = book(
+        world,
+        actor,
+        AppointmentKind.THERAPY,
+        at(world.day, 10),
+        minutes=60,
+        staff=(Role.MEDICAL_PROVIDER,),
+        client=other_client,
     )
 
-    status, _ = post(
-        signed_in(Role.THERAPIST), booked.appointment.pk, {"start": at(world.day, 15).isoformat()}
-    )
+    status, _ = post(signed_in(Role.THERAPIST), booked.pk, {"start": at(world.day, 15).isoformat()})
 
     assert status == 404
-    assert Appointment.objects.get(pk=booked.appointment.pk).start == at(world.day, 10)
+    assert Appointment.objects.get(pk=booked.pk).start == at(world.day, 10)
     assert AuditEvent.objects.filter(action=AuditAction.DENIED, client_id=other_client.pk).exists()
 
 

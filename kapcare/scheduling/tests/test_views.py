@@ -134,11 +134,12 @@ def book(
     *,
     minutes: int = 50,
     staff: tuple[Role, ...] = (Role.THERAPIST,),
+    client: Client | None = None,
 ) -> Appointment:
     booked = services.book_appointment(
         actor=actor(Role.FRONT_DESK),
         request=services.AppointmentRequest(
-            client_id=world.client.pk,
+            client_id=(client or world.client).pk,
             kind=kind,
             modality=Modality.IN_PERSON,
             start=start,
@@ -524,24 +525,19 @@ def test_the_next_parameter_never_leaves_the_site(
 def test_an_off_team_therapist_gets_404_for_an_appointment(
     signed_in: SignedIn, world: World, actor: ActorOf, other_client: Client
 ) -> None:
-    booked = services.book_appointment(
-        actor=actor(Role.FRONT_DESK),
-        request=services.AppointmentRequest(
-            client_id=other_client.pk,
-            kind=AppointmentKind.THERAPY,
-            modality=Modality.IN_PERSON,
-            start=at(world.day, 10),
-            end=at(world.day, 11),
-            staff_ids=(world.staff[Role.MEDICAL_PROVIDER].pk,),
-            location_id=world.bryn_mawr.pk,
-            room_id=world.therapy_room.pk,
-        ),
-        now=clock.now(),
+    booked = book(
+        world,
+        actor,
+        AppointmentKind.THERAPY,
+        at(world.day, 10),
+        minutes=60,
+        staff=(Role.MEDICAL_PROVIDER,),
+        client=other_client,
     )
     http = signed_in(Role.THERAPIST)
 
-    assert http.get(f"/appointments/{booked.appointment.pk}/reschedule/").status_code == 404
-    assert http.get(f"/appointments/{booked.appointment.pk}/status/").status_code == 404
+    assert http.get(f"/appointments/{booked.pk}/reschedule/").status_code == 404
+    assert http.get(f"/appointments/{booked.pk}/status/").status_code == 404
     assert http.get("/appointments/999999999/status/").status_code == 404
 
 
