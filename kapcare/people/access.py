@@ -43,7 +43,7 @@ class Actor:
     roles: frozenset[Role]
     source_ip: str | None = None
     _team_cache: dict[int, bool] = field(default_factory=dict, repr=False)
-    _monitoring_cache: dict[int, bool] = field(default_factory=dict, repr=False)
+    _monitored_today: frozenset[int] | None = field(default=None, repr=False)
 
     @property
     def audit_source(self) -> AuditSource:
@@ -126,18 +126,24 @@ def _is_local_today(start: dt.datetime, time_zone: str | None) -> bool:
     return start.astimezone(zone).date() == clock.now().astimezone(zone).date()
 
 
+def _monitored_today_ids(actor: Actor) -> frozenset[int]:
+    """The clients whose medicine session the actor, as a monitor, is booked on today."""
+    if actor.staff is None or Role.MONITOR not in actor.roles:
+        return frozenset()
+    if actor._monitored_today is None:
+        bookings = _todays_medicine_bookings(actor.staff).values_list(
+            "appointment__client_id", "start", "appointment__location__time_zone"
+        )
+        actor._monitored_today = frozenset(
+            client_id for client_id, start, zone in bookings if _is_local_today(start, zone)
+        )
+    return actor._monitored_today
+
+
 def _monitors_today(actor: Actor, client_id: int) -> bool:
     """Whether the actor is booked on the client's medicine session today (DESIGN.md: the
     monitor sees "clients they monitor that day", whether or not on the care team)."""
-    if actor.staff is None or Role.MONITOR not in actor.roles:
-        return False
-    if client_id not in actor._monitoring_cache:
-        bookings = _todays_medicine_bookings(actor.staff).filter(appointment__client_id=client_id)
-        actor._monitoring_cache[client_id] = any(
-            _is_local_today(start, zone)
-            for start, zone in bookings.values_list("start", "appointment__location__time_zone")
-        )
-    return actor._monitoring_cache[client_id]
+    return client_id in _monitored_today_ids(actor)
 
 
 def allowed_categories(actor: Actor, client_id: int) -> frozenset[Category]:
@@ -165,15 +171,6 @@ def visible_clients(actor: Actor, category: Category = Category.DEMOGRAPHICS) ->
     if category in policy.allowed_categories(actor.roles, on_care_team=True):
         return practice_clients.filter(related | Q(pk__in=_monitored_today_ids(actor)))
     return Client.objects.none()
-
-
-def _monitored_today_ids(actor: Actor) -> list[int]:
-    if actor.staff is None or Role.MONITOR not in actor.roles:
-        return []
-    bookings = _todays_medicine_bookings(actor.staff).values_list(
-        "appointment__client_id", "start", "appointment__location__time_zone"
-    )
-    return [client_id for client_id, start, zone in bookings if _is_local_today(start, zone)]
 
 
 def access_client(
