@@ -30,18 +30,19 @@ from ninja.parser import Parser
 from ninja.types import DictStrAny
 
 from kapcare.accounts.api_auth import API_AUTH
-from kapcare.api_errors import (
+from kapcare.core.api_errors import (
     ApiFieldError,
-    ApiViolations,
     FieldMessage,
     MalformedBody,
     Message,
     ValidationErrorOut,
+    ViolationOut,
     field_errors,
     validation_detail,
 )
+from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.violations import Refused
 from kapcare.people.schemas import api_field_name
-from kapcare.people.services import FieldError, PermissionDenied
 
 
 def _no_constant(name: str) -> NoReturn:
@@ -204,11 +205,15 @@ def _invalid(request: HttpRequest, errors: list[FieldMessage]) -> HttpResponse:
     )
 
 
-@api.exception_handler(ApiViolations)
-def _violations(request: HttpRequest, exc: ApiViolations) -> HttpResponse:
-    detail = exc.violations[0]["message"] if exc.violations else "The change was refused."
+@api.exception_handler(Refused)
+def _refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+    # 422: the rules refused; 409: a concurrent change took what the rules had allowed.
+    detail = exc.violations[0].message if exc.violations else "The change was refused."
+    violations = [ViolationOut.of(v).model_dump() for v in exc.violations]
     return api.create_response(
-        request, {"detail": detail, "violations": exc.violations}, status=exc.status
+        request,
+        {"detail": detail, "violations": violations},
+        status=409 if exc.conflict else 422,
     )
 
 

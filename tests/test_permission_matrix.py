@@ -40,9 +40,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from kapcare import clock
 from kapcare.accounts.models import User
 from kapcare.audit.models import AuditAction, AuditEvent, AuditOutcome
+from kapcare.core import clock
 from kapcare.measures.tests import records as measure_records
 from kapcare.people.access import actor_for_user
 from kapcare.people.models import Client, StaffMember

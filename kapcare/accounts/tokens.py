@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from kapcare import clock
 from kapcare.accounts.models import ApiToken, User
+from kapcare.core import clock
 
 TOKEN_PREFIX = "kapc_"  # noqa: S105  (a marker that lets secret scanners spot leaked tokens)
 

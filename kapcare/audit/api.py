@@ -5,13 +5,12 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from kapcare.api_errors import LIST_ERRORS
-from kapcare.api_fields import Instant
-from kapcare.api_pagination import Page, PageQuery, page_of
 from kapcare.audit.access import audit_events_for
 from kapcare.audit.models import AuditAction
+from kapcare.core.api_errors import LIST_ERRORS
+from kapcare.core.api_fields import Instant, RecordId
+from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.people.access import NotFound, actor_for_request
-from kapcare.people.schemas import RecordId
 
 router = Router(tags=["audit"])
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from kapcare import clock
 from kapcare.accounts.models import User
 from kapcare.audit.chain import GENESIS_HASH, canonical_ip, event_hash
 from kapcare.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from kapcare.core import clock
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 
 from kapcare.audit.access import audit_events_for
 from kapcare.audit.models import AuditAction, AuditOutcome
-from kapcare.people.access import MAX_ID, NotFound, actor_for_request
+from kapcare.core.ids import MAX_ID
+from kapcare.people.access import NotFound, actor_for_request
 
 PAGE_SIZE = 50
 

@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Status
 
-from kapcare import clock
-from kapcare.api_errors import LIST_ERRORS, WRITE_ERRORS, ApiFieldError
-from kapcare.api_pagination import Page, PageQuery, page_of
+from kapcare.core import clock
+from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, ApiFieldError
+from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.measures import access, registry, services
 from kapcare.measures.schemas import (
     AssignmentIn,

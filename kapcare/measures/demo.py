@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.measures.models import (
     MeasureAssignment,
     MeasureResponse,

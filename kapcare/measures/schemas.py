@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from kapcare.api_pagination import PageQuery
+from kapcare.core.api_fields import RecordId
+from kapcare.core.pagination import PageQuery
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.models import (
     CompletionLink,
@@ -19,7 +20,6 @@ from kapcare.measures.models import (
     Schedule,
 )
 from kapcare.measures.scoring import ScoreResult
-from kapcare.people.schemas import RecordId
 
 MAX_ANSWERS = 500
 

@@ -17,9 +17,11 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import AuditSource, record_event
+from kapcare.core import clock
+from kapcare.core.errors import FieldError
+from kapcare.core.ids import MAX_ID
 from kapcare.measures import safety, tokens
 from kapcare.measures.definitions import Instrument, InstrumentError, parse_instrument
 from kapcare.measures.models import (
@@ -35,7 +37,6 @@ from kapcare.measures.policy import may_review_risk_flags
 from kapcare.measures.registry import UnknownInstrument, builtin_instruments, get_instrument
 from kapcare.measures.scoring import AnswerError, ScoreResult
 from kapcare.people.access import (
-    MAX_ID,
     Actor,
     access_client,
     deny,
@@ -44,7 +45,6 @@ from kapcare.people.access import (
 )
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category
-from kapcare.people.services import FieldError
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus
 

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction
-from kapcare.form_errors import add_field_error
+from kapcare.core import clock
+from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.form_errors import add_field_error
+from kapcare.core.ids import MAX_ID
 from kapcare.measures import services
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.forms import AssignForm, LinkForm, ReviewForm
@@ -25,7 +27,6 @@ from kapcare.measures.models import RiskFlag, Schedule
 from kapcare.measures.policy import may_review_risk_flags
 from kapcare.measures.questionnaire import QuestionForm, build_form, read_answers
 from kapcare.people.access import (
-    MAX_ID,
     Actor,
     NotFound,
     access_client,
@@ -35,7 +36,6 @@ from kapcare.people.access import (
 )
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
-from kapcare.people.services import FieldError, PermissionDenied
 
 # What the client is told about a link that cannot be used, and its HTTP status.
 UNUSABLE = {

@@ -28,7 +28,6 @@ from kapcare.medicine.policy import (
     SessionPolicy,
     Severity,
     UnitRule,
-    Violation,
     setting_sources,
 )
 from kapcare.medicine.screening import (
@@ -98,7 +97,6 @@ __all__ = [
     "Severity",
     "UnitRule",
     "UnknownItem",
-    "Violation",
     "VitalAlert",
     "VitalSigns",
     "billable_monitoring",

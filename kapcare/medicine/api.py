@@ -11,9 +11,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from kapcare import clock
-from kapcare.api_errors import LIST_ERRORS, WRITE_ERRORS, ViolationsOut, error_responses
-from kapcare.api_pagination import Page, PageQuery
+from kapcare.core import clock
+from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, ViolationsOut, error_responses
+from kapcare.core.errors import FieldError
+from kapcare.core.pagination import Page, PageQuery
 from kapcare.medicine import services, settings_services
 from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
 from kapcare.medicine.schemas import (
@@ -35,7 +36,6 @@ from kapcare.medicine.schemas import (
 )
 from kapcare.medicine.screening import Answer
 from kapcare.people.access import Actor, NotFound, actor_for_request
-from kapcare.people.services import FieldError
 
 router = Router(tags=["medicine"])
 

@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from kapcare import clock
+from kapcare.core import clock
+from kapcare.core.violations import Refused, Violation
 from kapcare.medicine import services
 from kapcare.medicine.measures_inputs import measures_inputs
 from kapcare.medicine.models import (
@@ -31,7 +32,6 @@ from kapcare.medicine.models import (
     ScreeningAnswer,
     SignerRole,
 )
-from kapcare.medicine.policy import Violation
 from kapcare.medicine.session_rules import Route
 from kapcare.people.access import Actor, actor_for_user
 from kapcare.people.demo import PRACTICE_NAME
@@ -129,7 +129,7 @@ def _session(appointment: Appointment) -> None:
     doctor = _actor_with(appointment, Role.MEDICAL_PROVIDER)
     if monitor is None or therapist is None or doctor is None:
         missing = Violation(rule="demo.staff_missing", message="No monitor, therapist or doctor.")
-        raise services.Refused([missing])
+        raise Refused([missing])
     order = (
         DoseOrder.objects.filter(client_id=appointment.client_id).order_by("-ordered_at").first()
     )
@@ -228,6 +228,6 @@ def load_demo_medicine(practice_name: str = PRACTICE_NAME) -> MedicineLoadResult
             with transaction.atomic():
                 _session(past)
             result.created_sessions += 1
-        except services.Refused as refused:
-            result.refused = [f"{v.rule}: {v.message}" for v in refused.reasons]
+        except Refused as refused:
+            result.refused = [f"{v.rule}: {v.message}" for v in refused.violations]
     return result

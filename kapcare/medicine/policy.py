@@ -8,8 +8,8 @@ come from ``CLINICAL.md`` and issue 5, and each names where it comes from.
 
 This module is the leaf of the medicine rules: it imports only the standard
 library, so ``screening``, ``session_rules`` and ``billing`` can all depend on it.
-It also holds the two small shapes every rule speaks in: ``Violation`` and the
-contraindication catalogue (data, not prose).
+It also holds the contraindication catalogue (data, not prose); every rule speaks in
+``core.violations.Violation``.
 """
 
 import datetime as dt
@@ -49,20 +49,6 @@ def _source(text: str) -> dict[str, str]:
 def setting_sources(policy: Any) -> dict[str, str]:
     """``{setting name: source of its default}`` for a policy dataclass (or its class)."""
     return {f.name: str(f.metadata["source"]) for f in fields(policy)}
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One reason a rule refused: a stable code, a plain sentence, and what it is about.
-
-    ``rule`` and ``message`` are the API's ``{"rule", "message"}``; ``subject`` names
-    the checklist item, contraindication or measure concerned (empty when the rule
-    itself says it all). Messages never carry client names.
-    """
-
-    rule: str
-    message: str
-    subject: str = ""
 
 
 # --- Medical screening -----------------------------------------------------------

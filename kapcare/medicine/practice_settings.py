@@ -2,7 +2,7 @@
 
 Pure Python (no Django), the medicine twin of ``kapcare.scheduling.practice_settings``:
 the stored overrides map a setting name to ``{"value": ..., "source": "..."}``
-(shape and merge in :mod:`kapcare.practice_overrides`); :func:`apply_overrides` builds
+(shape and merge in :mod:`kapcare.core.practice_overrides`); :func:`apply_overrides` builds
 the practice's :class:`~kapcare.medicine.policy.MedicinePolicy`. A setting that is not
 overridden keeps its default and the default's source (``policy.setting_sources``).
 """
@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from kapcare.core.practice_overrides import OverrideError, SettingRow, merge_overrides, whole_number
 from kapcare.medicine.policy import MedicinePolicy, SessionPolicy, setting_sources
-from kapcare.practice_overrides import OverrideError, SettingRow, merge_overrides, whole_number
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -190,7 +190,7 @@ def apply_overrides(
 def validate_overrides(
     values: Mapping[str, object], *, source: str, current: Mapping[str, Any] | None = None
 ) -> dict[str, dict[str, object]]:
-    """The new stored overrides (see :func:`kapcare.practice_overrides.merge_overrides`)."""
+    """The new stored overrides (see :func:`kapcare.core.practice_overrides.merge_overrides`)."""
     return merge_overrides(
         values,
         source=source,

@@ -11,7 +11,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from kapcare.api_fields import Instant
+from kapcare.core.api_fields import Instant, RecordId
+from kapcare.core.violations import Violation
 from kapcare.medicine.billing import CPT_FIRST_CLINICIAN, CPT_SECOND_CLINICIAN, CPT_STAFF_CONCURRENT
 from kapcare.medicine.models import (
     AdverseEventKind,
@@ -20,11 +21,9 @@ from kapcare.medicine.models import (
     PregnancyStatus,
     SignerRole,
 )
-from kapcare.medicine.policy import Violation
 from kapcare.medicine.screening import Answer, ScreeningEvaluation
 from kapcare.medicine.services import RecordView
 from kapcare.medicine.session_rules import Route, ScheduledCheck
-from kapcare.people.schemas import RecordId
 
 Text = Annotated[str, Field(max_length=5000)]
 Vital = Annotated[int, Field(ge=0, le=1000)]

@@ -32,13 +32,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from kapcare.core.violations import Violation
 from kapcare.medicine.policy import (
     DEFAULT_CONTRAINDICATIONS,
     Basis,
     Contraindication,
     ScreeningPolicy,
     Severity,
-    Violation,
 )
 
 __all__ = [

@@ -6,8 +6,8 @@ reaches the client through ``people.access`` (missing and not allowed are the sa
 404, audited); feeds the pure rules (``screening``, ``session_rules``, ``billing``)
 plain data; changes rows in one transaction with the audit row inside it.
 
-A change the rules refuse raises :class:`Refused` with **every** reason, and leaves
-two audit rows: the refused attempt (outcome ``failure``) and a read, since the
+A change the rules refuse raises ``core.violations.Refused`` with **every** reason, and
+leaves two audit rows: the refused attempt (outcome ``failure``) and a read, since the
 reasons describe the record. A record is locked by its first signature: after that
 only signatures and addenda are added.
 
@@ -28,10 +28,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from kapcare.api_errors import ApiViolations
-from kapcare.api_errors import Violation as ViolationDict
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
+from kapcare.core.errors import FieldError
+from kapcare.core.ids import MAX_ID
+from kapcare.core.violations import Refused, Violation
 from kapcare.medicine import billing, screening, session_rules
 from kapcare.medicine.measures_inputs import TODAYS_CODES, measures_done_between, measures_inputs
 from kapcare.medicine.models import (
@@ -51,7 +52,7 @@ from kapcare.medicine.models import (
     VitalsAlert,
     VitalsReading,
 )
-from kapcare.medicine.policy import Basis, MedicinePolicy, Violation
+from kapcare.medicine.policy import Basis, MedicinePolicy
 from kapcare.medicine.screening import Answer, BaselineVitals, ScreeningEvaluation
 from kapcare.medicine.session_rules import (
     DischargeAssessment,
@@ -62,7 +63,6 @@ from kapcare.medicine.session_rules import (
 )
 from kapcare.medicine.settings_services import policy_for
 from kapcare.people.access import (
-    MAX_ID,
     Actor,
     access_client,
     deny,
@@ -72,7 +72,6 @@ from kapcare.people.access import (
 )
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category, Role
-from kapcare.people.services import FieldError
 from kapcare.scheduling import rules as scheduling_rules
 from kapcare.scheduling.models import Appointment, Clearance, Consent, DoseOrder, TreatmentPlan
 from kapcare.scheduling.policy import PlanFormat
@@ -113,7 +112,6 @@ __all__ = [
     "ChecklistInput",
     "MedicalSummary",
     "RecordView",
-    "Refused",
     "ScreeningInput",
     "acknowledge_predose",
     "add_addendum",
@@ -132,23 +130,6 @@ __all__ = [
     "save_checklist",
     "sign_record",
 ]
-
-
-class Refused(ApiViolations):
-    """The rules refused a change: 422 with every reason.
-
-    An ``ApiViolations``, so every API router answers it in the one error shape
-    without catching it; pages catch it and list ``reasons``.
-    """
-
-    def __init__(self, violations: Sequence[Violation]) -> None:
-        shaped: list[ViolationDict] = [
-            # "subject" names the field or item a rule is about (added to the shape).
-            {"rule": v.rule, "message": v.message, "subject": v.subject}  # type: ignore[typeddict-unknown-key]
-            for v in violations
-        ]
-        super().__init__(shaped, 422)
-        self.reasons = list(violations)
 
 
 # --- access ---------------------------------------------------------------------------

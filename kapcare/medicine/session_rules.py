@@ -41,7 +41,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from kapcare.medicine.policy import SessionPolicy, Violation
+from kapcare.core.violations import Violation
+from kapcare.medicine.policy import SessionPolicy
 
 __all__ = [
     "CheckKind",

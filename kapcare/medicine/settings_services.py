@@ -7,13 +7,13 @@ from django.db import transaction
 
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
+from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.practice_overrides import OverrideError
 from kapcare.medicine.models import PracticeMedicineSettings
 from kapcare.medicine.policy import MedicinePolicy
 from kapcare.medicine.practice_settings import apply_overrides, validate_overrides
 from kapcare.people.access import Actor
 from kapcare.people.policy import Category, may_change_medicine_settings
-from kapcare.people.services import FieldError, PermissionDenied
-from kapcare.practice_overrides import OverrideError
 
 __all__ = ["get_settings", "may_change_medicine_settings", "policy_for", "update_settings"]
 

@@ -11,15 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction
-from kapcare.form_errors import add_field_error
+from kapcare.core import clock
+from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.form_errors import add_field_error
+from kapcare.core.practice_overrides import SettingRow
 from kapcare.medicine import settings_services
 from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
 from kapcare.people.access import Actor, NotFound, actor_for_request, deny
 from kapcare.people.policy import Category
-from kapcare.people.services import FieldError, PermissionDenied
-from kapcare.practice_overrides import SettingRow
 
 
 class MedicineSettingsForm(forms.Form):

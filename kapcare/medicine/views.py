@@ -16,9 +16,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction
-from kapcare.form_errors import add_field_error
+from kapcare.core import clock
+from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.form_errors import add_field_error
+from kapcare.core.violations import Refused, Violation
 from kapcare.medicine import forms, services
 from kapcare.medicine.models import (
     AdverseEventKind,
@@ -27,11 +29,9 @@ from kapcare.medicine.models import (
     SignerRole,
 )
 from kapcare.medicine.pdf import render_record_pdf
-from kapcare.medicine.policy import Violation
 from kapcare.medicine.session_rules import Route
 from kapcare.people.access import Actor, NotFound, actor_for_request, deny
 from kapcare.people.policy import Category, Role
-from kapcare.people.services import FieldError, PermissionDenied
 from kapcare.scheduling import services as scheduling
 from kapcare.scheduling.models import DoseRoute
 from kapcare.scheduling.rules import ClearanceStatus
@@ -246,8 +246,8 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
         if form is None or form.is_valid():
             try:
                 message = _apply(actor, medicine_appointment_id, which, form, request.POST)
-            except services.Refused as refused:
-                reasons = refused.reasons
+            except Refused as refused:
+                reasons = refused.violations
             except PermissionDenied:  # audited by the service
                 raise NotFound from None
             except FieldError as error:
@@ -421,8 +421,8 @@ def medical(request: HttpRequest, client_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 message = _apply_medical(actor, summary.client.pk, which, form)
-            except services.Refused as refused:
-                reasons = refused.reasons
+            except Refused as refused:
+                reasons = refused.violations
             except PermissionDenied:
                 raise NotFound from None
             except FieldError as error:

@@ -15,23 +15,19 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from kapcare import clock
 from kapcare.accounts.models import User
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import AuditSource, clean_ip, record_event
+from kapcare.core import clock
+from kapcare.core.errors import PermissionDenied
+from kapcare.core.ids import MAX_ID
 from kapcare.people import policy
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category, Role
 
-MAX_ID = 2**63 - 1  # ids beyond a bigint cannot exist; do not send them to the database
-
 
 class NotFound(Http404):
     """Missing or not allowed: the two look the same from outside."""
-
-
-class PermissionDenied(Exception):
-    """The actor may see the record but not make this change (answered 403 by callers)."""
 
 
 @dataclass

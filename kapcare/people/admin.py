@@ -14,7 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from kapcare.accounts.models import User
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import AuditSource, record_event, record_events
-from kapcare.people.access import MAX_ID, request_ip
+from kapcare.core.ids import MAX_ID
+from kapcare.people.access import request_ip
 from kapcare.people.models import (
     CareTeamMember,
     Client,

@@ -8,10 +8,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from kapcare.api_errors import LIST_ERRORS, WRITE_ERRORS, error_responses
-from kapcare.api_pagination import Page, PageQuery, page_of
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
+from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, error_responses
+from kapcare.core.api_fields import RecordId
+from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.people import services
 from kapcare.people.access import Actor, NotFound, access_client, actor_for_request, visible_clients
 from kapcare.people.models import (
@@ -30,7 +31,6 @@ from kapcare.people.schemas import (
     ClientOut,
     ClientPatch,
     LocationOut,
-    RecordId,
     RoomOut,
     SearchText,
     StaffOut,

@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from django import forms
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.people.models import Client, PathwayStage, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, ROLE_LABELS, Role
 from kapcare.people.states import STATE_CHOICES

@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, EmailStr, TypeAdapter, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from kapcare.people.access import MAX_ID
+from kapcare.core.api_fields import RecordId
 from kapcare.people.models import Client, ClientStatus, PathwayStage, RoomKind
 from kapcare.people.states import US_STATES
 
@@ -49,7 +49,6 @@ def _name(value: str) -> str:
 
 # A database id: positive and within a bigint, so it never reaches the
 # database as a number the database cannot hold.
-RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 # Text fields: lengths match the model's columns, so the database never refuses one.
 StateCode = Annotated[str, AfterValidator(_state)]

@@ -2,16 +2,16 @@
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
+from kapcare.core import clock
+from kapcare.core.errors import FieldError
 from kapcare.people import policy
-from kapcare.people.access import Actor, NotFound, PermissionDenied, access_client, refuse_change
+from kapcare.people.access import Actor, access_client, refuse_change
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category, Role
 
@@ -31,14 +31,6 @@ EDITABLE_FIELDS = (
     "status",
     "stage",
 )
-
-
-@dataclass(frozen=True)
-class FieldError(Exception):
-    """Input that cannot be saved, with the field it belongs to."""
-
-    field: str
-    message: str
 
 
 def _check_date_of_birth(value: dt.date, *, today: dt.date) -> None:
@@ -150,4 +142,4 @@ def update_client(
     return client
 
 
-__all__ = ["FieldError", "NotFound", "PermissionDenied", "create_client", "update_client"]
+__all__ = ["create_client", "update_client"]

@@ -16,10 +16,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
-from kapcare.form_errors import add_field_error
+from kapcare.core import clock
+from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.form_errors import add_field_error
 from kapcare.people import policy, services
 from kapcare.people.access import (
     Actor,
@@ -242,9 +243,9 @@ def client_profile(request: HttpRequest, client_id: int) -> HttpResponse:
         try:
             if changes:
                 services.update_client(actor=actor, client_id=client.pk, changes=changes)
-        except services.PermissionDenied:  # audited by the service
+        except PermissionDenied:  # audited by the service
             raise NotFound from None
-        except services.FieldError as error:
+        except FieldError as error:
             add_field_error(form, error)
         else:
             messages.success(request, "Details saved." if changes else "Nothing was changed.")
@@ -284,9 +285,9 @@ def client_new(request: HttpRequest) -> HttpResponse:
                 fields=fields,
                 care_team=[s.pk for s in form.cleaned_data["care_team"]],
             )
-        except services.PermissionDenied:  # audited by the service
+        except PermissionDenied:  # audited by the service
             raise NotFound from None
-        except services.FieldError as error:
+        except FieldError as error:
             add_field_error(form, error)
         else:
             messages.success(request, f"{client.display_name} was added.")

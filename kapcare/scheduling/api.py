@@ -9,22 +9,20 @@ Thin: clients are reached through ``people.access`` and every change goes throug
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from kapcare import clock
-from kapcare.api_errors import (
+from kapcare.audit.models import AuditAction
+from kapcare.audit.services import record_events
+from kapcare.core import clock
+from kapcare.core.api_errors import (
     LIST_ERRORS,
     WRITE_ERRORS,
-    ApiViolations,
+    ViolationOut,
     ViolationsOut,
     error_responses,
 )
-from kapcare.api_errors import Violation as ViolationDict
-from kapcare.api_fields import Instant
-from kapcare.api_pagination import Page, PageQuery, page_of
-from kapcare.audit.models import AuditAction
-from kapcare.audit.services import record_events
+from kapcare.core.api_fields import Instant, RecordId
+from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.people.access import Actor, NotFound, actor_for_request, visible_clients
 from kapcare.people.policy import Category
-from kapcare.people.schemas import RecordId
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.rules import AppointmentStatus
@@ -45,7 +43,6 @@ from kapcare.scheduling.schemas import (
     PlanOut,
     RescheduleIn,
     StatusIn,
-    ViolationOut,
 )
 
 router = Router(tags=["scheduling"])
@@ -178,15 +175,6 @@ def _booking_request(payload: AppointmentIn) -> services.AppointmentRequest:
     )
 
 
-def _violations(refused: services.BookingRefused) -> list[ViolationDict]:
-    return [
-        # "subject" is added to the shared shape: it says which of the two
-        # appointments of a request (appointment, follow_up) a rule is about.
-        {"rule": v.rule, "message": v.message, "subject": v.subject.value}  # type: ignore[typeddict-unknown-key]
-        for v in refused.violations
-    ]
-
-
 def _with_staff(appointment_ids: list[int]) -> list[Appointment]:
     return list(
         Appointment.objects.filter(pk__in=appointment_ids)
@@ -214,12 +202,9 @@ def book_appointment(request: HttpRequest, payload: AppointmentIn) -> Status[Boo
 
     422 lists every violated rule; 409 means someone else took the slot a moment ago.
     """
-    try:
-        booked = services.book_appointment(
-            actor=_actor(request), request=_booking_request(payload), now=clock.now()
-        )
-    except services.BookingRefused as refused:
-        raise ApiViolations(_violations(refused), 409 if refused.conflict else 422) from None
+    booked = services.book_appointment(
+        actor=_actor(request), request=_booking_request(payload), now=clock.now()
+    )
     ids = [booked.appointment.pk]
     if booked.follow_up is not None:
         ids.append(booked.follow_up.pk)
@@ -269,19 +254,16 @@ def reschedule_appointment(
     """
     sent = payload.model_fields_set
     keep = services.KEEP
-    try:
-        appointment = services.reschedule_appointment(
-            actor=_actor(request),
-            appointment_id=appointment_id,
-            start=payload.start if payload.start is not None else keep,
-            end=payload.end if payload.end is not None else keep,
-            location_id=payload.location if "location" in sent else keep,
-            room_id=payload.room if "room" in sent else keep,
-            staff_ids=payload.staff if payload.staff is not None else keep,
-            now=clock.now(),
-        )
-    except services.BookingRefused as refused:
-        raise ApiViolations(_violations(refused), 409 if refused.conflict else 422) from None
+    appointment = services.reschedule_appointment(
+        actor=_actor(request),
+        appointment_id=appointment_id,
+        start=payload.start if payload.start is not None else keep,
+        end=payload.end if payload.end is not None else keep,
+        location_id=payload.location if "location" in sent else keep,
+        room_id=payload.room if "room" in sent else keep,
+        staff_ids=payload.staff if payload.staff is not None else keep,
+        now=clock.now(),
+    )
     return AppointmentOut.of(_with_staff([appointment.pk])[0])
 
 

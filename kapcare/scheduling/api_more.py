@@ -16,14 +16,13 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Query, Router, Schema, Status
 
-from kapcare import clock
-from kapcare.api_errors import LIST_ERRORS, WRITE_ERRORS, Message, error_responses
-from kapcare.api_fields import Instant
-from kapcare.api_pagination import Page, PageQuery, page_of
+from kapcare.core import clock
+from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, Message, error_responses
+from kapcare.core.api_fields import Instant, RecordId
+from kapcare.core.errors import FieldError
+from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.people.access import Actor, NotFound, actor_for_request
 from kapcare.people.policy import Role
-from kapcare.people.schemas import RecordId
-from kapcare.people.services import FieldError
 from kapcare.scheduling import hours_services, ical, settings_services
 from kapcare.scheduling.availability import DEFAULT_COUNT
 from kapcare.scheduling.availability_service import (

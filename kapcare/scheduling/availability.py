@@ -39,6 +39,7 @@ from kapcare.scheduling.rules import (
     RoomKind,
     Rule,
     StaffInfo,
+    Subject,
     Violation,
     check_appointment,
 )
@@ -181,6 +182,7 @@ def _no_hours(request: SlotRequest, tz: zoneinfo.ZoneInfo) -> Violation:
         Rule.STAFF_OUTSIDE_WORKING_HOURS,
         f"The staff chosen have no working hours{where} long enough for this session before "
         f"{until:%a %d %b %Y}. Choose other staff or another location, or add working hours.",
+        Subject.APPOINTMENT,
     )
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from kapcare.core.errors import FieldError
 from kapcare.people.access import Actor, access_client
 from kapcare.people.models import Location, Room
 from kapcare.people.policy import Category
-from kapcare.people.services import FieldError
 from kapcare.scheduling import rules, services
 from kapcare.scheduling.availability import DEFAULT_COUNT, SlotRequest, SlotSearch, find_slots
 from kapcare.scheduling.hours_services import load_schedule

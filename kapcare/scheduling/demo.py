@@ -19,7 +19,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from kapcare import clock
+from kapcare.core import clock
+from kapcare.core.violations import Refused
 from kapcare.people.access import Actor, actor_for_user
 from kapcare.people.demo import PRACTICE_NAME
 from kapcare.people.models import CareTeamMember, Client, Location, Room, StaffMember
@@ -322,7 +323,7 @@ def _appointments(demo: _Demo, base: dt.date, now: dt.datetime, result: Schedule
         )
         try:
             booked = services.book_appointment(actor=demo.front_desk, request=request, now=now)
-        except services.BookingRefused as refused:
+        except Refused as refused:
             rules = ", ".join(sorted({v.rule for v in refused.violations}))
             result.refused.append(f"{spec.kind.value} on day {spec.day} ({rules})")
             continue

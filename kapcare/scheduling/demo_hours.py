@@ -12,7 +12,7 @@ import zoneinfo
 
 from django.db import transaction
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.people.demo import PRACTICE_NAME
 from kapcare.people.models import Location, StaffMember
 from kapcare.scheduling.models import TimeOff, WorkingHours

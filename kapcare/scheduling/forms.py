@@ -12,9 +12,9 @@ from typing import Any, cast
 
 from django import forms
 
+from kapcare.core.errors import FieldError
 from kapcare.people.models import Location, Room, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
-from kapcare.people.services import FieldError
 from kapcare.people.states import STATE_CHOICES
 from kapcare.scheduling import services
 from kapcare.scheduling.models import TreatmentModality

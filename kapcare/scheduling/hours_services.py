@@ -16,10 +16,11 @@ from django.db.models import Q
 
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
-from kapcare.people.access import MAX_ID, Actor, deny
+from kapcare.core.errors import FieldError
+from kapcare.core.ids import MAX_ID
+from kapcare.people.access import Actor, deny
 from kapcare.people.models import Location, StaffMember
 from kapcare.people.policy import Category, may_manage_staff_schedules
-from kapcare.people.services import FieldError
 from kapcare.scheduling.hours import Absence, StaffSchedule, WorkingWindow, window_problem
 from kapcare.scheduling.models import TimeOff, WorkingHours
 

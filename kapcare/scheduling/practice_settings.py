@@ -12,8 +12,8 @@ import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
+from kapcare.core.practice_overrides import OverrideError, SettingRow, merge_overrides, whole_number
 from kapcare.people.states import US_STATES
-from kapcare.practice_overrides import OverrideError, SettingRow, merge_overrides, whole_number
 from kapcare.scheduling.policy import (
     DEFAULT_POLICY,
     MedicineSpacing,

@@ -93,6 +93,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kapcare.core.violations import Violation
 from kapcare.people.policy import Role
 from kapcare.people.states import US_STATES
 from kapcare.scheduling.policy import (
@@ -357,13 +358,6 @@ class PathwayFacts:
     unreviewed_risk_flags: int = 0
     appointments: tuple[Appointment, ...] = ()
     """All of the client's appointments, any status."""
-
-
-@dataclass(frozen=True)
-class Violation:
-    rule: str
-    message: str
-    subject: Subject = Subject.APPOINTMENT
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from kapcare.api_fields import Instant
-from kapcare.people.schemas import RecordId
+from kapcare.core.api_errors import ViolationOut
+from kapcare.core.api_fields import Instant, RecordId
 from kapcare.scheduling.models import (
     Appointment,
     Clearance,
@@ -30,7 +30,6 @@ from kapcare.scheduling.rules import (
     ConsentKind,
     Modality,
     PlanStatus,
-    Violation,
 )
 
 
@@ -193,18 +192,6 @@ class FollowUpIn(Schema):
 class AppointmentIn(FollowUpIn):
     client: RecordId
     follow_up: FollowUpIn | None = None
-
-
-class ViolationOut(Schema):
-    rule: str
-    message: str
-    subject: str = Field(description='"appointment", or "follow_up" for the follow-up.')
-
-    @staticmethod
-    def of(violation: Violation) -> "ViolationOut":
-        return ViolationOut(
-            rule=violation.rule, message=violation.message, subject=violation.subject.value
-        )
 
 
 class CheckOut(Schema):

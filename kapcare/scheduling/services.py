@@ -12,7 +12,7 @@ with one query per kind of fact. Concurrency: the client's row is locked
 (``SELECT ... FOR UPDATE``) for the check and the insert, which serializes bookings of
 one client; two bookings of the same staff member or room for different clients are
 stopped by the PostgreSQL exclusion constraints (answered as a lost race,
-:class:`BookingRefused` with ``conflict=True``). On SQLite every transaction is
+:class:`~kapcare.core.violations.Refused` with ``conflict=True``). On SQLite every transaction is
 ``IMMEDIATE`` (settings), so the check and the insert are serialized outright.
 """
 
@@ -29,9 +29,11 @@ from django.utils import timezone
 
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
+from kapcare.core.errors import FieldError
+from kapcare.core.ids import MAX_ID
+from kapcare.core.violations import Refused
 from kapcare.measures.flags import count_unreviewed_booking_flags
 from kapcare.people.access import (
-    MAX_ID,
     Actor,
     access_client,
     deny,
@@ -41,7 +43,6 @@ from kapcare.people.access import (
 )
 from kapcare.people.models import Client, Location, Room, StaffMember
 from kapcare.people.policy import Category, Role
-from kapcare.people.services import FieldError
 from kapcare.scheduling import rules
 from kapcare.scheduling.hours import StaffSchedule, check_staff_availability
 from kapcare.scheduling.hours_services import load_schedule
@@ -72,7 +73,6 @@ from kapcare.scheduling.settings_services import policy_for_practice
 __all__ = [
     "AppointmentRequest",
     "BookedAppointments",
-    "BookingRefused",
     "FollowUpRequest",
     "book_appointment",
     "check_appointment_request",
@@ -87,15 +87,6 @@ __all__ = [
 ]
 
 MAX_REASON_LENGTH = 200
-
-
-class BookingRefused(Exception):
-    """The rules refused a booking (422), or a concurrent booking won the slot (409)."""
-
-    def __init__(self, violations: Sequence[Violation], *, conflict: bool = False) -> None:
-        super().__init__(", ".join(v.rule for v in violations))
-        self.violations = list(violations)
-        self.conflict = conflict
 
 
 @dataclass(frozen=True)
@@ -360,7 +351,7 @@ def record_clearance(
             category=Category.MEDICAL,
             detail=f"clearance:refused:{codes}"[:200],
         )
-        raise medicine.Refused(check.violations)
+        raise Refused(check.violations)
     return clearance
 
 
@@ -675,7 +666,7 @@ def _lost_race(error: IntegrityError) -> Violation | None:
         return None
     diag = getattr(cause, "diag", None)
     rule = _CONSTRAINT_RULES.get(str(getattr(diag, "constraint_name", "")), Rule.CONFLICT_CLIENT)
-    return Violation(rule, _LOST_RACE[rule])
+    return Violation(rule, _LOST_RACE[rule], rules.Subject.APPOINTMENT)
 
 
 def _save(
@@ -721,7 +712,7 @@ def book_appointment(
 ) -> BookedAppointments:
     """Check every rule and book the appointment (and its follow-up), or nothing.
 
-    Raises :class:`BookingRefused` with every violated rule, or with ``conflict=True``
+    Raises :class:`Refused` with every violated rule, or with ``conflict=True``
     when a concurrent booking took the slot between the check and the insert.
     """
     staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
@@ -737,7 +728,7 @@ def book_appointment(
             lock_client(client.pk)
             violations = _check(_facts(client, request), policy)
             if violations:
-                raise BookingRefused(violations)
+                raise Refused(violations)
             main = _save(client=client, part=request, created_by=staff, now=now)
             follow_up = (
                 _save(
@@ -764,7 +755,7 @@ def book_appointment(
         lost = _lost_race(error)
         if lost is None:
             raise
-        raise BookingRefused([lost], conflict=True) from error
+        raise Refused([lost], conflict=True) from error
     return BookedAppointments(main, follow_up)
 
 
@@ -924,7 +915,9 @@ def _broken_medicine_sessions(
         when = session.start.astimezone(zone).strftime("%a %-d %b %Y at %H:%M")
         found += [
             Violation(
-                v.rule, f"The medicine session on {when} would then break a rule. {v.message}"
+                v.rule,
+                f"The medicine session on {when} would then break a rule. {v.message}",
+                rules.Subject.APPOINTMENT,
             )
             for v in rules.check_appointment(
                 as_booked, client=facts.client, pathway=pathway, policy=policy
@@ -950,7 +943,7 @@ def reschedule_appointment(
 
     The same rules, lock and lost-race handling as :func:`book_appointment`; the
     appointment keeps its id, kind, modality and follow-up link, and its old slot does
-    not count against its new one. Raises :class:`BookingRefused` (422, or 409 when a
+    not count against its new one. Raises :class:`Refused` (422, or 409 when a
     concurrent booking took the slot).
     """
     staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
@@ -989,7 +982,7 @@ def reschedule_appointment(
                 facts, facts.proposed, now=now, policy=facts.policy if policy is None else policy
             )
             if violations:
-                raise BookingRefused(violations)
+                raise Refused(violations)
             appointment.start = request.start
             appointment.end = request.end
             appointment.location_id = request.location_id
@@ -1017,5 +1010,5 @@ def reschedule_appointment(
         lost = _lost_race(error)
         if lost is None:
             raise
-        raise BookingRefused([lost], conflict=True) from error
+        raise Refused([lost], conflict=True) from error
     return appointment

@@ -7,9 +7,9 @@ from django.db import transaction
 
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
+from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.people.access import Actor
 from kapcare.people.policy import Category, may_change_scheduling_settings
-from kapcare.people.services import FieldError, PermissionDenied
 from kapcare.scheduling.models import PracticeSchedulingSettings
 from kapcare.scheduling.policy import SchedulingPolicy
 from kapcare.scheduling.practice_settings import (

@@ -12,7 +12,7 @@ import datetime as dt
 from django_tasks import default_task_backend, task
 from django_tasks_db.models import DBTaskResult
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.scheduling.reminders import send_due_reminders
 
 __all__ = ["SWEEP_EVERY", "ensure_sweep_scheduled", "send_reminders"]

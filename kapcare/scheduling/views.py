@@ -20,13 +20,15 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
-from kapcare.form_errors import add_field_error
+from kapcare.core import clock
+from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.form_errors import add_field_error
+from kapcare.core.ids import MAX_ID
+from kapcare.core.violations import Refused
 from kapcare.people import policy
 from kapcare.people.access import (
-    MAX_ID,
     Actor,
     NotFound,
     access_client,
@@ -38,7 +40,6 @@ from kapcare.people.access import (
 )
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
-from kapcare.people.services import FieldError, PermissionDenied
 from kapcare.scheduling import services
 from kapcare.scheduling.forms import (
     FOLLOW_UP_PREFIX,
@@ -198,7 +199,7 @@ def book(request: HttpRequest) -> HttpResponse:
                 checked = not violations
             else:
                 booked = services.book_appointment(actor=actor, request=booking, now=clock.now())
-        except services.BookingRefused as refused:
+        except Refused as refused:
             if refused.conflict:
                 form.add_error(None, "Someone else booked this time a moment ago.")
             form.add_violations(refused.violations)
@@ -260,7 +261,7 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
             moved = services.reschedule_appointment(
                 actor=actor, appointment_id=appointment.pk, now=clock.now(), **form.changes()
             )
-        except services.BookingRefused as refused:
+        except Refused as refused:
             if refused.conflict:
                 form.add_error(None, "Someone else booked this time a moment ago.")
             form.add_violations(refused.violations)

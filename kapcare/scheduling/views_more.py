@@ -16,10 +16,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
-from kapcare.form_errors import add_field_error
+from kapcare.core import clock
+from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.form_errors import add_field_error
 from kapcare.people import policy
 from kapcare.people.access import (
     Actor,
@@ -31,7 +32,6 @@ from kapcare.people.access import (
 )
 from kapcare.people.models import Location, StaffMember
 from kapcare.people.policy import Category
-from kapcare.people.services import FieldError, PermissionDenied
 from kapcare.scheduling import hours_services, ical, settings_services
 from kapcare.scheduling.api_more import book_url
 from kapcare.scheduling.availability_service import AvailabilityQuery, search_availability

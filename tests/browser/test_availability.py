@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.people.models import Client, Location, Practice, RoomKind, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import TimeOff, WorkingHours

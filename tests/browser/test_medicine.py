@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
-from kapcare import clock
 from kapcare.audit.models import AuditEvent
+from kapcare.core import clock
 from kapcare.medicine import services
 from kapcare.medicine.models import MedicineSession, VitalsAlert
 from kapcare.medicine.session_rules import Route

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.people.models import Client, Location, Practice, RoomKind, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.scheduling.models import (

@@ -210,7 +210,7 @@ def test_a_clock_in_another_zone_still_stores_and_chains_utc(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     new_york = dt.timezone(dt.timedelta(hours=-5))
-    monkeypatch.setattr("kapcare.clock.now", lambda: NOON_UTC.astimezone(new_york))
+    monkeypatch.setattr("kapcare.core.clock.now", lambda: NOON_UTC.astimezone(new_york))
 
     event = record_event(source=_ip_source(), action=AuditAction.READ)
 
@@ -222,7 +222,7 @@ def test_a_clock_in_another_zone_still_stores_and_chains_utc(
 
 @pytest.mark.django_db
 def test_a_naive_clock_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kapcare.clock.now", lambda: NOON_UTC.replace(tzinfo=None))
+    monkeypatch.setattr("kapcare.core.clock.now", lambda: NOON_UTC.replace(tzinfo=None))
     with pytest.raises(ValueError, match="aware"):
         record_event(source=_ip_source(), action=AuditAction.READ)
     assert AuditEvent.objects.count() == 0

@@ -117,9 +117,9 @@ def test_filter_by_day_uses_the_practice_time_zone(
 ) -> None:
     # 23:30 in New York on March 3 is already March 4 in UTC.
     late = dt.datetime(2026, 3, 3, 23, 30, tzinfo=NEW_YORK)
-    monkeypatch.setattr("kapcare.clock.now", lambda: late)
+    monkeypatch.setattr("kapcare.core.clock.now", lambda: late)
     _add_events(1, client_id=41)
-    monkeypatch.setattr("kapcare.clock.now", lambda: late + dt.timedelta(hours=1))
+    monkeypatch.setattr("kapcare.core.clock.now", lambda: late + dt.timedelta(hours=1))
     _add_events(1, client_id=42)
     monkeypatch.undo()
 

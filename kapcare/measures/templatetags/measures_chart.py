@@ -12,7 +12,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.measures import access
 from kapcare.measures.charts import Chart, chart_for
 from kapcare.measures.forms import LinkForm

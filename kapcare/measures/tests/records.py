@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.measures import tokens
 from kapcare.measures.models import (
     CompletionLink,

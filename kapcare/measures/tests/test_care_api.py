@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.measures.models import CompletionLink, MeasureResponse
 from kapcare.measures.tests.care import ASQ_ACUTE, GAD7, PHQ9_CLEAR, PHQ9_FLAGGED, post_json
 from kapcare.people.models import Client

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.measures import services
 from kapcare.measures.models import (
     CompletionLink,

@@ -9,6 +9,7 @@ from django.core import mail
 
 from kapcare.audit.models import AuditEvent
 from kapcare.audit.services import AuditSource
+from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.measures import services
 from kapcare.measures.models import (
     CompletionLink,
@@ -28,7 +29,6 @@ from kapcare.measures.tests.care import (
 from kapcare.people.access import Actor, NotFound
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
-from kapcare.people.services import FieldError, PermissionDenied
 from kapcare.scheduling.models import Appointment
 from tests.factories import make_location, make_room
 

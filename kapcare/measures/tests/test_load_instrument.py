@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction, AuditEvent
+from kapcare.core import clock
 from kapcare.measures import registry
 from kapcare.measures.models import DefinitionImmutableError, InstrumentDefinition
 from kapcare.measures.tests.test_definitions import CASES, EXAMPLE, Mutation, example

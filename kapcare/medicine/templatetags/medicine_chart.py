@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.medicine import services
 from kapcare.people.access import Actor
 from kapcare.people.models import Client

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client as HttpClient
 
-from kapcare import clock
 from kapcare.audit.models import AuditEvent
+from kapcare.core import clock
 from kapcare.medicine.models import DoseAdministration, MedicineSession
 from kapcare.medicine.tests.fixtures import ready_medicine_appointment
 from kapcare.people.models import Client, StaffMember

@@ -21,7 +21,8 @@ from xml.etree import ElementTree
 import pytest
 from django.db import connection
 
-from kapcare import clock
+from kapcare.core import clock
+from kapcare.core.violations import Refused
 from kapcare.medicine import services
 from kapcare.medicine.models import DoseAdministration
 from kapcare.medicine.session_rules import Route
@@ -87,8 +88,8 @@ def test_concurrent_doses_never_exceed_the_order(
                     route=Route.SUBLINGUAL, dose_mg=Decimal(100), lot="L", now=now,
                 )  # fmt: skip
                 outcome = "given"
-            except services.Refused as refused:
-                outcome = ",".join(v.rule for v in refused.reasons)
+            except Refused as refused:
+                outcome = ",".join(v.rule for v in refused.violations)
             with lock:
                 outcomes.append(outcome)
         finally:

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kapcare.medicine.policy import SessionPolicy, Violation
+from kapcare.core.violations import Violation
+from kapcare.medicine.policy import SessionPolicy
 from kapcare.medicine.session_rules import (
     CheckKind,
     CheckState,

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kapcare.audit.models import AuditEvent
+from kapcare.core.practice_overrides import OverrideError
 from kapcare.medicine import settings_services
 from kapcare.medicine.models import DoseAdministration, PracticeMedicineSettings
 from kapcare.medicine.practice_settings import (
@@ -34,7 +35,6 @@ from kapcare.medicine.tests.test_api import (
 )
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
-from kapcare.practice_overrides import OverrideError
 from kapcare.scheduling.models import Appointment
 
 API = "/api/v1/practice/medicine-settings"
@@ -45,7 +45,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def now() -> dt.datetime:
-    from kapcare import clock
+    from kapcare.core import clock
 
     return clock.now().replace(microsecond=0)
 

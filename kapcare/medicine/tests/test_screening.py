@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kapcare.core.violations import Violation
 from kapcare.medicine.policy import (
     DEFAULT_CONTRAINDICATIONS,
     Basis,
     Contraindication,
     ScreeningPolicy,
     Severity,
-    Violation,
 )
 from kapcare.medicine.screening import (
     Answer,

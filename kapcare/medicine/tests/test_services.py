@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from kapcare import clock
 from kapcare.audit.models import AuditEvent
+from kapcare.core import clock
+from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.violations import Refused
 from kapcare.measures.tests import records as measure_records
 from kapcare.medicine import services
 from kapcare.medicine.models import (
@@ -29,7 +31,6 @@ from kapcare.medicine.tests.fixtures import ready_medicine_appointment, screenin
 from kapcare.people.access import Actor, NotFound
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
-from kapcare.people.services import FieldError, PermissionDenied
 from kapcare.scheduling import services as scheduling
 from kapcare.scheduling.models import Appointment, Clearance
 from kapcare.scheduling.rules import ClearanceStatus
@@ -93,8 +94,8 @@ def _dose(
     )
 
 
-def _rules(refused: pytest.ExceptionInfo[services.Refused]) -> list[str]:
-    return [v.rule for v in refused.value.reasons]
+def _rules(refused: pytest.ExceptionInfo[Refused]) -> list[str]:
+    return [v.rule for v in refused.value.violations]
 
 
 def _ready(actor: MakeActor, appointment: Appointment, now: dt.datetime) -> None:
@@ -149,7 +150,7 @@ def test_preparation_must_be_completed_before_a_dose(
     )
     _ready(actor, appointment, now)
 
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _dose(actor(Role.MONITOR), appointment, now, 100, now=now)
 
     assert _rules(refused) == ["dose.preparation_incomplete"]
@@ -166,10 +167,10 @@ def test_a_revoked_or_missing_consent_blocks_the_dose(
     )
     _ready(actor, appointment, now)
 
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _dose(actor(Role.MONITOR), appointment, now, 100, now=now)
 
-    assert [(v.rule, v.subject) for v in refused.value.reasons] == [
+    assert [(v.rule, v.subject) for v in refused.value.violations] == [
         ("dose.checklist_incomplete", "consent_current")
     ]
 
@@ -214,7 +215,7 @@ def test_out_of_range_vitals_are_recorded_as_alerts(
 def test_vitals_in_the_future_or_implausible_are_refused_with_every_reason(
     actor: MakeActor, appointment: Appointment, now: dt.datetime
 ) -> None:
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _vitals(actor(Role.MONITOR), appointment, now + MINUTE, (80, 90), spo2=101, now=now)
 
     assert _rules(refused) == ["vitals.time_in_future", "vitals.implausible", "vitals.implausible"]
@@ -226,7 +227,7 @@ def test_vitals_long_before_the_session_are_refused(
 ) -> None:
     before = appointment.start - dt.timedelta(hours=3, minutes=1)
 
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _vitals(actor(Role.MONITOR), appointment, before, (120, 80), now=now)
 
     assert _rules(refused) == ["vitals.time_before_session"]
@@ -245,7 +246,7 @@ def test_a_naive_time_is_a_field_error(actor: MakeActor, appointment: Appointmen
 def test_no_dose_before_the_checklist_is_complete(
     actor: MakeActor, appointment: Appointment, now: dt.datetime
 ) -> None:
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _dose(actor(Role.MONITOR), appointment, now, 100, now=now)
 
     assert set(_rules(refused)) == {"dose.checklist_incomplete"}
@@ -260,7 +261,7 @@ def test_no_dose_without_an_active_order(
     )
     _ready(actor, appointment, now)
 
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _dose(actor(Role.MONITOR), appointment, now, 100, now=now)
 
     assert _rules(refused) == ["dose.no_active_order"]
@@ -279,7 +280,7 @@ def test_a_supplemental_dose_counts_toward_the_orders_maximum(
         assert DoseAdministration.objects.count() == 2
         assert "dose:" in AuditEvent.objects.filter(detail__endswith=":supplemental").get().detail
     else:
-        with pytest.raises(services.Refused) as refused:
+        with pytest.raises(Refused) as refused:
             _dose(actor(Role.MEDICAL_PROVIDER), appointment, now, second, now=now)
         assert _rules(refused) == ["dose.exceeds_order"]
 
@@ -309,7 +310,7 @@ def test_the_predose_hold_rule_at_its_thresholds(
     _vitals(monitor, appointment, now - MINUTE, bp, now=now)
 
     if rules:
-        with pytest.raises(services.Refused) as refused:
+        with pytest.raises(Refused) as refused:
             _dose(monitor, appointment, now, 100, now=now)
         assert _rules(refused) == rules
     else:
@@ -324,7 +325,7 @@ def test_a_medical_providers_acknowledgement_lifts_140_90_but_never_a_hold(
         actor=monitor, appointment_id=appointment.pk, checklist=_checklist(), now=now
     )
     _vitals(monitor, appointment, now - 3 * MINUTE, (165, 95), now=now)
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.acknowledge_predose(actor=doctor, appointment_id=appointment.pk, now=now)
     assert _rules(refused) == ["predose_ack.not_needed"]
 
@@ -348,7 +349,7 @@ def test_an_acknowledgement_covers_only_the_reading_it_was_given_for(
     services.acknowledge_predose(actor=doctor, appointment_id=appointment.pk, now=now)
     _vitals(monitor, appointment, now - MINUTE, (150, 93), now=now)
 
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _dose(monitor, appointment, now, 100, now=now)
 
     assert _rules(refused) == ["dose.predose_vitals_ack_required"]
@@ -397,7 +398,7 @@ def test_discharge_needs_the_minimum_monitoring_time(
         discharge()
         assert MedicineSession.objects.get().discharged_at == now
     else:
-        with pytest.raises(services.Refused) as refused:
+        with pytest.raises(Refused) as refused:
             discharge()
         assert _rules(refused) == ["discharge.min_monitoring"]
 
@@ -409,7 +410,7 @@ def test_a_refused_discharge_lists_every_reason_and_is_audited(
     monitor = actor(Role.MONITOR)
     _vitals(monitor, appointment, now - MINUTE, (150, 95), now=now)
 
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.record_discharge(
             actor=monitor,
             appointment_id=appointment.pk,
@@ -461,7 +462,7 @@ def test_signing_locks_the_record_and_the_medical_provider_cosigns_a_dosed_sessi
         actor(Role.THERAPIST),
         actor(Role.MEDICAL_PROVIDER),
     )
-    with pytest.raises(services.Refused) as early:
+    with pytest.raises(Refused) as early:
         services.sign_record(actor=monitor, appointment_id=appointment.pk, now=now)
     assert _rules(early) == ["sign.not_discharged"]
     _discharged(actor, appointment, now)
@@ -471,10 +472,10 @@ def test_signing_locks_the_record_and_the_medical_provider_cosigns_a_dosed_sessi
     assert not view.completed
     assert view.missing_signatures == [SignerRole.THERAPIST, SignerRole.MEDICAL_PROVIDER]
 
-    with pytest.raises(services.Refused) as locked:
+    with pytest.raises(Refused) as locked:
         _vitals(monitor, appointment, now, (120, 80))
     assert _rules(locked) == ["record.locked"]
-    with pytest.raises(services.Refused) as twice:
+    with pytest.raises(Refused) as twice:
         services.sign_record(actor=monitor, appointment_id=appointment.pk, now=now)
     assert _rules(twice) == ["sign.already_signed"]
 
@@ -503,7 +504,7 @@ def test_addenda_only_after_signing(
 ) -> None:
     _discharged(actor, appointment, now)
     therapist = actor(Role.THERAPIST)
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         services.add_addendum(actor=therapist, appointment_id=appointment.pk, text="x", now=now)
     assert _rules(refused) == ["addendum.not_signed"]
 
@@ -682,7 +683,7 @@ def test_screening_without_measures_leaves_des_ii_unknown_and_clearing_refused(
 
     assert [u.code for u in evaluation.unknown] == ["contraindication.high_dissociation"]
     assert record.unreviewed_suicide_flag is False
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _clear(doctor, team_client, now)
     assert _rules(refused) == ["clearance.unknown_items"]
     assert not Clearance.objects.exists()
@@ -697,7 +698,7 @@ def test_an_absolute_contraindication_cannot_be_cleared(
     # the new version takes the DES-II from measures (none yet): give it a low one
     MedicalScreening.objects.filter(version=2).update(des_ii_total=Decimal(10))
 
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _clear(doctor, team_client, now, {"contraindication.mania": "Stable for a year."})
 
     assert _rules(refused) == ["clearance.absolute_contraindication"]
@@ -719,7 +720,7 @@ def test_a_relative_contraindication_needs_a_written_justification(
     record.answers.filter(code="contraindication.cystitis").update(answer="yes")
     doctor = actor(Role.MEDICAL_PROVIDER)
 
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _clear(doctor, team_client, now, {"contraindication.cystitis": "   "})
     assert _rules(refused) == ["clearance.justification_required"]
 
@@ -737,7 +738,7 @@ def test_a_relative_contraindication_needs_a_written_justification(
 def test_no_clearance_without_a_screening(
     actor: MakeActor, team_client: Client, now: dt.datetime
 ) -> None:
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _clear(actor(Role.MEDICAL_PROVIDER), team_client, now)
 
     assert _rules(refused) == ["clearance.no_screening"]
@@ -774,10 +775,10 @@ def test_an_expired_or_withdrawn_clearance_blocks_the_dose(
         recorded_at=now - MINUTE,
     )
 
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _dose(actor(Role.MONITOR), appointment, now, 100, now=now)
 
-    assert [(v.rule, v.subject) for v in refused.value.reasons] == [
+    assert [(v.rule, v.subject) for v in refused.value.violations] == [
         ("dose.checklist_incomplete", "clearance_current")
     ]
 
@@ -809,10 +810,10 @@ def test_an_open_suicide_risk_flag_blocks_the_dose_whatever_was_attested(
     _ready(actor, appointment, now)
     measure_records.open_flag_of(appointment.client, staff[Role.THERAPIST])
 
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _dose(actor(Role.MONITOR), appointment, now, 100, now=now)
 
-    assert [(v.rule, v.subject) for v in refused.value.reasons] == [
+    assert [(v.rule, v.subject) for v in refused.value.violations] == [
         ("dose.checklist_incomplete", "unreviewed_risk_flag")
     ]
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from kapcare import clock
 from kapcare.audit.models import AuditEvent
+from kapcare.core import clock
 from kapcare.medicine.models import MedicalScreening, MedicineSession, VitalsReading
 from kapcare.medicine.tests.fixtures import ready_medicine_appointment
 from kapcare.people.models import Client, StaffMember

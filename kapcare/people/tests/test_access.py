@@ -9,8 +9,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from kapcare.audit.models import AuditAction, AuditEvent, AuditOutcome
+from kapcare.core.ids import MAX_ID
 from kapcare.people.access import (
-    MAX_ID,
     Actor,
     NotFound,
     access_client,

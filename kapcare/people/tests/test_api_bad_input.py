@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client as HttpClient
 
 from kapcare.audit.models import AuditEvent
-from kapcare.people.access import MAX_ID
+from kapcare.core.ids import MAX_ID
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Role
 

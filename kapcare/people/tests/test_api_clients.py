@@ -11,7 +11,7 @@ from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
 from kapcare.audit.models import AuditEvent
-from kapcare.people.access import MAX_ID
+from kapcare.core.ids import MAX_ID
 from kapcare.people.models import CareTeamMember, Client, Practice, StaffMember
 from kapcare.people.policy import Role
 from tests.factories import make_care_team_member, make_client, make_practice, make_staff

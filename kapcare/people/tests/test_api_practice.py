@@ -12,9 +12,9 @@ from django.db.models import Max
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from kapcare import clock
 from kapcare.audit.models import AuditEvent
-from kapcare.people.access import MAX_ID
+from kapcare.core import clock
+from kapcare.core.ids import MAX_ID
 from kapcare.people.models import Client, Location, Practice, StaffMember
 from kapcare.people.policy import Role
 from tests.factories import (

@@ -29,7 +29,7 @@ MONITOR_ONLY = {
 
 @pytest.fixture(autouse=True)
 def _now(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kapcare.clock.now", lambda: NOW)
+    monkeypatch.setattr("kapcare.core.clock.now", lambda: NOW)
 
 
 @pytest.fixture

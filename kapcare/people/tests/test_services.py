@@ -7,15 +7,11 @@ import pytest
 
 from kapcare.audit.models import AuditAction, AuditEvent, AuditOutcome
 from kapcare.audit.verify import verify_chain
+from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.people.access import Actor, NotFound, actor_for_user
 from kapcare.people.models import CareTeamMember, Client, Practice, StaffMember
 from kapcare.people.policy import Role
-from kapcare.people.services import (
-    FieldError,
-    PermissionDenied,
-    create_client,
-    update_client,
-)
+from kapcare.people.services import create_client, update_client
 from tests.factories import make_practice, make_staff, make_user
 
 pytestmark = pytest.mark.django_db

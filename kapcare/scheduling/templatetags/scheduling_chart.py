@@ -10,7 +10,7 @@ from typing import Any
 from django import template
 from django.db.models import Prefetch
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.people.access import Actor, access_client, may_access
 from kapcare.people.models import Client
 from kapcare.people.policy import Category

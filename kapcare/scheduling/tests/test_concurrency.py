@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 import pytest
 from django.db import connection
 
+from kapcare.core.violations import Refused
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Practice, RoomKind, StaffMember
 from kapcare.people.policy import Role
@@ -97,7 +98,7 @@ def test_many_threads_book_one_slot_and_exactly_one_wins(
             try:
                 services.book_appointment(actor=actors[index], request=requests[index], now=NOW)
                 outcome = "booked"
-            except services.BookingRefused as refused:
+            except Refused as refused:
                 outcome = "409" if refused.conflict else "422"
                 with lock:
                     refusals.extend(v.rule for v in refused.violations)

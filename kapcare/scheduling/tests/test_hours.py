@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kapcare.audit.models import AuditAction, AuditEvent
+from kapcare.core.violations import Refused
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Practice, Room, RoomKind, StaffMember
 from kapcare.people.policy import Role
@@ -242,7 +243,7 @@ def test_the_booking_service_refuses_outside_hours_and_during_time_off(
     front_desk = actor(Role.FRONT_DESK)
 
     def refused(start: dt.datetime) -> list[str]:
-        with pytest.raises(services.BookingRefused) as caught:
+        with pytest.raises(Refused) as caught:
             services.book_appointment(
                 actor=front_desk, request=_request(team_client, room, therapist, start), now=NOW
             )

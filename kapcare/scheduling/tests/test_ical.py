@@ -8,8 +8,8 @@ import pytest
 from django.test import Client as HttpClient
 from icalendar import Calendar
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction, AuditEvent
+from kapcare.core import clock
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Practice, RoomKind, StaffMember
 from kapcare.people.policy import Role

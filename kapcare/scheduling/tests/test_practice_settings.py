@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kapcare.audit.models import AuditAction, AuditEvent
+from kapcare.core.violations import Refused
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
@@ -169,7 +170,7 @@ def test_the_booking_service_applies_the_practices_override(
         overrides=validate_overrides({"telehealth_states": ["PA"]}, source="PA only from 2030"),
     )
     # Then the same request is refused by the booking service
-    with pytest.raises(services.BookingRefused) as caught:
+    with pytest.raises(Refused) as caught:
         services.book_appointment(actor=front_desk, request=request, now=start)
     assert [v.rule for v in caught.value.violations] == ["telehealth.client_location_unlicensed"]
 

@@ -8,12 +8,13 @@ import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction, AuditEvent
+from kapcare.core import clock
+from kapcare.core.errors import FieldError
+from kapcare.core.violations import Refused
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
-from kapcare.people.services import FieldError
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment, AppointmentStaff
 from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality, Rule
@@ -172,7 +173,7 @@ def test_moving_onto_another_clients_session_of_the_same_clinician_is_a_conflict
         now=clock.now(),
     )
 
-    with pytest.raises(services.BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.reschedule_appointment(
             actor=actor(Role.FRONT_DESK),
             appointment_id=appointment.pk,
@@ -214,7 +215,7 @@ def test_moving_a_medicine_session_away_from_its_integration_is_refused(
     )
 
     # Two days later, the integration session booked for the day after would come first
-    with pytest.raises(services.BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.reschedule_appointment(
             actor=actor(Role.FRONT_DESK),
             appointment_id=booked.appointment.pk,
@@ -335,7 +336,7 @@ def test_moving_the_integration_out_of_its_window_is_refused(actor: ActorOf, wor
     assert booked.follow_up is not None
     late = world.day + dt.timedelta(days=10)
 
-    with pytest.raises(services.BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.reschedule_appointment(
             actor=actor(Role.FRONT_DESK),
             appointment_id=booked.follow_up.pk,
@@ -377,7 +378,7 @@ def test_moving_a_preparation_after_the_medicine_session_is_refused(
     assert preparation is not None
     after = world.day + dt.timedelta(days=2)
 
-    with pytest.raises(services.BookingRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.reschedule_appointment(
             actor=actor(Role.FRONT_DESK),
             appointment_id=preparation.pk,

@@ -415,6 +415,7 @@ def test_clinician_conflict_message_names_staff_and_local_time() -> None:
         Rule.CONFLICT_CLINICIAN,
         "Dana Therapist is already booked on Tue 11 Mar 2025 from 10:00 to 11:00. "
         "Choose another time or another staff member.",
+        Subject.APPOINTMENT,
     )
 
 

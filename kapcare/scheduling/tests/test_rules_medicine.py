@@ -21,6 +21,7 @@ from kapcare.scheduling.rules import (
     RoomInfo,
     Rule,
     StaffInfo,
+    Subject,
     Violation,
 )
 from kapcare.scheduling.tests import (
@@ -106,6 +107,7 @@ def test_therapist_alone_cannot_run_a_medicine_session() -> None:
         Rule.MEDICINE_MONITOR_REQUIRED,
         "A medicine session needs a monitor (RN or clinical staff) present for the whole "
         "session. Add a monitor to the booking.",
+        Subject.APPOINTMENT,
     )
 
 
@@ -467,6 +469,7 @@ def test_follow_up_outside_the_window_is_named() -> None:
         "(intensive format): starting after the medicine session ends (Tue 11 Mar 2025 at "
         "13:00) and no later than Thu 13 Mar 2025. The integration session in this request is "
         "outside that window; move it into the window.",
+        Subject.APPOINTMENT,
     )
 
 

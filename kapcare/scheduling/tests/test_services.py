@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from kapcare.core.violations import Refused
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Practice, Room, RoomKind, StaffMember
 from kapcare.people.policy import Role
@@ -196,7 +197,7 @@ def test_many_people_booking_one_slot_at_once_exactly_one_wins(
                     now=NOW,
                 )
                 outcome = "booked"
-            except services.BookingRefused as refused:
+            except Refused as refused:
                 outcome = "409" if refused.conflict else "422"
             with lock:
                 outcomes.append(outcome)

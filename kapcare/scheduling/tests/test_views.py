@@ -14,8 +14,8 @@ from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
-from kapcare import clock
 from kapcare.audit.models import AuditAction, AuditEvent
+from kapcare.core import clock
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Location, Practice, Room, RoomKind, StaffMember
 from kapcare.people.policy import Category, Role

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kapcare import clock
+from kapcare.core import clock
 from kapcare.scheduling.tasks import ensure_sweep_scheduled
 
 

@@ -8,16 +8,13 @@ from the input: an error must not echo client data back (or into a log).
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from kapcare.core.violations import Violation
 
 
 class FieldMessage(TypedDict):
     field: str
-    message: str
-
-
-class Violation(TypedDict):
-    rule: str
     message: str
 
 
@@ -26,15 +23,6 @@ class ApiFieldError(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-class ApiViolations(Exception):
-    """Rules that refused a change: 422 with every violation (or 409 for a lost race)."""
-
-    def __init__(self, violations: list[Violation], status: int = 422) -> None:
-        super().__init__(", ".join(v["rule"] for v in violations))
-        self.violations = violations
-        self.status = status
 
 
 class MalformedBody(ValueError):
@@ -59,8 +47,21 @@ class ValidationErrorOut(Schema):
 
 
 class ViolationOut(Schema):
-    rule: str
-    message: str
+    """One reason a rule refused: the one shape of every refusal."""
+
+    rule: str = Field(description="The rule's stable code, e.g. medicine.requires_consent.")
+    message: str = Field(description="What is missing and how to fix it, in plain words.")
+    subject: str = Field(
+        description='What the rule is about: "appointment", or "follow_up" for a booking\'s '
+        "follow-up; a checklist item, contraindication or measure; empty when the rule "
+        "says it all."
+    )
+
+    @staticmethod
+    def of(violation: Violation) -> "ViolationOut":
+        return ViolationOut(
+            rule=violation.rule, message=violation.message, subject=str(violation.subject)
+        )
 
 
 class ViolationsOut(Schema):

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from kapcare.people.services import FieldError
+from kapcare.core.errors import FieldError
 
 
 def add_field_error(form: forms.BaseForm, error: FieldError) -> None:

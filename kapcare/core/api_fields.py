@@ -3,7 +3,10 @@
 import datetime as dt
 from typing import Annotated
 
+from ninja import Field
 from pydantic import AfterValidator, AwareDatetime
+
+from kapcare.core.ids import MAX_ID
 
 
 def _in_utc(value: dt.datetime) -> dt.datetime:
@@ -17,3 +20,7 @@ def _in_utc(value: dt.datetime) -> dt.datetime:
 
 # A moment: with a time zone (…Z or …-05:00), and one that exists in UTC.
 Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+
+
+# A record's id in a path, query or body: beyond a bigint is a 422, never a database error.
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
