@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "kapcare.accounts",
     "kapcare.audit",
     "kapcare.people",
+    "kapcare.pathway",
     "kapcare.measures",
     "kapcare.scheduling",
     "kapcare.medicine",

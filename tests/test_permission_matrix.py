@@ -44,12 +44,13 @@ from kapcare.accounts.models import User
 from kapcare.audit.models import AuditAction, AuditEvent, AuditOutcome
 from kapcare.core import clock
 from kapcare.measures.tests import records as measure_records
+from kapcare.pathway.models import Consent
+from kapcare.pathway.vocabulary import ConsentKind
 from kapcare.people.access import actor_for_user
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.scheduling import services as scheduling
-from kapcare.scheduling.models import Consent
-from kapcare.scheduling.rules import AppointmentKind, ConsentKind, Modality
+from kapcare.scheduling.rules import AppointmentKind, Modality
 from tests.factories import make_user
 
 if TYPE_CHECKING:

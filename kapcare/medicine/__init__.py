@@ -31,9 +31,7 @@ from kapcare.medicine.policy import (
     setting_sources,
 )
 from kapcare.medicine.screening import (
-    Answer,
     BaselineVitals,
-    ClearanceStatus,
     Finding,
     ScreeningEvaluation,
     UnknownItem,
@@ -47,7 +45,6 @@ from kapcare.medicine.session_rules import (
     DoseAdministration,
     DoseOrder,
     PreDoseChecklist,
-    Route,
     ScheduledCheck,
     VitalAlert,
     VitalSigns,
@@ -64,6 +61,7 @@ from kapcare.medicine.session_rules import (
     vital_alerts,
     vitals_schedule,
 )
+from kapcare.pathway.vocabulary import Answer, ClearanceStatus, Route
 
 __all__ = [
     "CPT_FIRST_CLINICIAN",

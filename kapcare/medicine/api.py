@@ -34,7 +34,7 @@ from kapcare.medicine.schemas import (
     SignIn,
     VitalsIn,
 )
-from kapcare.medicine.screening import Answer
+from kapcare.pathway.vocabulary import Answer
 from kapcare.people.access import Actor, NotFound, actor_for_request
 
 router = Router(tags=["medicine"])

@@ -26,18 +26,16 @@ from kapcare.medicine.models import (
     AdverseEventKind,
     AdverseEventSeverity,
     ClearanceDetail,
-    MedicalScreening,
     MedicineSession,
-    PregnancyStatus,
-    ScreeningAnswer,
     SignerRole,
 )
-from kapcare.medicine.session_rules import Route
+from kapcare.pathway.models import Clearance, DoseOrder, MedicalScreening, ScreeningAnswer
+from kapcare.pathway.vocabulary import PregnancyStatus, Route
 from kapcare.people.access import Actor, actor_for_user
 from kapcare.people.demo import PRACTICE_NAME
 from kapcare.people.models import CareTeamMember, StaffMember
 from kapcare.people.policy import Role
-from kapcare.scheduling.models import Appointment, Clearance, DoseOrder
+from kapcare.scheduling.models import Appointment
 
 __all__ = ["MedicineLoadResult", "load_demo_medicine"]
 

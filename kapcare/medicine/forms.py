@@ -11,18 +11,18 @@ from typing import Any
 
 from django import forms
 
-from kapcare.medicine.models import (
-    AdverseEventKind,
-    AdverseEventSeverity,
-    PregnancyStatus,
-    RouteChoice,
-    SignerRole,
-)
+from kapcare.core.choices import choices
+from kapcare.medicine.models import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.medicine.policy import SessionPolicy
-from kapcare.medicine.screening import Answer
 from kapcare.medicine.services import POLICY
-from kapcare.scheduling.models import DoseRoute
-from kapcare.scheduling.rules import ClearanceStatus
+from kapcare.pathway.vocabulary import (
+    ANSWER_LABELS,
+    ORDERABLE_ROUTES,
+    PREGNANCY_LABELS,
+    ROUTE_LABELS,
+    Answer,
+    ClearanceStatus,
+)
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 SEDATION_CHOICES = [
@@ -138,7 +138,7 @@ class VitalsForm(ZonedForm):
 
 class DoseForm(ZonedForm):
     at = LocalTimeField()
-    route = forms.ChoiceField(label="Route", choices=RouteChoice.choices)
+    route = forms.ChoiceField(label="Route", choices=choices(ROUTE_LABELS))
     dose_mg = forms.DecimalField(
         label="Dose (mg)", min_value=Decimal("0.01"), max_digits=7, decimal_places=2
     )
@@ -236,7 +236,7 @@ class ScreeningForm(forms.Form):
         help_text="Include benzodiazepines, hypnotics, stimulants, MAOIs and opioids.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    pregnancy_status = forms.ChoiceField(label="Pregnancy", choices=PregnancyStatus.choices)
+    pregnancy_status = forms.ChoiceField(label="Pregnancy", choices=choices(PREGNANCY_LABELS))
     baseline_systolic = forms.IntegerField(
         label="Baseline systolic (mmHg)", required=False, min_value=40, max_value=300
     )
@@ -265,7 +265,7 @@ class ScreeningForm(forms.Form):
             key = code.removeprefix("contraindication.")
             self.fields[f"answer_{key}"] = forms.ChoiceField(
                 label=f"{label} ({severity})",
-                choices=[(a.value, a.value.capitalize()) for a in Answer],
+                choices=choices(ANSWER_LABELS),
                 initial=Answer.UNKNOWN.value,
                 widget=forms.RadioSelect,
             )
@@ -323,7 +323,9 @@ class ClearanceForm(forms.Form):
 
 
 class DoseOrderForm(forms.Form):
-    route = forms.ChoiceField(label="Route", choices=DoseRoute.choices)
+    route = forms.ChoiceField(
+        label="Route", choices=choices({r: ROUTE_LABELS[r] for r in ORDERABLE_ROUTES})
+    )
     dose_mg = forms.DecimalField(
         label="Dose (mg)", min_value=Decimal("0.01"), max_digits=6, decimal_places=2
     )

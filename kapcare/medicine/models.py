@@ -1,6 +1,6 @@
-"""Medical screening, clearance details and the medicine-session record.
+"""Clearance details and the medicine-session record.
 
-Vocabularies come from the pure rules (``screening``, ``session_rules``); every enum
+Vocabularies come from ``pathway.vocabulary`` and the pure rules; every enum
 and range is also a ``CheckConstraint``. Rows change only through
 ``medicine.services``, which checks the rules and writes the audit trail. Times are
 stored in UTC. A session record is signed, then locked: after the first signature
@@ -12,35 +12,15 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import F, Q
 
-from kapcare.medicine.screening import Answer
-from kapcare.medicine.session_rules import Route
+from kapcare.core.choices import choices, values
+from kapcare.pathway.models import Clearance, DoseOrder, MedicalScreening
+from kapcare.pathway.vocabulary import ROUTE_LABELS, Route
 from kapcare.people.models import Client, StaffMember
-from kapcare.scheduling.models import Appointment, Clearance, DoseOrder
+from kapcare.scheduling.models import Appointment
 
 
 def _values(choices: type[models.TextChoices]) -> list[str]:
     return [str(v) for v in choices.values]
-
-
-class PregnancyStatus(models.TextChoices):
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
-    NOT_PREGNANT = "not_pregnant", "Not pregnant"
-    PREGNANT = "pregnant", "Pregnant or breastfeeding"
-    UNKNOWN = "unknown", "Unknown"
-
-
-class AnswerChoice(models.TextChoices):
-    YES = Answer.YES.value, "Yes"
-    NO = Answer.NO.value, "No"
-    UNKNOWN = Answer.UNKNOWN.value, "Unknown"
-
-
-class RouteChoice(models.TextChoices):
-    SUBLINGUAL = Route.SUBLINGUAL.value, "Sublingual"
-    ORAL = Route.ORAL.value, "Oral"
-    INTRAMUSCULAR = Route.INTRAMUSCULAR.value, "Intramuscular"
-    INTRAVENOUS = Route.INTRAVENOUS.value, "Intravenous"
-    INTRANASAL = Route.INTRANASAL.value, "Intranasal"
 
 
 class AdverseEventKind(models.TextChoices):
@@ -76,80 +56,10 @@ class SignerRole(models.TextChoices):
     MEDICAL_PROVIDER = "medical_provider", "Medical provider"
 
 
-class MedicalScreening(models.Model):
-    """One version of a client's medical screening (the latest governs)."""
-
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="medical_screenings")
-    version = models.PositiveIntegerField()
-    history = models.TextField(blank=True)
-    medications = models.TextField(blank=True)
-    pregnancy_status = models.CharField(max_length=20, choices=PregnancyStatus.choices)
-    baseline_systolic = models.PositiveSmallIntegerField(null=True, blank=True)
-    baseline_diastolic = models.PositiveSmallIntegerField(null=True, blank=True)
-    baseline_heart_rate = models.PositiveSmallIntegerField(null=True, blank=True)
-    baseline_spo2 = models.PositiveSmallIntegerField(null=True, blank=True)
-    baseline_weight_kg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-    # Inputs from measures as they stood when screened; None means unknown.
-    des_ii_total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    unreviewed_suicide_flag = models.BooleanField(null=True, blank=True)
-    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
-
-    objects: ClassVar[models.Manager["MedicalScreening"]] = models.Manager()
-
-    class Meta:
-        ordering = ["client", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["client", "version"], name="screening_version_unique"),
-            models.CheckConstraint(
-                condition=Q(pregnancy_status__in=_values(PregnancyStatus)),
-                name="screening_pregnancy_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(des_ii_total__isnull=True)
-                | Q(des_ii_total__gte=0, des_ii_total__lte=100),
-                name="screening_des_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(baseline_spo2__isnull=True) | Q(baseline_spo2__lte=100),
-                name="screening_spo2_range",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"screening v{self.version}"
-
-
-class ScreeningAnswer(models.Model):
-    """One contraindication item of a screening: yes / no / unknown, with notes."""
-
-    screening = models.ForeignKey(
-        MedicalScreening, on_delete=models.CASCADE, related_name="answers"
-    )
-    code = models.CharField(max_length=80)
-    answer = models.CharField(max_length=10, choices=AnswerChoice.choices)
-    notes = models.TextField(blank=True)
-
-    objects: ClassVar[models.Manager["ScreeningAnswer"]] = models.Manager()
-
-    class Meta:
-        ordering = ["screening", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["screening", "code"], name="screening_answer_unique"),
-            models.CheckConstraint(
-                condition=Q(answer__in=_values(AnswerChoice)), name="screening_answer_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.answer}"
-
-
 class ClearanceDetail(models.Model):
     """What a clearance rests on: its version, the screening, the justifications.
 
-    Kept beside scheduling's ``Clearance`` (one to one) so that model stays as the
-    booking rules read it.
+    Kept beside the pathway's ``Clearance`` (one to one).
     """
 
     clearance = models.OneToOneField(Clearance, on_delete=models.PROTECT, related_name="detail")
@@ -291,7 +201,7 @@ class DoseAdministration(models.Model):
     session = models.ForeignKey(MedicineSession, on_delete=models.PROTECT, related_name="doses")
     order = models.ForeignKey(DoseOrder, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    route = models.CharField(max_length=15, choices=RouteChoice.choices)
+    route = models.CharField(max_length=15, choices=choices(ROUTE_LABELS))
     dose_mg = models.DecimalField(max_digits=7, decimal_places=2)
     lot = models.CharField(max_length=60)
     administered_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
@@ -303,7 +213,7 @@ class DoseAdministration(models.Model):
         ordering = ["session", "at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(dose_mg__gt=0), name="dose_positive"),
-            models.CheckConstraint(condition=Q(route__in=_values(RouteChoice)), name="dose_route"),
+            models.CheckConstraint(condition=Q(route__in=values(Route)), name="dose_route"),
             models.CheckConstraint(condition=~Q(lot=""), name="dose_lot_present"),
         ]
         indexes = [models.Index(fields=["session", "at"])]

@@ -14,16 +14,12 @@ from ninja import Field, Schema
 from kapcare.core.api_fields import Instant, RecordId
 from kapcare.core.violations import Violation
 from kapcare.medicine.billing import CPT_FIRST_CLINICIAN, CPT_SECOND_CLINICIAN, CPT_STAFF_CONCURRENT
-from kapcare.medicine.models import (
-    AdverseEventKind,
-    AdverseEventSeverity,
-    MedicalScreening,
-    PregnancyStatus,
-    SignerRole,
-)
-from kapcare.medicine.screening import Answer, ScreeningEvaluation
+from kapcare.medicine.models import AdverseEventKind, AdverseEventSeverity, SignerRole
+from kapcare.medicine.screening import ScreeningEvaluation
 from kapcare.medicine.services import RecordView
-from kapcare.medicine.session_rules import Route, ScheduledCheck
+from kapcare.medicine.session_rules import ScheduledCheck
+from kapcare.pathway.models import MedicalScreening
+from kapcare.pathway.vocabulary import Answer, PregnancyStatus, Route
 
 Text = Annotated[str, Field(max_length=5000)]
 Vital = Annotated[int, Field(ge=0, le=1000)]

@@ -30,7 +30,6 @@ stand in for an answer nobody has.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
 from kapcare.core.violations import Violation
 from kapcare.medicine.policy import (
@@ -40,13 +39,12 @@ from kapcare.medicine.policy import (
     ScreeningPolicy,
     Severity,
 )
+from kapcare.pathway.vocabulary import Answer, ClearanceStatus
 
 __all__ = [
     "DEFAULT_CONTRAINDICATIONS",
-    "Answer",
     "BaselineVitals",
     "Basis",
-    "ClearanceStatus",
     "Contraindication",
     "Finding",
     "ScreeningEvaluation",
@@ -59,18 +57,6 @@ __all__ = [
 ABSOLUTE_CONTRAINDICATION = "clearance.absolute_contraindication"
 JUSTIFICATION_REQUIRED = "clearance.justification_required"
 UNKNOWN_ITEMS = "clearance.unknown_items"
-
-
-class Answer(StrEnum):
-    YES = "yes"
-    NO = "no"
-    UNKNOWN = "unknown"
-
-
-class ClearanceStatus(StrEnum):
-    CLEARED = "cleared"
-    NOT_CLEARED = "not_cleared"
-    NEEDS_MORE_INFORMATION = "needs_more_information"
 
 
 @dataclass(frozen=True)

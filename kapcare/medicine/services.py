@@ -42,26 +42,38 @@ from kapcare.medicine.models import (
     AdverseEventSeverity,
     ClearanceDetail,
     DoseAdministration,
-    MedicalScreening,
     MedicineSession,
     Observation,
-    PregnancyStatus,
-    ScreeningAnswer,
     Signature,
     SignerRole,
     VitalsAlert,
     VitalsReading,
 )
 from kapcare.medicine.policy import Basis, MedicinePolicy
-from kapcare.medicine.screening import Answer, BaselineVitals, ScreeningEvaluation
+from kapcare.medicine.screening import BaselineVitals, ScreeningEvaluation
 from kapcare.medicine.session_rules import (
     DischargeAssessment,
     PreDoseChecklist,
-    Route,
     ScheduledCheck,
     VitalSigns,
 )
 from kapcare.medicine.settings_services import policy_for
+from kapcare.pathway.models import (
+    Clearance,
+    Consent,
+    DoseOrder,
+    MedicalScreening,
+    ScreeningAnswer,
+    TreatmentPlan,
+)
+from kapcare.pathway.vocabulary import (
+    Answer,
+    ClearanceStatus,
+    ConsentKind,
+    PlanFormat,
+    PregnancyStatus,
+    Route,
+)
 from kapcare.people.access import (
     Actor,
     access_client,
@@ -73,8 +85,7 @@ from kapcare.people.access import (
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category, Role
 from kapcare.scheduling import rules as scheduling_rules
-from kapcare.scheduling.models import Appointment, Clearance, Consent, DoseOrder, TreatmentPlan
-from kapcare.scheduling.policy import PlanFormat
+from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.settings_services import policy_for_practice as scheduling_policy_for
 
 logger = logging.getLogger(__name__)
@@ -334,7 +345,7 @@ def _client_facts(appointment: Appointment, practice_id: int) -> ClientFacts:
     day_start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
     consents = [
         scheduling_rules.Consent(
-            kind=scheduling_rules.ConsentKind(c.kind),
+            kind=ConsentKind(c.kind),
             signed_on=c.signed_on,
             revoked_on=c.revoked_on,
         )
@@ -342,7 +353,7 @@ def _client_facts(appointment: Appointment, practice_id: int) -> ClientFacts:
     ]
     clearances = [
         scheduling_rules.Clearance(
-            status=scheduling_rules.ClearanceStatus(c.status),
+            status=ClearanceStatus(c.status),
             valid_until=c.valid_until,
             recorded_at=c.recorded_at,
         )
@@ -1522,7 +1533,7 @@ def check_clearance_request(
     justification for each relative finding and no unknown item.
     """
     latest = _latest_screening(client_id)
-    if status != screening.ClearanceStatus.CLEARED.value:
+    if status != ClearanceStatus.CLEARED.value:
         return ClearanceCheck([], latest)
     if latest is None:
         return ClearanceCheck(
@@ -1535,7 +1546,7 @@ def check_clearance_request(
             None,
         )
     violations = screening.check_clearance(
-        evaluation_of(latest), screening.ClearanceStatus.CLEARED, justifications
+        evaluation_of(latest), ClearanceStatus.CLEARED, justifications
     )
     return ClearanceCheck(violations, latest)
 

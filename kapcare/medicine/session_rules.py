@@ -43,6 +43,7 @@ from enum import StrEnum
 
 from kapcare.core.violations import Violation
 from kapcare.medicine.policy import SessionPolicy
+from kapcare.pathway.vocabulary import Route
 
 __all__ = [
     "CheckKind",
@@ -51,7 +52,6 @@ __all__ = [
     "DoseAdministration",
     "DoseOrder",
     "PreDoseChecklist",
-    "Route",
     "ScheduledCheck",
     "VitalAlert",
     "VitalSigns",
@@ -96,14 +96,6 @@ DISCHARGE_ESCORT_MISSING = "discharge.escort_missing"
 DISCHARGE_TIME_IN_FUTURE = "discharge.time_in_future"
 TIME_IN_FUTURE = "time_in_future"
 TIME_BEFORE_SESSION = "time_before_session"
-
-
-class Route(StrEnum):
-    SUBLINGUAL = "sublingual"
-    ORAL = "oral"
-    INTRAMUSCULAR = "intramuscular"
-    INTRAVENOUS = "intravenous"
-    INTRANASAL = "intranasal"
 
 
 @dataclass(frozen=True)

@@ -22,19 +22,12 @@ from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.form_errors import add_field_error
 from kapcare.core.violations import Refused, Violation
 from kapcare.medicine import forms, services
-from kapcare.medicine.models import (
-    AdverseEventKind,
-    AdverseEventSeverity,
-    PregnancyStatus,
-    SignerRole,
-)
+from kapcare.medicine.models import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.medicine.pdf import render_record_pdf
-from kapcare.medicine.session_rules import Route
+from kapcare.pathway.vocabulary import ClearanceStatus, PregnancyStatus, Route
 from kapcare.people.access import Actor, NotFound, actor_for_request, deny
 from kapcare.people.policy import Category, Role
 from kapcare.scheduling import services as scheduling
-from kapcare.scheduling.models import DoseRoute
-from kapcare.scheduling.rules import ClearanceStatus
 
 CONSOLE_FORMS = (
     "checklist",
@@ -346,7 +339,7 @@ def _medical_forms(
         "dose_order": forms.DoseOrderForm(
             data if which == "dose_order" else None,
             prefix="order",
-            initial={"route": DoseRoute.SUBLINGUAL.value},
+            initial={"route": Route.SUBLINGUAL.value},
         ),
     }
 
@@ -390,7 +383,7 @@ def _apply_medical(actor: Actor, client_id: int, which: str, form: django_forms.
     scheduling.record_dose_order(
         actor=actor,
         client_id=client_id,
-        route=DoseRoute(c["route"]),
+        route=Route(c["route"]),
         dose_mg=c["dose_mg"],
         max_dose_mg=c["max_dose_mg"],
         active_from=c["active_from"],

@@ -4,11 +4,12 @@ superusers only, and every view of them (or refusal) is audited."""
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 from kapcare.accounts.models import User
@@ -44,6 +45,122 @@ def _record_id(object_id: str) -> int | None:
     except ValueError:
         return None
     return value if 0 < value <= MAX_ID else None
+
+
+class ReadOnlyClientRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A client's record, shown to superusers only, each view audited under ``category``.
+
+    For records whose changes must pass a service (its rules, its audit row): the admin
+    only shows them; changes are made on the staff pages or the API.
+    """
+
+    category: ClassVar[Category]
+    label: ClassVar[str]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_superuser(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            response = super().changelist_view(request, extra_context)
+        except PermissionDenied:
+            self._denied(request, None, f"admin:{self.label}_list")
+            raise
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            record_events(
+                source=admin_source(request),
+                action=AuditAction.READ,
+                client_ids=sorted({r.client_id for r in changelist.result_list}),
+                category=self.category,
+                detail=f"admin:{self.label}_list",
+            )
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        view = partial(super().change_view, request, object_id, form_url, extra_context)
+        return self._audited(request, object_id, f"admin:{self.label}", view)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        view = partial(super().history_view, request, object_id, extra_context)
+        return self._audited(request, object_id, f"admin:{self.label}_history", view)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        view = partial(super().delete_view, request, object_id, extra_context)
+        return self._audited(request, object_id, f"admin:{self.label}_delete", view)
+
+    def _client_of(self, object_id: str) -> int | None:
+        record_id = _record_id(object_id)
+        if record_id is None:
+            return None
+        model: type[Model] = self.model
+        found = model._default_manager.filter(pk=record_id).values_list("client_id", flat=True)
+        return found.first()
+
+    def _audited(
+        self, request: HttpRequest, object_id: str, detail: str, view: Callable[[], HttpResponse]
+    ) -> HttpResponse:
+        client_id = self._client_of(object_id)
+        try:
+            response = view()
+        except PermissionDenied:
+            self._denied(request, client_id, detail)
+            raise
+        if response.status_code == 200 and client_id is not None:
+            record_event(
+                source=admin_source(request),
+                action=AuditAction.READ,
+                client_id=client_id,
+                category=self.category,
+                detail=detail,
+            )
+        return response
+
+    def _denied(self, request: HttpRequest, client_id: int | None, detail: str) -> None:
+        record_event(
+            source=admin_source(request),
+            action=AuditAction.DENIED,
+            outcome=AuditOutcome.DENIED,
+            client_id=client_id,
+            category=self.category,
+            detail=detail,
+        )
+
+
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Rows shown beside a read-only record: never added, changed or deleted here."""
+
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class RoomInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -21,6 +21,7 @@ from kapcare.core.api_errors import (
 )
 from kapcare.core.api_fields import Instant, RecordId
 from kapcare.core.pagination import Page, PageQuery, page_of
+from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, NotFound, actor_for_request, visible_clients
 from kapcare.people.policy import Category
 from kapcare.scheduling import services
@@ -132,7 +133,7 @@ def post_dose_order(
     order = services.record_dose_order(
         actor=_actor(request),
         client_id=client_id,
-        route=payload.route,
+        route=Route(payload.route),
         dose_mg=payload.dose_mg,
         max_dose_mg=payload.max_dose_mg,
         active_from=payload.active_from,

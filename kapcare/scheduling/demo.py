@@ -21,29 +21,22 @@ from django.db import transaction
 
 from kapcare.core import clock
 from kapcare.core.violations import Refused
+from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
+from kapcare.pathway.vocabulary import (
+    ClearanceStatus,
+    ConsentKind,
+    PlanFormat,
+    PlanStatus,
+    Route,
+    TreatmentModality,
+)
 from kapcare.people.access import Actor, actor_for_user
 from kapcare.people.demo import PRACTICE_NAME
 from kapcare.people.models import CareTeamMember, Client, Location, Room, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling import services
-from kapcare.scheduling.models import (
-    Appointment,
-    Clearance,
-    Consent,
-    DoseOrder,
-    DoseRoute,
-    TreatmentModality,
-    TreatmentPlan,
-)
-from kapcare.scheduling.policy import PlanFormat
-from kapcare.scheduling.rules import (
-    AppointmentKind,
-    AppointmentStatus,
-    ClearanceStatus,
-    ConsentKind,
-    Modality,
-    PlanStatus,
-)
+from kapcare.scheduling.models import Appointment
+from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
 
 __all__ = ["ScheduleLoadResult", "load_demo_schedule"]
 
@@ -264,7 +257,7 @@ def _pathway(demo: _Demo, base: dt.date, now: dt.datetime, result: ScheduleLoadR
             if not DoseOrder.objects.filter(client=client).exists():
                 DoseOrder.objects.create(
                     client=client,
-                    route=DoseRoute.SUBLINGUAL.value,
+                    route=Route.SUBLINGUAL.value,
                     dose_mg=Decimal(200),
                     max_dose_mg=Decimal(300),
                     active_from=signed,

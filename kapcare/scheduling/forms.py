@@ -12,17 +12,20 @@ from typing import Any, cast
 
 from django import forms
 
+from kapcare.core.choices import choices
 from kapcare.core.errors import FieldError
+from kapcare.pathway.vocabulary import (
+    TREATMENT_MODALITY_LABELS,
+    ConsentKind,
+    PlanFormat,
+)
 from kapcare.people.models import Location, Room, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.people.states import STATE_CHOICES
 from kapcare.scheduling import services
-from kapcare.scheduling.models import TreatmentModality
-from kapcare.scheduling.policy import PlanFormat
 from kapcare.scheduling.rules import (
     AppointmentKind,
     AppointmentStatus,
-    ConsentKind,
     Modality,
     Rule,
     Subject,
@@ -435,7 +438,7 @@ class PlanForm(forms.Form):
     )
     modalities = forms.MultipleChoiceField(
         label="Modalities",
-        choices=TreatmentModality.choices,
+        choices=choices(TREATMENT_MODALITY_LABELS),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one modality."},
     )

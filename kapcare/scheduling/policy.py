@@ -13,26 +13,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from kapcare.pathway.vocabulary import PlanFormat
 from kapcare.people.states import US_STATES
 
 __all__ = [
     "DEFAULT_POLICY",
     "MedicineSpacing",
     "PathwayParameters",
-    "PlanFormat",
     "SchedulingPolicy",
     "Setting",
     "SpacingMeasure",
 ]
 
 T = TypeVar("T")
-
-
-class PlanFormat(StrEnum):
-    """Format of a client's KAP treatment plan."""
-
-    ONGOING = "ongoing"
-    INTENSIVE = "intensive"
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from kapcare.core.practice_overrides import OverrideError, SettingRow, merge_overrides, whole_number
+from kapcare.pathway.vocabulary import PlanFormat
 from kapcare.people.states import US_STATES
 from kapcare.scheduling.policy import (
     DEFAULT_POLICY,
     MedicineSpacing,
     PathwayParameters,
-    PlanFormat,
     SchedulingPolicy,
     Setting,
     SpacingMeasure,

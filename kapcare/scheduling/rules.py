@@ -94,12 +94,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kapcare.core.violations import Violation
+from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat, PlanStatus
 from kapcare.people.policy import Role
 from kapcare.people.states import US_STATES
 from kapcare.scheduling.policy import (
     DEFAULT_POLICY,
     PathwayParameters,
-    PlanFormat,
     SchedulingPolicy,
     SpacingMeasure,
 )
@@ -111,16 +111,12 @@ __all__ = [
     "AppointmentKind",
     "AppointmentStatus",
     "Clearance",
-    "ClearanceStatus",
     "ClientInfo",
     "Consent",
-    "ConsentKind",
     "DoseOrder",
     "LocationInfo",
     "Modality",
     "PathwayFacts",
-    "PlanFormat",
-    "PlanStatus",
     "ProposedAppointment",
     "ReadinessItem",
     "RoomInfo",
@@ -177,24 +173,6 @@ PATHWAY_STATUSES = frozenset({AppointmentStatus.BOOKED, AppointmentStatus.COMPLE
 class RoomKind(StrEnum):
     THERAPY = "therapy"
     MEDICINE = "medicine"
-
-
-class PlanStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    CLOSED = "closed"
-
-
-class ConsentKind(StrEnum):
-    KAP_INFORMED_CONSENT = "kap_informed_consent"
-    TELEHEALTH = "telehealth"
-    FINANCIAL = "financial"
-
-
-class ClearanceStatus(StrEnum):
-    CLEARED = "cleared"
-    NOT_CLEARED = "not_cleared"
-    NEEDS_INFORMATION = "needs_information"
 
 
 class Subject(StrEnum):

@@ -6,31 +6,24 @@ offset (a time without one is refused with 422); dates are ``YYYY-MM-DD``.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, cast
 
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from kapcare.core.api_errors import ViolationOut
 from kapcare.core.api_fields import Instant, RecordId
-from kapcare.scheduling.models import (
-    Appointment,
-    Clearance,
-    Consent,
-    DoseOrder,
-    DoseRoute,
-    TreatmentModality,
-    TreatmentPlan,
-)
-from kapcare.scheduling.policy import PlanFormat
-from kapcare.scheduling.rules import (
-    AppointmentKind,
-    AppointmentStatus,
+from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
+from kapcare.pathway.vocabulary import (
     ClearanceStatus,
     ConsentKind,
-    Modality,
+    OrderableRoute,
+    PlanFormat,
     PlanStatus,
+    TreatmentModality,
 )
+from kapcare.scheduling.models import Appointment
+from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
 
 
 def _upper(value: str) -> str:
@@ -147,7 +140,7 @@ class ClearanceOut(Schema):
 
 
 class DoseOrderIn(Schema):
-    route: DoseRoute
+    route: OrderableRoute
     dose_mg: Milligrams
     max_dose_mg: Milligrams
     active_from: dt.date | None = None
@@ -157,7 +150,7 @@ class DoseOrderIn(Schema):
 class DoseOrderOut(Schema):
     id: int
     client: int
-    route: DoseRoute
+    route: OrderableRoute
     dose_mg: Decimal
     max_dose_mg: Decimal
     active_from: dt.date
@@ -168,7 +161,7 @@ class DoseOrderOut(Schema):
         return DoseOrderOut(
             id=order.pk,
             client=order.client_id,
-            route=DoseRoute(order.route),
+            route=cast(OrderableRoute, order.route),
             dose_mg=order.dose_mg,
             max_dose_mg=order.max_dose_mg,
             active_from=order.active_from,

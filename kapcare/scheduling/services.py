@@ -33,6 +33,22 @@ from kapcare.core.errors import FieldError
 from kapcare.core.ids import MAX_ID
 from kapcare.core.violations import Refused
 from kapcare.measures.flags import count_unreviewed_booking_flags
+from kapcare.pathway.models import (
+    Clearance,
+    Consent,
+    DoseOrder,
+    TreatmentPlan,
+    TreatmentPlanVersion,
+)
+from kapcare.pathway.vocabulary import (
+    ORDERABLE_ROUTES,
+    ClearanceStatus,
+    ConsentKind,
+    PlanFormat,
+    PlanStatus,
+    Route,
+    TreatmentModality,
+)
 from kapcare.people.access import (
     Actor,
     access_client,
@@ -46,28 +62,9 @@ from kapcare.people.policy import Category, Role
 from kapcare.scheduling import rules
 from kapcare.scheduling.hours import StaffSchedule, check_staff_availability
 from kapcare.scheduling.hours_services import load_schedule
-from kapcare.scheduling.models import (
-    Appointment,
-    AppointmentStaff,
-    Clearance,
-    Consent,
-    DoseOrder,
-    DoseRoute,
-    TreatmentModality,
-    TreatmentPlan,
-    TreatmentPlanVersion,
-)
-from kapcare.scheduling.policy import DEFAULT_POLICY, PlanFormat, SchedulingPolicy
-from kapcare.scheduling.rules import (
-    AppointmentKind,
-    AppointmentStatus,
-    ClearanceStatus,
-    ConsentKind,
-    Modality,
-    PlanStatus,
-    Rule,
-    Violation,
-)
+from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.policy import DEFAULT_POLICY, SchedulingPolicy
+from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality, Rule, Violation
 from kapcare.scheduling.settings_services import policy_for_practice
 
 __all__ = [
@@ -359,7 +356,7 @@ def record_dose_order(
     *,
     actor: Actor,
     client_id: int,
-    route: DoseRoute,
+    route: Route,
     dose_mg: Decimal,
     max_dose_mg: Decimal,
     now: dt.datetime,
@@ -369,6 +366,8 @@ def record_dose_order(
     """A dose order written by a medical provider; active from today unless dated."""
     staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
     client = _medical_client(actor, client_id, "dose_order")
+    if route not in ORDERABLE_ROUTES:
+        raise FieldError("route", "Order sublingual, intramuscular or intravenous ketamine.")
     if dose_mg <= 0:
         raise FieldError("dose_mg", "The dose must be more than 0 mg.")
     if max_dose_mg < dose_mg:

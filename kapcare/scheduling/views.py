@@ -27,6 +27,8 @@ from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.form_errors import add_field_error
 from kapcare.core.ids import MAX_ID
 from kapcare.core.violations import Refused
+from kapcare.pathway.models import Consent, TreatmentPlan
+from kapcare.pathway.vocabulary import ConsentKind, PlanFormat, PlanStatus, TreatmentModality
 from kapcare.people import policy
 from kapcare.people.access import (
     Actor,
@@ -57,21 +59,8 @@ from kapcare.scheduling.forms import (
     practice_zone,
     zone_of,
 )
-from kapcare.scheduling.models import (
-    Appointment,
-    AppointmentStaff,
-    Consent,
-    TreatmentModality,
-    TreatmentPlan,
-)
-from kapcare.scheduling.policy import PlanFormat
-from kapcare.scheduling.rules import (
-    AppointmentKind,
-    AppointmentStatus,
-    ConsentKind,
-    Modality,
-    PlanStatus,
-)
+from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
 
 # The chart is gated on safety data (people.views.CHART_CATEGORY); front desk has no chart.
 CHART_CATEGORY = Category.SAFETY

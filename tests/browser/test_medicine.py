@@ -14,8 +14,8 @@ from kapcare.audit.models import AuditEvent
 from kapcare.core import clock
 from kapcare.medicine import services
 from kapcare.medicine.models import MedicineSession, VitalsAlert
-from kapcare.medicine.session_rules import Route
 from kapcare.medicine.tests.fixtures import ready_medicine_appointment, screening_all_no
+from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import actor_for_user
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role

@@ -11,15 +11,10 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from kapcare.core import clock
+from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
 from kapcare.people.models import Client, Location, Practice, RoomKind, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
-from kapcare.scheduling.models import (
-    Appointment,
-    Clearance,
-    Consent,
-    DoseOrder,
-    TreatmentPlan,
-)
+from kapcare.scheduling.models import Appointment
 from tests.browser.conftest import sign_in
 from tests.factories import (
     TEST_PASSWORD,

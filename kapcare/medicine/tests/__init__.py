@@ -14,9 +14,9 @@ from kapcare.medicine.session_rules import (
     DoseAdministration,
     DoseOrder,
     PreDoseChecklist,
-    Route,
     VitalSigns,
 )
+from kapcare.pathway.vocabulary import Route
 
 T0 = dt.datetime(2025, 3, 4, 15, 0, tzinfo=dt.UTC)
 

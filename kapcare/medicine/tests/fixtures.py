@@ -7,18 +7,19 @@ what happens in the session, and the booking rules have their own tests.
 import datetime as dt
 from decimal import Decimal
 
-from kapcare.medicine.models import MedicalScreening, PregnancyStatus, ScreeningAnswer
 from kapcare.medicine.services import QUESTION_CODES
-from kapcare.people.models import Client, Room, RoomKind, StaffMember
-from kapcare.people.policy import Role
-from kapcare.scheduling.models import (
-    Appointment,
-    AppointmentStaff,
+from kapcare.pathway.models import (
     Clearance,
     Consent,
     DoseOrder,
+    MedicalScreening,
+    ScreeningAnswer,
     TreatmentPlan,
 )
+from kapcare.pathway.vocabulary import PregnancyStatus
+from kapcare.people.models import Client, Room, RoomKind, StaffMember
+from kapcare.people.policy import Role
+from kapcare.scheduling.models import Appointment, AppointmentStaff
 from tests.factories import make_location, make_room
 
 

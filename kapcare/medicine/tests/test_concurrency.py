@@ -25,8 +25,8 @@ from kapcare.core import clock
 from kapcare.core.violations import Refused
 from kapcare.medicine import services
 from kapcare.medicine.models import DoseAdministration
-from kapcare.medicine.session_rules import Route
 from kapcare.medicine.tests.fixtures import ready_medicine_appointment
+from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role

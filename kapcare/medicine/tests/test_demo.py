@@ -2,14 +2,8 @@
 
 from django.core.management import call_command
 
-from kapcare.medicine.models import (
-    ClearanceDetail,
-    MedicalScreening,
-    MedicineSession,
-    Signature,
-    VitalsAlert,
-)
-from kapcare.scheduling.models import Clearance
+from kapcare.medicine.models import ClearanceDetail, MedicineSession, Signature, VitalsAlert
+from kapcare.pathway.models import Clearance, MedicalScreening
 
 
 def _counts() -> tuple[int, ...]:

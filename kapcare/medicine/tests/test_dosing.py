@@ -14,13 +14,13 @@ from kapcare.medicine.session_rules import (
     DoseAdministration,
     DoseOrder,
     PreDoseChecklist,
-    Route,
     VitalSigns,
     check_checklist,
     check_dose,
     check_predose_vitals,
 )
 from kapcare.medicine.tests import T0, at, complete_checklist, dose, dose_order, vitals
+from kapcare.pathway.vocabulary import Route
 
 POLICY = SessionPolicy()
 

@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kapcare.medicine.policy import ScreeningPolicy, SessionPolicy
-from kapcare.medicine.screening import Answer, check_clearance, evaluate_screening
-from kapcare.medicine.screening import ClearanceStatus as Status
+from kapcare.medicine.screening import check_clearance, evaluate_screening
 from kapcare.medicine.session_rules import check_record_time
+from kapcare.pathway.vocabulary import Answer
+from kapcare.pathway.vocabulary import ClearanceStatus as Status
 
 POLICY = SessionPolicy()
 START = dt.datetime(2026, 5, 1, 14, 0, tzinfo=dt.UTC)

@@ -16,14 +16,13 @@ from kapcare.medicine.policy import (
     Severity,
 )
 from kapcare.medicine.screening import (
-    Answer,
     BaselineVitals,
-    ClearanceStatus,
     ScreeningEvaluation,
     UnknownItem,
     check_clearance,
     evaluate_screening,
 )
+from kapcare.pathway.vocabulary import Answer, ClearanceStatus
 
 POLICY = ScreeningPolicy()
 QUESTIONS = tuple(
@@ -137,9 +136,7 @@ def test_unknown_or_missing_answer_must_be_resolved_before_clearing(
     ]
 
 
-@pytest.mark.parametrize(
-    "status", [ClearanceStatus.NOT_CLEARED, ClearanceStatus.NEEDS_MORE_INFORMATION]
-)
+@pytest.mark.parametrize("status", [ClearanceStatus.NOT_CLEARED, ClearanceStatus.NEEDS_INFORMATION])
 def test_not_cleared_and_needs_more_information_are_always_allowed(status: ClearanceStatus) -> None:
     evaluation = evaluate(
         {c.code: Answer.YES for c in QUESTIONS[:3]} | {QUESTIONS[3].code: Answer.UNKNOWN},

@@ -18,22 +18,20 @@ from kapcare.medicine.models import (
     AdverseEventSeverity,
     ClearanceDetail,
     DoseAdministration,
-    MedicalScreening,
     MedicineSession,
-    PregnancyStatus,
     SignerRole,
     VitalsAlert,
     VitalsReading,
 )
-from kapcare.medicine.screening import Answer, ScreeningEvaluation
-from kapcare.medicine.session_rules import Route
+from kapcare.medicine.screening import ScreeningEvaluation
 from kapcare.medicine.tests.fixtures import ready_medicine_appointment, screening_all_no
+from kapcare.pathway.models import Clearance, MedicalScreening
+from kapcare.pathway.vocabulary import Answer, ClearanceStatus, PregnancyStatus, Route
 from kapcare.people.access import Actor, NotFound
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling import services as scheduling
-from kapcare.scheduling.models import Appointment, Clearance
-from kapcare.scheduling.rules import ClearanceStatus
+from kapcare.scheduling.models import Appointment
 
 MakeActor = Callable[[Role], Actor]
 MINUTE = dt.timedelta(minutes=1)

@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from kapcare.audit.models import AuditEvent
 from kapcare.core import clock
-from kapcare.medicine.models import MedicalScreening, MedicineSession, VitalsReading
+from kapcare.medicine.models import MedicineSession, VitalsReading
 from kapcare.medicine.tests.fixtures import ready_medicine_appointment
+from kapcare.pathway.models import Clearance, MedicalScreening
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
-from kapcare.scheduling.models import Appointment, Clearance
+from kapcare.scheduling.models import Appointment
 
 SignIn = Callable[[Role], HttpClient]
 MINUTE = dt.timedelta(minutes=1)

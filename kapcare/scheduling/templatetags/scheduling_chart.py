@@ -11,14 +11,15 @@ from django import template
 from django.db.models import Prefetch
 
 from kapcare.core import clock
+from kapcare.pathway.models import Consent, TreatmentPlan
+from kapcare.pathway.vocabulary import ConsentKind, PlanFormat, PlanStatus
 from kapcare.people.access import Actor, access_client, may_access
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
 from kapcare.scheduling import rules, services
 from kapcare.scheduling.forms import CONSENT_LABELS, FORMAT_LABELS, practice_zone
-from kapcare.scheduling.models import Appointment, AppointmentStaff, Consent, TreatmentPlan
-from kapcare.scheduling.policy import PlanFormat
-from kapcare.scheduling.rules import AppointmentStatus, ConsentKind, PlanStatus
+from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.rules import AppointmentStatus
 from kapcare.scheduling.settings_services import policy_for_practice
 from kapcare.scheduling.views import AppointmentRow
 

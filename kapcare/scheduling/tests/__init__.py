@@ -11,22 +11,19 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat, PlanStatus
 from kapcare.people.policy import Role
 from kapcare.scheduling.rules import (
     Appointment,
     AppointmentKind,
     AppointmentStatus,
     Clearance,
-    ClearanceStatus,
     ClientInfo,
     Consent,
-    ConsentKind,
     DoseOrder,
     LocationInfo,
     Modality,
     PathwayFacts,
-    PlanFormat,
-    PlanStatus,
     ProposedAppointment,
     RoomInfo,
     RoomKind,

@@ -50,10 +50,17 @@ def test_a_superuser_sees_appointments_and_each_view_is_audited(
 
 
 @pytest.mark.parametrize(
-    "model", ["appointment", "treatmentplan", "consent", "clearance", "doseorder"]
+    "model",
+    [
+        "scheduling/appointment",
+        "pathway/treatmentplan",
+        "pathway/consent",
+        "pathway/clearance",
+        "pathway/doseorder",
+    ],
 )
 def test_nothing_can_be_added_in_the_admin(admin_http: HttpClient, model: str) -> None:
-    assert admin_http.get(f"/admin/scheduling/{model}/add/").status_code == 403
+    assert admin_http.get(f"/admin/{model}/add/").status_code == 403
 
 
 def test_an_admin_save_cannot_go_around_the_booking_service(

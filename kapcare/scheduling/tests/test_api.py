@@ -19,17 +19,16 @@ from django.test.utils import CaptureQueriesContext
 
 from kapcare.audit.models import AuditEvent
 from kapcare.medicine.tests.fixtures import screening_all_no
-from kapcare.people.models import Client, Location, Room, RoomKind, StaffMember
-from kapcare.people.policy import Role
-from kapcare.scheduling.models import (
-    Appointment,
-    AppointmentStaff,
+from kapcare.pathway.models import (
     Clearance,
     Consent,
     DoseOrder,
     TreatmentPlan,
     TreatmentPlanVersion,
 )
+from kapcare.people.models import Client, Location, Room, RoomKind, StaffMember
+from kapcare.people.policy import Role
+from kapcare.scheduling.models import Appointment, AppointmentStaff
 from tests.factories import make_client, make_location, make_room
 
 pytestmark = pytest.mark.django_db

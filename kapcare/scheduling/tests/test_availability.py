@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Location, Practice, Room, RoomKind, StaffMember
 from kapcare.people.policy import Role
@@ -20,16 +21,7 @@ from kapcare.scheduling import services
 from kapcare.scheduling.availability import SlotRequest, find_slots
 from kapcare.scheduling.availability_service import AvailabilityQuery, search_availability
 from kapcare.scheduling.hours import Absence, StaffSchedule, WorkingWindow
-from kapcare.scheduling.models import (
-    Appointment,
-    AppointmentStaff,
-    Clearance,
-    Consent,
-    DoseOrder,
-    TimeOff,
-    TreatmentPlan,
-    WorkingHours,
-)
+from kapcare.scheduling.models import Appointment, AppointmentStaff, TimeOff, WorkingHours
 from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality, PathwayFacts
 from kapcare.scheduling.tests import (
     BM_MEDICINE,

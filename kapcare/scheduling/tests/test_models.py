@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
+from kapcare.pathway.models import Consent, DoseOrder, TreatmentPlan, TreatmentPlanVersion
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
-from kapcare.scheduling.models import Consent, DoseOrder, TreatmentPlan, TreatmentPlanVersion
 
 NOW = dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)
 

@@ -11,12 +11,14 @@ from hypothesis import strategies as st
 
 from kapcare.audit.models import AuditAction, AuditEvent
 from kapcare.core.violations import Refused
+from kapcare.pathway.models import Consent
+from kapcare.pathway.vocabulary import PlanFormat
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling import services
-from kapcare.scheduling.models import Consent, PracticeSchedulingSettings
-from kapcare.scheduling.policy import DEFAULT_POLICY, PlanFormat, SpacingMeasure
+from kapcare.scheduling.models import PracticeSchedulingSettings
+from kapcare.scheduling.policy import DEFAULT_POLICY, SpacingMeasure
 from kapcare.scheduling.practice_settings import (
     SETTING_NAMES,
     OverrideError,

@@ -5,14 +5,13 @@ import datetime as dt
 
 import pytest
 
+from kapcare.pathway.vocabulary import PlanFormat, PlanStatus
 from kapcare.scheduling.rules import (
     AppointmentKind,
     AppointmentStatus,
     ClientInfo,
     Modality,
     PathwayFacts,
-    PlanFormat,
-    PlanStatus,
     RoomInfo,
     Rule,
     Subject,

@@ -5,19 +5,17 @@ import datetime as dt
 
 import pytest
 
+from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat
 from kapcare.people.policy import Role
 from kapcare.scheduling.rules import (
     Appointment,
     AppointmentKind,
     AppointmentStatus,
     Clearance,
-    ClearanceStatus,
     Consent,
-    ConsentKind,
     DoseOrder,
     LocationInfo,
     PathwayFacts,
-    PlanFormat,
     RoomInfo,
     Rule,
     StaffInfo,

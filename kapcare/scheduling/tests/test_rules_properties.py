@@ -8,20 +8,17 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat, PlanStatus
 from kapcare.scheduling.rules import (
     RULES,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
     Clearance,
-    ClearanceStatus,
     Consent,
-    ConsentKind,
     DoseOrder,
     Modality,
     PathwayFacts,
-    PlanFormat,
-    PlanStatus,
     ProposedAppointment,
     Rule,
     Subject,

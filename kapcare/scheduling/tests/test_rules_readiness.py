@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from kapcare.pathway.vocabulary import ClearanceStatus, PlanFormat, PlanStatus
 from kapcare.scheduling.policy import (
     DEFAULT_POLICY,
     MedicineSpacing,
@@ -17,10 +18,7 @@ from kapcare.scheduling.rules import (
     AppointmentKind,
     AppointmentStatus,
     Clearance,
-    ClearanceStatus,
     PathwayFacts,
-    PlanFormat,
-    PlanStatus,
     ReadinessItem,
     Rule,
     TreatmentPlan,

@@ -16,28 +16,21 @@ from pytest_django import DjangoAssertNumQueries
 
 from kapcare.audit.models import AuditAction, AuditEvent
 from kapcare.core import clock
+from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
+from kapcare.pathway.vocabulary import (
+    ClearanceStatus,
+    ConsentKind,
+    PlanFormat,
+    PlanStatus,
+    Route,
+    TreatmentModality,
+)
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Location, Practice, Room, RoomKind, StaffMember
 from kapcare.people.policy import Category, Role
 from kapcare.scheduling import services
-from kapcare.scheduling.models import (
-    Appointment,
-    Clearance,
-    Consent,
-    DoseOrder,
-    DoseRoute,
-    TreatmentModality,
-    TreatmentPlan,
-)
-from kapcare.scheduling.policy import PlanFormat
-from kapcare.scheduling.rules import (
-    AppointmentKind,
-    AppointmentStatus,
-    ClearanceStatus,
-    ConsentKind,
-    Modality,
-    PlanStatus,
-)
+from kapcare.scheduling.models import Appointment
+from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
 from tests.factories import make_location, make_room
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -114,7 +107,7 @@ def ready_for_medicine(world: World, actor: ActorOf) -> None:
     )
     DoseOrder.objects.create(
         client=world.client,
-        route=DoseRoute.SUBLINGUAL,
+        route=Route.SUBLINGUAL,
         dose_mg=Decimal(100),
         max_dose_mg=Decimal(200),
         active_from=clock.today(),

@@ -4,10 +4,11 @@ shown on the calendar and charts."""
 import pytest
 from django.test import Client as HttpClient
 
+from kapcare.pathway.models import Consent, TreatmentPlan
 from kapcare.people.demo import load_demo_practice
 from kapcare.people.models import Client
 from kapcare.scheduling.demo import SESSIONS, load_demo_schedule
-from kapcare.scheduling.models import Appointment, Consent, TreatmentPlan
+from kapcare.scheduling.models import Appointment
 
 
 @pytest.mark.django_db
