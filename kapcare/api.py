@@ -281,12 +281,14 @@ def _register_routers() -> None:
     from kapcare.audit.api import router as audit_router
     from kapcare.measures.api import router as measures_router
     from kapcare.medicine.api import router as medicine_router
+    from kapcare.pathway.api import router as pathway_router
     from kapcare.people.api import router as people_router
     from kapcare.scheduling.api import router as scheduling_router
     from kapcare.scheduling.api_more import router as scheduling_more_router
 
     api.add_router("", people_router)
     api.add_router("", audit_router)
+    api.add_router("", pathway_router)
     api.add_router("", measures_router)
     api.add_router("", scheduling_router)
     api.add_router("", scheduling_more_router)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("kapcare.audit.urls")),
     path("", home, name="home"),
     path("", include("kapcare.people.urls")),
+    path("", include("kapcare.pathway.urls")),
     path("", include("kapcare.medicine.urls")),
     path("", include("kapcare.measures.urls")),
     path("", include("kapcare.scheduling.urls_more")),

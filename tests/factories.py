@@ -4,8 +4,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 import factory
+from django.db.models import Max
 
 from kapcare.accounts.models import User
+from kapcare.pathway.models import Clearance
 from kapcare.people.models import (
     CareTeamMember,
     Client,
@@ -112,6 +114,25 @@ class CareTeamFactory(factory.django.DjangoModelFactory):
     role = Role.THERAPIST
 
 
+def _next_clearance_version(clearance: Clearance) -> int:
+    top = Clearance.objects.filter(client=clearance.client).aggregate(top=Max("version"))["top"]
+    return (top or 0) + 1
+
+
+class ClearanceFactory(factory.django.DjangoModelFactory):
+    """A clearance as a medical provider records it (the next version of the client's)."""
+
+    class Meta:
+        model = Clearance
+
+    client = factory.SubFactory(ClientFactory)
+    version = factory.LazyAttribute(_next_clearance_version)
+    status = "cleared"
+    valid_until = dt.date(2099, 1, 1)
+    recorded_by = factory.SubFactory(StaffFactory)
+    recorded_at = factory.LazyFunction(lambda: dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+
+
 # Typed entry points (factory_boy's own calls are untyped).
 def make_practice(**kw: object) -> Practice:
     return PracticeFactory.create(**kw)
@@ -139,3 +160,7 @@ def make_client(**kw: object) -> Client:
 
 def make_care_team_member(**kw: object) -> CareTeamMember:
     return CareTeamFactory.create(**kw)
+
+
+def make_clearance(**kw: object) -> Clearance:
+    return ClearanceFactory.create(**kw)

@@ -388,7 +388,7 @@ def _medicine_vitals_form(world: World) -> dict[str, object]:
 
 
 def _medical_screening_form(world: World) -> dict[str, object]:
-    from kapcare.medicine.services import screening_items
+    from kapcare.pathway.services import screening_items
 
     form: dict[str, object] = {"form": "screening", "screening-pregnancy_status": "unknown"}
     for code, _, _ in screening_items():
@@ -906,7 +906,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             writes=True,
         ),
     ),
-    "scheduling:plan": (
+    "pathway:plan": (
         Check(
             page(
                 therapist=OK,
@@ -930,7 +930,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     # POST only; without a plan there is nothing to pause: back to the chart (303).
-    "scheduling:plan-status": (
+    "pathway:plan-status": (
         Check(
             page(
                 therapist=Expect(303, ("/clients/",)),
@@ -943,7 +943,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             body=_pause_form,
         ),
     ),
-    "scheduling:consent-new": (
+    "pathway:consent-new": (
         Check(
             page(
                 therapist=OK,
@@ -966,7 +966,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             writes=True,
         ),
     ),
-    "scheduling:consent-revoke": (
+    "pathway:consent-revoke": (
         Check(
             page(
                 therapist=OK,
@@ -1002,7 +1002,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "medicine:record-pdf": (Check(page(**_medicine_team(OK))),),
-    "medicine:medical": (
+    "pathway:medical": (
         Check(page(**_clinicians(OK))),
         Check(
             page(**{**_clinicians(NOT_FOUND), "medical_provider": Expect(302, ("/clients/",))}),

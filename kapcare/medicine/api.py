@@ -9,12 +9,11 @@ make 403.
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from kapcare.core import clock
-from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, ViolationsOut, error_responses
+from kapcare.core.api_errors import WRITE_ERRORS, ViolationsOut, error_responses
 from kapcare.core.errors import FieldError
-from kapcare.core.pagination import Page, PageQuery
 from kapcare.medicine import services, settings_services
 from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
 from kapcare.medicine.schemas import (
@@ -29,12 +28,9 @@ from kapcare.medicine.schemas import (
     ObservationIn,
     ObservationOut,
     RecordOut,
-    ScreeningIn,
-    ScreeningOut,
     SignIn,
     VitalsIn,
 )
-from kapcare.pathway.vocabulary import Answer
 from kapcare.people.access import Actor, NotFound, actor_for_request
 
 router = Router(tags=["medicine"])
@@ -272,48 +268,6 @@ def post_medicine_addendum(
             written_at=addendum.written_at,
         ),
     )
-
-
-@router.post(
-    "/clients/{int:client_id}/medical-screenings", response={201: ScreeningOut, **WRITE_ERRORS}
-)
-def post_medical_screening(
-    request: HttpRequest, client_id: int, payload: ScreeningIn
-) -> Status[ScreeningOut]:
-    """Record a new version of the client's medical screening (medical providers) and
-    answer its evaluation: absolute and relative findings, and what is still unknown."""
-    record, evaluation = services.record_screening(
-        actor=_actor(request),
-        client_id=client_id,
-        data=services.ScreeningInput(
-            answers={code: (Answer(a.answer), a.notes) for code, a in payload.answers.items()},
-            pregnancy_status=payload.pregnancy_status,
-            history=payload.history,
-            medications=payload.medications,
-            baseline_systolic=payload.baseline_systolic,
-            baseline_diastolic=payload.baseline_diastolic,
-            baseline_heart_rate=payload.baseline_heart_rate,
-            baseline_spo2=payload.baseline_spo2,
-            baseline_weight_kg=payload.baseline_weight_kg,
-        ),
-        now=clock.now(),
-    )
-    return Status(201, ScreeningOut.of(record, evaluation))
-
-
-@router.get(
-    "/clients/{int:client_id}/medical-screenings",
-    response={200: Page[ScreeningOut], **LIST_ERRORS},
-)
-def list_medical_screenings(
-    request: HttpRequest, client_id: int, page: Query[PageQuery]
-) -> dict[str, object]:
-    """The client's medical screenings, newest version first, each with its evaluation
-    (therapist and medical provider on the care team)."""
-    items, count = services.list_screenings(
-        actor=_actor(request), client_id=client_id, offset=page.offset, limit=page.limit
-    )
-    return {"items": [ScreeningOut.of(r, e) for r, e in items], "count": count}
 
 
 # --- practice medicine settings ------------------------------------------------------

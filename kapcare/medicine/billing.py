@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kapcare.medicine.policy import BillingPolicy, UnitRule
+from kapcare.medicine.thresholds import BillingPolicy, UnitRule
 
 __all__ = [
     "CPT_FIRST_CLINICIAN",

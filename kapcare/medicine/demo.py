@@ -1,14 +1,12 @@
-"""The demo practice's medicine records: screenings, clearance details and one session.
+"""The demo practice's medicine-session record.
 
-Loaded after the schedule and the measures of the demo practice (``load_demo``). All
-synthetic. Every demo client the schedule cleared gets a medical screening (answered
-"no" throughout, baseline vitals, DES-II and flags as measures hold them) and the
-details of that clearance. The most recent medicine session that has already happened
-gets a complete, signed record, written through ``medicine.services`` at the times the
-session's steps happened, so it obeys every rule and leaves the same audit trail.
+Loaded after the schedule, the measures and the screenings of the demo practice
+(``load_demo``). All synthetic. The most recent medicine session that has already
+happened gets a complete, signed record, written through ``medicine.services`` at the
+times the session's steps happened, so it obeys every rule and leaves the same audit
+trail.
 
-Idempotent: a client with a screening and a clearance with its detail are left alone,
-and the session record is made only when the practice has none, so running
+Idempotent: the session record is made only when the practice has none, so running
 ``load_demo`` again (even days later) adds nothing.
 """
 
@@ -21,16 +19,14 @@ from django.db import transaction
 from kapcare.core import clock
 from kapcare.core.violations import Refused, Violation
 from kapcare.medicine import services
-from kapcare.medicine.measures_inputs import measures_inputs
 from kapcare.medicine.models import (
     AdverseEventKind,
     AdverseEventSeverity,
-    ClearanceDetail,
     MedicineSession,
     SignerRole,
 )
-from kapcare.pathway.models import Clearance, DoseOrder, MedicalScreening, ScreeningAnswer
-from kapcare.pathway.vocabulary import PregnancyStatus, Route
+from kapcare.pathway.models import DoseOrder
+from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, actor_for_user
 from kapcare.people.demo import PRACTICE_NAME
 from kapcare.people.models import CareTeamMember, StaffMember
@@ -40,67 +36,12 @@ from kapcare.scheduling.models import Appointment
 __all__ = ["MedicineLoadResult", "load_demo_medicine"]
 
 MINUTE = dt.timedelta(minutes=1)
-# Written by the demo medical provider for a relative finding (synthetic).
-JUSTIFICATION = "Demo: discussed with the therapist; grounding plan agreed and a lower first dose."
 
 
 @dataclass
 class MedicineLoadResult:
-    created_screenings: int = 0
-    created_clearance_details: int = 0
     created_sessions: int = 0
     refused: list[str] = field(default_factory=list)
-
-
-def _screening(clearance: Clearance, doctor: StaffMember) -> MedicalScreening:
-    inputs = measures_inputs(clearance.client_id)
-    record = MedicalScreening.objects.create(
-        client_id=clearance.client_id,
-        version=1,
-        history="Demo: no significant medical history (synthetic).",
-        medications="Demo: none regularly; no benzodiazepines, stimulants, MAOIs or opioids.",
-        pregnancy_status=PregnancyStatus.NOT_PREGNANT,
-        baseline_systolic=122,
-        baseline_diastolic=78,
-        baseline_heart_rate=68,
-        baseline_spo2=98,
-        baseline_weight_kg=Decimal("68.0"),
-        des_ii_total=inputs.des_ii_total,
-        unreviewed_suicide_flag=inputs.open_suicide_flag,
-        recorded_by=doctor,
-        recorded_at=clearance.recorded_at - dt.timedelta(days=1),
-    )
-    ScreeningAnswer.objects.bulk_create(
-        [
-            ScreeningAnswer(screening=record, code=code, answer="no")
-            for code in services.QUESTION_CODES
-        ]
-        + [ScreeningAnswer(screening=record, code=services.PREGNANCY_CODE, answer="no")]
-    )
-    return record
-
-
-def _screenings(practice_name: str, result: MedicineLoadResult) -> None:
-    clearances = Clearance.objects.filter(client__practice__name=practice_name).select_related(
-        "recorded_by"
-    )
-    for clearance in clearances.order_by("client_id", "recorded_at"):
-        screening = (
-            MedicalScreening.objects.filter(client_id=clearance.client_id)
-            .order_by("version")
-            .first()
-        )
-        if screening is None:
-            screening = _screening(clearance, clearance.recorded_by)
-            result.created_screenings += 1
-        if not ClearanceDetail.objects.filter(clearance=clearance).exists():
-            relative = services.evaluation_of(screening).relative
-            services.record_clearance_detail(
-                clearance=clearance,
-                screening_record=screening,
-                justifications={f.code: JUSTIFICATION for f in relative},
-            )
-            result.created_clearance_details += 1
 
 
 def _actor_with(appointment: Appointment, role: Role) -> Actor | None:
@@ -205,8 +146,6 @@ def _session(appointment: Appointment) -> None:
 
 def load_demo_medicine(practice_name: str = PRACTICE_NAME) -> MedicineLoadResult:
     result = MedicineLoadResult()
-    with transaction.atomic():
-        _screenings(practice_name, result)
     now = clock.now()
     past = (
         Appointment.objects.filter(

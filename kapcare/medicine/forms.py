@@ -13,15 +13,10 @@ from django import forms
 
 from kapcare.core.choices import choices
 from kapcare.medicine.models import AdverseEventKind, AdverseEventSeverity, SignerRole
-from kapcare.medicine.policy import SessionPolicy
 from kapcare.medicine.services import POLICY
+from kapcare.medicine.thresholds import SessionPolicy
 from kapcare.pathway.vocabulary import (
-    ANSWER_LABELS,
-    ORDERABLE_ROUTES,
-    PREGNANCY_LABELS,
     ROUTE_LABELS,
-    Answer,
-    ClearanceStatus,
 )
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -214,135 +209,4 @@ class SignForm(forms.Form):
 class AddendumForm(forms.Form):
     text = forms.CharField(
         label="Addendum", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-# --- the medical page ----------------------------------------------------------------
-
-
-class ScreeningForm(forms.Form):
-    """History, medications, each contraindication yes/no/unknown with notes, baseline."""
-
-    history = forms.CharField(
-        label="Medical history",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    medications = forms.CharField(
-        label="Medications",
-        required=False,
-        max_length=5000,
-        help_text="Include benzodiazepines, hypnotics, stimulants, MAOIs and opioids.",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    pregnancy_status = forms.ChoiceField(label="Pregnancy", choices=choices(PREGNANCY_LABELS))
-    baseline_systolic = forms.IntegerField(
-        label="Baseline systolic (mmHg)", required=False, min_value=40, max_value=300
-    )
-    baseline_diastolic = forms.IntegerField(
-        label="Baseline diastolic (mmHg)", required=False, min_value=20, max_value=200
-    )
-    baseline_heart_rate = forms.IntegerField(
-        label="Baseline heart rate (/min)", required=False, min_value=20, max_value=250
-    )
-    baseline_spo2 = forms.IntegerField(
-        label="Baseline SpO2 (%)", required=False, min_value=50, max_value=100
-    )
-    baseline_weight_kg = forms.DecimalField(
-        label="Weight (kg)",
-        required=False,
-        min_value=Decimal(20),
-        max_value=Decimal(400),
-        max_digits=5,
-        decimal_places=1,
-    )
-
-    def __init__(self, *args: Any, items: list[tuple[str, str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.items = items
-        for code, label, severity in items:
-            key = code.removeprefix("contraindication.")
-            self.fields[f"answer_{key}"] = forms.ChoiceField(
-                label=f"{label} ({severity})",
-                choices=choices(ANSWER_LABELS),
-                initial=Answer.UNKNOWN.value,
-                widget=forms.RadioSelect,
-            )
-            self.fields[f"notes_{key}"] = forms.CharField(
-                label=f"Notes: {label}", required=False, max_length=2000
-            )
-
-    def answers(self) -> dict[str, tuple[Answer, str]]:
-        return {
-            code: (
-                Answer(self.cleaned_data[f"answer_{code.removeprefix('contraindication.')}"]),
-                self.cleaned_data[f"notes_{code.removeprefix('contraindication.')}"],
-            )
-            for code, _, _ in self.items
-        }
-
-    def item_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [
-            (
-                self[f"answer_{code.removeprefix('contraindication.')}"],
-                self[f"notes_{code.removeprefix('contraindication.')}"],
-            )
-            for code, _, _ in self.items
-        ]
-
-
-class ClearanceForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Decision",
-        choices=[(s.value, s.value.replace("_", " ").capitalize()) for s in ClearanceStatus],
-    )
-    valid_until = forms.DateField(
-        label="Valid until", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    note = forms.CharField(
-        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args: Any, relative: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.relative = relative
-        for code, message in relative:
-            self.fields[f"justify_{code.removeprefix('contraindication.')}"] = forms.CharField(
-                label=f"Justification: {message}",
-                required=False,
-                max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
-
-    def justifications(self) -> dict[str, str]:
-        return {
-            code: self.cleaned_data.get(f"justify_{code.removeprefix('contraindication.')}", "")
-            for code, _ in self.relative
-        }
-
-
-class DoseOrderForm(forms.Form):
-    route = forms.ChoiceField(
-        label="Route", choices=choices({r: ROUTE_LABELS[r] for r in ORDERABLE_ROUTES})
-    )
-    dose_mg = forms.DecimalField(
-        label="Dose (mg)", min_value=Decimal("0.01"), max_digits=6, decimal_places=2
-    )
-    max_dose_mg = forms.DecimalField(
-        label="Maximum per session (mg)",
-        min_value=Decimal("0.01"),
-        max_digits=6,
-        decimal_places=2,
-        help_text="Supplemental doses count toward it.",
-    )
-    active_from = forms.DateField(
-        label="Active from",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    active_to = forms.DateField(
-        label="Active until",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

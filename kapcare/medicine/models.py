@@ -1,4 +1,4 @@
-"""Clearance details and the medicine-session record.
+"""The medicine-session record.
 
 Vocabularies come from ``pathway.vocabulary`` and the pure rules; every enum
 and range is also a ``CheckConstraint``. Rows change only through
@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from kapcare.core.choices import choices, values
-from kapcare.pathway.models import Clearance, DoseOrder, MedicalScreening
+from kapcare.pathway.models import DoseOrder
 from kapcare.pathway.vocabulary import ROUTE_LABELS, Route
 from kapcare.people.models import Client, StaffMember
 from kapcare.scheduling.models import Appointment
@@ -54,32 +54,6 @@ class SignerRole(models.TextChoices):
     MONITOR = "monitor", "Monitor"
     THERAPIST = "therapist", "Therapist"
     MEDICAL_PROVIDER = "medical_provider", "Medical provider"
-
-
-class ClearanceDetail(models.Model):
-    """What a clearance rests on: its version, the screening, the justifications.
-
-    Kept beside the pathway's ``Clearance`` (one to one).
-    """
-
-    clearance = models.OneToOneField(Clearance, on_delete=models.PROTECT, related_name="detail")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
-    version = models.PositiveIntegerField()
-    screening = models.ForeignKey(
-        MedicalScreening, on_delete=models.PROTECT, related_name="clearances", null=True
-    )
-    # {contraindication code: the medical provider's written justification}
-    justifications = models.JSONField(default=dict)
-
-    objects: ClassVar[models.Manager["ClearanceDetail"]] = models.Manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["client", "version"], name="clearance_version_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"clearance v{self.version}"
 
 
 class MedicineSession(models.Model):

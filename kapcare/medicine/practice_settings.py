@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from kapcare.core.practice_overrides import OverrideError, SettingRow, merge_overrides, whole_number
-from kapcare.medicine.policy import MedicinePolicy, SessionPolicy, setting_sources
+from kapcare.core.sources import setting_sources
+from kapcare.medicine.thresholds import MedicinePolicy, SessionPolicy
 
 __all__ = [
     "DEFAULT_POLICY",

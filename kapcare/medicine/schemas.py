@@ -15,11 +15,9 @@ from kapcare.core.api_fields import Instant, RecordId
 from kapcare.core.violations import Violation
 from kapcare.medicine.billing import CPT_FIRST_CLINICIAN, CPT_SECOND_CLINICIAN, CPT_STAFF_CONCURRENT
 from kapcare.medicine.models import AdverseEventKind, AdverseEventSeverity, SignerRole
-from kapcare.medicine.screening import ScreeningEvaluation
 from kapcare.medicine.services import RecordView
 from kapcare.medicine.session_rules import ScheduledCheck
-from kapcare.pathway.models import MedicalScreening
-from kapcare.pathway.vocabulary import Answer, PregnancyStatus, Route
+from kapcare.pathway.vocabulary import Route
 
 Text = Annotated[str, Field(max_length=5000)]
 Vital = Annotated[int, Field(ge=0, le=1000)]
@@ -396,132 +394,4 @@ class RecordOut(Schema):
                 if bill is not None
                 else None
             ),
-        )
-
-
-# --- medical screening -----------------------------------------------------------------
-
-
-class AnswerIn(Schema):
-    answer: Answer
-    notes: str = Field("", max_length=2000)
-
-
-class ScreeningIn(Schema):
-    answers: dict[Annotated[str, Field(max_length=80)], AnswerIn] = Field(
-        description="Contraindication code -> {answer: yes|no|unknown, notes}. Items left out "
-        "are unknown. Pregnancy is answered by pregnancy_status.",
-        max_length=40,
-    )
-    pregnancy_status: PregnancyStatus
-    history: Text = ""
-    medications: Text = Field(
-        "", description="Including benzodiazepines, hypnotics, stimulants, MAOIs and opioids."
-    )
-    baseline_systolic: int | None = Field(None, ge=0, le=1000)
-    baseline_diastolic: int | None = Field(None, ge=0, le=1000)
-    baseline_heart_rate: int | None = Field(None, ge=0, le=1000)
-    baseline_spo2: int | None = Field(None, ge=0, le=1000)
-    baseline_weight_kg: Decimal | None = Field(None, ge=0, max_digits=5, decimal_places=1)
-
-
-class FindingOut(Schema):
-    code: str
-    severity: str
-    message: str
-    detail: str
-    source: str
-
-
-class UnknownOut(Schema):
-    code: str
-    message: str
-
-
-class EvaluationOut(Schema):
-    absolute: list[FindingOut]
-    relative: list[FindingOut]
-    unknown: list[UnknownOut]
-    may_clear: bool = Field(
-        description="No absolute finding and nothing unknown: 'cleared' needs only the "
-        "justifications of the relative findings."
-    )
-
-    @staticmethod
-    def of(evaluation: ScreeningEvaluation) -> "EvaluationOut":
-        return EvaluationOut(
-            absolute=[
-                FindingOut(
-                    code=f.code,
-                    severity=f.severity.value,
-                    message=f.message,
-                    detail=f.detail,
-                    source=f.source,
-                )
-                for f in evaluation.absolute
-            ],
-            relative=[
-                FindingOut(
-                    code=f.code,
-                    severity=f.severity.value,
-                    message=f.message,
-                    detail=f.detail,
-                    source=f.source,
-                )
-                for f in evaluation.relative
-            ],
-            unknown=[UnknownOut(code=u.code, message=u.message) for u in evaluation.unknown],
-            may_clear=not evaluation.absolute and not evaluation.unknown,
-        )
-
-
-class AnswerOut(Schema):
-    code: str
-    answer: Answer
-    notes: str
-
-
-class ScreeningOut(Schema):
-    id: int
-    client: int
-    version: int
-    recorded_at: dt.datetime
-    recorded_by: int
-    pregnancy_status: PregnancyStatus
-    history: str
-    medications: str
-    baseline_systolic: int | None
-    baseline_diastolic: int | None
-    baseline_heart_rate: int | None
-    baseline_spo2: int | None
-    baseline_weight_kg: Decimal | None
-    answers: list[AnswerOut]
-    des_ii_total: Decimal | None
-    unreviewed_suicide_flag: bool | None = Field(description="None: not known.")
-    evaluation: EvaluationOut
-
-    @staticmethod
-    def of(record: MedicalScreening, evaluation: ScreeningEvaluation) -> "ScreeningOut":
-        """Needs ``answers`` prefetched (or it costs a query)."""
-        return ScreeningOut(
-            id=record.pk,
-            client=record.client_id,
-            version=record.version,
-            recorded_at=record.recorded_at,
-            recorded_by=record.recorded_by_id,
-            pregnancy_status=PregnancyStatus(record.pregnancy_status),
-            history=record.history,
-            medications=record.medications,
-            baseline_systolic=record.baseline_systolic,
-            baseline_diastolic=record.baseline_diastolic,
-            baseline_heart_rate=record.baseline_heart_rate,
-            baseline_spo2=record.baseline_spo2,
-            baseline_weight_kg=record.baseline_weight_kg,
-            answers=[
-                AnswerOut(code=a.code, answer=Answer(a.answer), notes=a.notes)
-                for a in record.answers.all()
-            ],
-            des_ii_total=record.des_ii_total,
-            unreviewed_suicide_flag=record.unreviewed_suicide_flag,
-            evaluation=EvaluationOut.of(evaluation),
         )

@@ -19,7 +19,7 @@ doses recorded at once are checked one after the other against the order's maxim
 import datetime as dt
 import logging
 import zoneinfo
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,15 +32,15 @@ from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
 from kapcare.core.ids import MAX_ID
+from kapcare.core.text import clean_text
 from kapcare.core.violations import Refused, Violation
-from kapcare.medicine import billing, screening, session_rules
+from kapcare.medicine import billing, session_rules
 from kapcare.medicine.measures_inputs import TODAYS_CODES, measures_done_between, measures_inputs
 from kapcare.medicine.models import (
     Addendum,
     AdverseEvent,
     AdverseEventKind,
     AdverseEventSeverity,
-    ClearanceDetail,
     DoseAdministration,
     MedicineSession,
     Observation,
@@ -49,8 +49,6 @@ from kapcare.medicine.models import (
     VitalsAlert,
     VitalsReading,
 )
-from kapcare.medicine.policy import Basis, MedicinePolicy
-from kapcare.medicine.screening import BaselineVitals, ScreeningEvaluation
 from kapcare.medicine.session_rules import (
     DischargeAssessment,
     PreDoseChecklist,
@@ -58,20 +56,17 @@ from kapcare.medicine.session_rules import (
     VitalSigns,
 )
 from kapcare.medicine.settings_services import policy_for
+from kapcare.medicine.thresholds import MedicinePolicy
 from kapcare.pathway.models import (
     Clearance,
     Consent,
     DoseOrder,
-    MedicalScreening,
-    ScreeningAnswer,
     TreatmentPlan,
 )
 from kapcare.pathway.vocabulary import (
-    Answer,
     ClearanceStatus,
     ConsentKind,
     PlanFormat,
-    PregnancyStatus,
     Route,
 )
 from kapcare.people.access import (
@@ -95,7 +90,6 @@ logger = logging.getLogger(__name__)
 POLICY = MedicinePolicy()
 SESSION = Category.MEDICINE_SESSION
 MEDICAL = Category.MEDICAL
-MAX_TEXT = 5000
 
 # Who may record what (besides seeing the client's medicine-session data).
 SESSION_WRITERS = frozenset({Role.MONITOR, Role.THERAPIST, Role.MEDICAL_PROVIDER})
@@ -121,22 +115,16 @@ CLEARANCE_NO_SCREENING = "clearance.no_screening"
 __all__ = [
     "POLICY",
     "ChecklistInput",
-    "MedicalSummary",
     "RecordView",
-    "ScreeningInput",
     "acknowledge_predose",
     "add_addendum",
-    "check_clearance_request",
-    "get_medical_summary",
     "get_record",
     "list_medicine_sessions",
-    "list_screenings",
     "print_record",
     "record_adverse_event",
     "record_discharge",
     "record_dose",
     "record_observation",
-    "record_screening",
     "record_vitals",
     "save_checklist",
     "sign_record",
@@ -212,13 +200,6 @@ def _refused(
 def _zone(appointment: Appointment) -> zoneinfo.ZoneInfo:
     name = appointment.location.time_zone if appointment.location else settings.TIME_ZONE
     return zoneinfo.ZoneInfo(name)
-
-
-def _text(value: str, field_name: str, *, limit: int = MAX_TEXT) -> str:
-    value = value.strip()
-    if len(value) > limit:
-        raise FieldError(field_name, f"Keep this to {limit} characters.")
-    return value
 
 
 def _aware(value: dt.datetime, field_name: str) -> dt.datetime:
@@ -751,8 +732,8 @@ def save_checklist(
     """Save the pre-dose checklist as attested now (it may stay incomplete until dosing)."""
     staff = staff_of(actor, SESSION)
     appointment, client = _writer(actor, appointment_id, "checklist")
-    escort = _text(checklist.escort_name, "escort_name", limit=200)
-    intention = _text(checklist.intention, "intention")
+    escort = clean_text(checklist.escort_name, "escort_name", limit=200)
+    intention = clean_text(checklist.intention, "intention")
     for name, value in (
         ("last_food_at", checklist.last_food_at),
         ("last_liquids_at", checklist.last_liquids_at),
@@ -926,7 +907,7 @@ def record_dose(
     staff = staff_of(actor, SESSION)
     _aware(at, "at")
     appointment, client = _writer(actor, appointment_id, "dose", DOSE_WRITERS)
-    lot = _text(lot, "lot", limit=60)
+    lot = clean_text(lot, "lot", limit=60)
     giver = staff
     if administered_by_id is not None and administered_by_id != staff.pk:
         found = (
@@ -1016,7 +997,7 @@ def record_observation(
         raise FieldError("dissociation", "Rate dissociation from 0 (none) to 10 (extreme).")
     if sedation is not None and not 0 <= sedation <= 5:
         raise FieldError("sedation", "MOAA/S sedation runs from 5 (responds readily) to 0.")
-    note, emerged = _text(note, "note"), _text(emerged, "emerged")
+    note, emerged = clean_text(note, "note"), clean_text(emerged, "emerged")
     if dissociation is None and sedation is None and not note and not emerged:
         raise FieldError("note", "Record a rating, an observation or what emerged.")
     with transaction.atomic():
@@ -1103,7 +1084,7 @@ def record_adverse_event(
     staff = staff_of(actor, SESSION)
     _aware(at, "at")
     appointment, client = _writer(actor, appointment_id, "adverse_event")
-    action = _text(action, "action")
+    action = clean_text(action, "action")
     if not action:
         raise FieldError("action", "Say what was done (or 'none').")
     with transaction.atomic():
@@ -1276,7 +1257,7 @@ def add_addendum(*, actor: Actor, appointment_id: int, text: str, now: dt.dateti
     """Amend a signed record: the only change a locked record takes."""
     staff = staff_of(actor, SESSION)
     appointment, client = _writer(actor, appointment_id, "addendum")
-    text = _text(text, "text")
+    text = clean_text(text, "text")
     if not text:
         raise FieldError("text", "Write the addendum.")
     with transaction.atomic():
@@ -1348,298 +1329,3 @@ def list_medicine_sessions(
     )
     rows = [SessionRow(a, getattr(a, "medicine_record", None)) for a in appointments]
     return rows, serious
-
-
-# --- medical screening ----------------------------------------------------------------
-
-QUESTION_CODES = tuple(
-    c.code
-    for c in POLICY.screening.contraindications
-    if c.basis in screening.QUESTION_BASES and c.code != "contraindication.pregnancy"
-)
-PREGNANCY_CODE = "contraindication.pregnancy"
-_PREGNANCY_ANSWER = {
-    PregnancyStatus.PREGNANT: Answer.YES,
-    PregnancyStatus.NOT_PREGNANT: Answer.NO,
-    PregnancyStatus.NOT_APPLICABLE: Answer.NO,
-    PregnancyStatus.UNKNOWN: Answer.UNKNOWN,
-}
-
-
-@dataclass(frozen=True)
-class ScreeningInput:
-    answers: Mapping[str, tuple[Answer, str]]  # code -> (answer, notes)
-    pregnancy_status: PregnancyStatus
-    history: str = ""
-    medications: str = ""
-    baseline_systolic: int | None = None
-    baseline_diastolic: int | None = None
-    baseline_heart_rate: int | None = None
-    baseline_spo2: int | None = None
-    baseline_weight_kg: Decimal | None = None
-
-
-def _evaluate(record: MedicalScreening, answers: Mapping[str, Answer]) -> ScreeningEvaluation:
-    return screening.evaluate_screening(
-        answers,
-        des_ii_total=record.des_ii_total,
-        unreviewed_suicide_flag=record.unreviewed_suicide_flag,
-        baseline_vitals=BaselineVitals(
-            systolic=record.baseline_systolic,
-            diastolic=record.baseline_diastolic,
-            heart_rate=record.baseline_heart_rate,
-            spo2=record.baseline_spo2,
-            weight_kg=record.baseline_weight_kg,
-        ),
-        policy=POLICY.screening,
-    )
-
-
-def evaluation_of(record: MedicalScreening) -> ScreeningEvaluation:
-    """The screening's evaluation (its answers must be prefetched or cost one query)."""
-    answers = {a.code: Answer(a.answer) for a in record.answers.all()}
-    return _evaluate(record, answers)
-
-
-def record_screening(
-    *, actor: Actor, client_id: int, data: ScreeningInput, now: dt.datetime
-) -> tuple[MedicalScreening, ScreeningEvaluation]:
-    """A new version of the client's medical screening (medical providers), evaluated."""
-    staff = staff_of(actor, MEDICAL)
-    client = access_client(
-        actor, client_id, MEDICAL, action=AuditAction.CREATE, detail="medical:screening"
-    )
-    if not actor.has_role(Role.MEDICAL_PROVIDER):
-        raise refuse_change(
-            actor, client_id=client.pk, category=MEDICAL, detail="create:medical:screening"
-        )
-    unknown = sorted(set(data.answers) - set(QUESTION_CODES))
-    if unknown:
-        raise FieldError(
-            "answers",
-            "Answer only the listed contraindication items"
-            + (
-                " (pregnancy is answered by pregnancy_status)."
-                if PREGNANCY_CODE in unknown
-                else "."
-            ),
-        )
-    checks = (
-        ("baseline_systolic", data.baseline_systolic, POLICY.session.plausible_systolic),
-        ("baseline_diastolic", data.baseline_diastolic, POLICY.session.plausible_diastolic),
-        ("baseline_heart_rate", data.baseline_heart_rate, POLICY.session.plausible_heart_rate),
-        ("baseline_spo2", data.baseline_spo2, POLICY.session.plausible_spo2),
-    )
-    for name, value, (low, high) in checks:
-        if value is not None and not low <= value <= high:
-            raise FieldError(name, f"Enter a value from {low} to {high}.")
-    if (
-        data.baseline_systolic is not None
-        and data.baseline_diastolic is not None
-        and data.baseline_diastolic >= data.baseline_systolic
-    ):
-        raise FieldError("baseline_diastolic", "Diastolic pressure must be lower than systolic.")
-    if data.baseline_weight_kg is not None and not Decimal(
-        20
-    ) <= data.baseline_weight_kg <= Decimal(400):
-        raise FieldError("baseline_weight_kg", "Enter a weight from 20 to 400 kg.")
-    inputs = measures_inputs(client.pk)
-    with transaction.atomic():
-        lock_client(client.pk)
-        version = (
-            MedicalScreening.objects.filter(client=client)
-            .order_by("-version")
-            .values_list("version", flat=True)
-            .first()
-            or 0
-        ) + 1
-        record = MedicalScreening.objects.create(
-            client=client,
-            version=version,
-            history=_text(data.history, "history"),
-            medications=_text(data.medications, "medications"),
-            pregnancy_status=data.pregnancy_status.value,
-            baseline_systolic=data.baseline_systolic,
-            baseline_diastolic=data.baseline_diastolic,
-            baseline_heart_rate=data.baseline_heart_rate,
-            baseline_spo2=data.baseline_spo2,
-            baseline_weight_kg=data.baseline_weight_kg,
-            des_ii_total=inputs.des_ii_total,
-            unreviewed_suicide_flag=inputs.open_suicide_flag,
-            recorded_by=staff,
-            recorded_at=now,
-        )
-        answers = {code: data.answers[code] for code in QUESTION_CODES if code in data.answers}
-        ScreeningAnswer.objects.bulk_create(
-            [
-                ScreeningAnswer(
-                    screening=record,
-                    code=code,
-                    answer=answer.value,
-                    notes=_text(notes, f"answers.{code}.notes", limit=2000),
-                )
-                for code, (answer, notes) in answers.items()
-            ]
-            + [
-                ScreeningAnswer(
-                    screening=record,
-                    code=PREGNANCY_CODE,
-                    answer=_PREGNANCY_ANSWER[data.pregnancy_status].value,
-                )
-            ]
-        )
-        _audit(
-            actor, client.pk, AuditAction.CREATE, f"medical:screening:v{version}", category=MEDICAL
-        )
-    evaluation = evaluation_of(record)
-    return record, evaluation
-
-
-def list_screenings(
-    *, actor: Actor, client_id: int, offset: int, limit: int
-) -> tuple[list[tuple[MedicalScreening, ScreeningEvaluation]], int]:
-    """The client's screenings, newest version first, each evaluated: an audited read."""
-    client = access_client(actor, client_id, MEDICAL, detail="medical:screenings")
-    screenings = MedicalScreening.objects.filter(client=client).order_by("-version")
-    page = list(screenings.prefetch_related("answers")[offset : offset + limit])
-    return [(s, evaluation_of(s)) for s in page], screenings.count()
-
-
-def _latest_screening(client_id: int) -> MedicalScreening | None:
-    return (
-        MedicalScreening.objects.filter(client_id=client_id)
-        .prefetch_related("answers")
-        .select_related("recorded_by__user")
-        .order_by("-version")
-        .first()
-    )
-
-
-# --- clearance and dose orders (called by scheduling.services) -----------------------
-
-
-@dataclass(frozen=True)
-class ClearanceCheck:
-    violations: list[Violation]
-    screening: MedicalScreening | None
-
-
-def check_clearance_request(
-    *, client_id: int, status: str, justifications: Mapping[str, str]
-) -> ClearanceCheck:
-    """What stops recording a clearance of ``status`` now (empty: it may be recorded).
-
-    ``cleared`` needs a screening on file with no absolute finding, a written
-    justification for each relative finding and no unknown item.
-    """
-    latest = _latest_screening(client_id)
-    if status != ClearanceStatus.CLEARED.value:
-        return ClearanceCheck([], latest)
-    if latest is None:
-        return ClearanceCheck(
-            [
-                Violation(
-                    rule=CLEARANCE_NO_SCREENING,
-                    message="Record the client's medical screening before clearing them.",
-                )
-            ],
-            None,
-        )
-    violations = screening.check_clearance(
-        evaluation_of(latest), ClearanceStatus.CLEARED, justifications
-    )
-    return ClearanceCheck(violations, latest)
-
-
-def record_clearance_detail(
-    *,
-    clearance: Clearance,
-    screening_record: MedicalScreening | None,
-    justifications: Mapping[str, str],
-) -> ClearanceDetail:
-    """The clearance's version, screening and justifications (in the caller's transaction)."""
-    version = (
-        ClearanceDetail.objects.filter(client_id=clearance.client_id)
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-        or 0
-    ) + 1
-    return ClearanceDetail.objects.create(
-        clearance=clearance,
-        client_id=clearance.client_id,
-        version=version,
-        screening=screening_record,
-        justifications={k: v.strip() for k, v in justifications.items() if v.strip()},
-    )
-
-
-# --- the chart: medical summary -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MedicalSummary:
-    client: Client
-    screening: MedicalScreening | None
-    evaluation: ScreeningEvaluation | None
-    clearance: Clearance | None
-    clearance_detail: ClearanceDetail | None
-    orders: list[DoseOrder]
-    today: dt.date
-
-    @property
-    def clearance_in_force(self) -> bool:
-        c = self.clearance
-        return c is not None and c.status == "cleared" and c.valid_until >= self.today
-
-    @property
-    def active_orders(self) -> list[DoseOrder]:
-        return [
-            o
-            for o in self.orders
-            if o.active_from <= self.today and (o.active_to is None or o.active_to >= self.today)
-        ]
-
-
-def get_medical_summary(*, actor: Actor, client_id: int, today: dt.date) -> MedicalSummary:
-    """Latest screening (evaluated), latest clearance, dose orders: an audited medical read."""
-    client = access_client(actor, client_id, MEDICAL, detail="medical:summary")
-    latest = _latest_screening(client.pk)
-    clearance = (
-        Clearance.objects.filter(client=client)
-        .select_related("recorded_by__user")
-        .order_by("-recorded_at", "-id")
-        .first()
-    )
-    detail = ClearanceDetail.objects.filter(clearance=clearance).first() if clearance else None
-    return MedicalSummary(
-        client=client,
-        screening=latest,
-        evaluation=evaluation_of(latest) if latest else None,
-        clearance=clearance,
-        clearance_detail=detail,
-        orders=list(
-            DoseOrder.objects.filter(client=client)
-            .select_related("ordered_by__user")
-            .order_by("-ordered_at", "-id")[:10]
-        ),
-        today=today,
-    )
-
-
-def screening_items() -> list[tuple[str, str, str]]:
-    """(code, label, severity) of the question items a screening form asks."""
-    return [
-        (c.code, c.label, c.severity.value)
-        for c in POLICY.screening.contraindications
-        if c.code in QUESTION_CODES
-    ]
-
-
-def measured_items() -> list[tuple[str, str, str]]:
-    """(code, label, severity) of the items measures decide (DES-II, safety flags)."""
-    return [
-        (c.code, c.label, c.severity.value)
-        for c in POLICY.screening.contraindications
-        if c.basis in (Basis.DES_II, Basis.RISK_FLAG)
-    ]

@@ -42,7 +42,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from kapcare.core.violations import Violation
-from kapcare.medicine.policy import SessionPolicy
+from kapcare.medicine.thresholds import SessionPolicy
 from kapcare.pathway.vocabulary import Route
 
 __all__ = [

@@ -10,8 +10,8 @@ from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.practice_overrides import OverrideError
 from kapcare.medicine.models import PracticeMedicineSettings
-from kapcare.medicine.policy import MedicinePolicy
 from kapcare.medicine.practice_settings import apply_overrides, validate_overrides
+from kapcare.medicine.thresholds import MedicinePolicy
 from kapcare.people.access import Actor
 from kapcare.people.policy import Category, may_change_medicine_settings
 

@@ -15,6 +15,5 @@ urlpatterns = [
         views.record_pdf,
         name="record-pdf",
     ),
-    path("clients/<int:client_id>/medical/", views.medical, name="medical"),
     path("practice/medicine-settings/", settings_views.medicine_settings, name="settings"),
 ]

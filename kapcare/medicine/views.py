@@ -6,7 +6,6 @@ and dose orders, ``scheduling.services``). A POST names its form (``form=vitals`
 422 and every reason in the error summary.
 """
 
-import datetime as dt
 from typing import Any
 
 from django import forms as django_forms
@@ -24,10 +23,9 @@ from kapcare.core.violations import Refused, Violation
 from kapcare.medicine import forms, services
 from kapcare.medicine.models import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.medicine.pdf import render_record_pdf
-from kapcare.pathway.vocabulary import ClearanceStatus, PregnancyStatus, Route
+from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, NotFound, actor_for_request, deny
 from kapcare.people.policy import Category, Role
-from kapcare.scheduling import services as scheduling
 
 CONSOLE_FORMS = (
     "checklist",
@@ -295,149 +293,3 @@ def record_pdf(request: HttpRequest, medicine_appointment_id: int) -> HttpRespon
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-# --- the medical page (screening, clearance, dose orders) -----------------------------
-
-
-def _medical_forms(
-    summary: services.MedicalSummary, data: Any = None, which: str = ""
-) -> dict[str, django_forms.Form]:
-    relative = (
-        [(f.code, f.message) for f in summary.evaluation.relative] if summary.evaluation else []
-    )
-    screening_initial: dict[str, Any] = {}
-    latest = summary.screening
-    if latest is not None:
-        screening_initial = {
-            "history": latest.history,
-            "medications": latest.medications,
-            "pregnancy_status": latest.pregnancy_status,
-            "baseline_systolic": latest.baseline_systolic,
-            "baseline_diastolic": latest.baseline_diastolic,
-            "baseline_heart_rate": latest.baseline_heart_rate,
-            "baseline_spo2": latest.baseline_spo2,
-            "baseline_weight_kg": latest.baseline_weight_kg,
-        }
-        for answer in latest.answers.all():
-            key = answer.code.removeprefix("contraindication.")
-            screening_initial[f"answer_{key}"] = answer.answer
-            screening_initial[f"notes_{key}"] = answer.notes
-    return {
-        "screening": forms.ScreeningForm(
-            data if which == "screening" else None,
-            prefix="screening",
-            items=services.screening_items(),
-            initial=screening_initial or {"pregnancy_status": PregnancyStatus.UNKNOWN.value},
-        ),
-        "clearance": forms.ClearanceForm(
-            data if which == "clearance" else None,
-            prefix="clearance",
-            relative=relative,
-            initial={"valid_until": summary.today + dt.timedelta(days=180)},
-        ),
-        "dose_order": forms.DoseOrderForm(
-            data if which == "dose_order" else None,
-            prefix="order",
-            initial={"route": Route.SUBLINGUAL.value},
-        ),
-    }
-
-
-def _apply_medical(actor: Actor, client_id: int, which: str, form: django_forms.Form) -> str:
-    now = clock.now()
-    c = form.cleaned_data
-    if which == "screening":
-        if not isinstance(form, forms.ScreeningForm):
-            raise TypeError(form)
-        record, _ = services.record_screening(
-            actor=actor,
-            client_id=client_id,
-            data=services.ScreeningInput(
-                answers=form.answers(),
-                pregnancy_status=PregnancyStatus(c["pregnancy_status"]),
-                history=c["history"],
-                medications=c["medications"],
-                baseline_systolic=c["baseline_systolic"],
-                baseline_diastolic=c["baseline_diastolic"],
-                baseline_heart_rate=c["baseline_heart_rate"],
-                baseline_spo2=c["baseline_spo2"],
-                baseline_weight_kg=c["baseline_weight_kg"],
-            ),
-            now=now,
-        )
-        return f"Screening version {record.version} recorded."
-    if which == "clearance":
-        if not isinstance(form, forms.ClearanceForm):
-            raise TypeError(form)
-        scheduling.record_clearance(
-            actor=actor,
-            client_id=client_id,
-            status=ClearanceStatus(c["status"]),
-            valid_until=c["valid_until"],
-            note=c["note"],
-            justifications=form.justifications(),
-            now=now,
-        )
-        return "Clearance recorded."
-    scheduling.record_dose_order(
-        actor=actor,
-        client_id=client_id,
-        route=Route(c["route"]),
-        dose_mg=c["dose_mg"],
-        max_dose_mg=c["max_dose_mg"],
-        active_from=c["active_from"],
-        active_to=c["active_to"],
-        now=now,
-    )
-    return "Dose order recorded."
-
-
-@require_http_methods(["GET", "POST"])
-def medical(request: HttpRequest, client_id: int) -> HttpResponse:
-    """Medical screening (with its evaluation), clearance and dose orders of a client."""
-    actor = _actor(request)
-    summary = services.get_medical_summary(actor=actor, client_id=client_id, today=clock.today())
-    may_write = actor.has_role(Role.MEDICAL_PROVIDER)
-    which = request.POST.get("form", "") if request.method == "POST" else ""
-    if request.method == "POST" and (
-        not may_write or which not in ("screening", "clearance", "dose_order")
-    ):
-        raise deny(
-            actor, client_id=summary.client.pk, category=Category.MEDICAL,
-            action=AuditAction.CREATE, detail=f"page:medical:{which[:20]}",
-        )  # fmt: skip
-    page_forms = _medical_forms(summary, request.POST if which else None, which)
-    reasons: list[Any] = []
-    if which:
-        form = page_forms[which]
-        if form.is_valid():
-            try:
-                message = _apply_medical(actor, summary.client.pk, which, form)
-            except Refused as refused:
-                reasons = refused.violations
-            except PermissionDenied:
-                raise NotFound from None
-            except FieldError as error:
-                add_field_error(form, error)
-            else:
-                messages.success(request, message)
-                return redirect(
-                    reverse("medicine:medical", args=[summary.client.pk])
-                    + f"#{which.replace('_', '-')}"
-                )
-    return render(
-        request,
-        "medicine/medical.html",
-        {
-            "summary": summary,
-            "client": summary.client,
-            "forms": page_forms,
-            "which": which,
-            "reasons": reasons,
-            "may_write": may_write,
-            "measured_items": services.measured_items(),
-            "routes": [r.value for r in Route],
-        },
-        status=422 if which else 200,
-    )

@@ -229,12 +229,23 @@ class ScreeningAnswer(models.Model):
 
 
 class Clearance(models.Model):
-    """A medical provider's clearance decision (the most recent one governs)."""
+    """A medical provider's clearance decision (the most recent one governs).
+
+    Each decision has a version (1, 2, ... per client) and keeps what it rests on: the
+    screening it was made against and a written justification for each relative
+    contraindication that screening found.
+    """
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="clearances")
+    version = models.PositiveIntegerField()
     status = models.CharField(max_length=20, choices=choices(CLEARANCE_LABELS))
     valid_until = models.DateField()
     note = models.TextField(blank=True)
+    screening = models.ForeignKey(
+        MedicalScreening, on_delete=models.PROTECT, related_name="clearances", null=True
+    )
+    # {contraindication code: the medical provider's written justification}
+    justifications = models.JSONField(default=dict)
     recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
@@ -247,6 +258,7 @@ class Clearance(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=values(ClearanceStatus)), name="clearance_status_valid"
             ),
+            models.UniqueConstraint(fields=["client", "version"], name="clearance_version_unique"),
         ]
         indexes = [models.Index(fields=["client", "recorded_at"])]
 

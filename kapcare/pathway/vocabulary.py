@@ -80,8 +80,8 @@ CONSENT_LABELS = {
 
 
 class ClearanceStatus(StrEnum):
-    """A medical provider's decision (DESIGN.md: cleared / not cleared / needs more
-    information); the value ``needs_information`` is the API's."""
+    """A medical provider's clearance decision: cleared, not cleared, or needs more
+    information."""
 
     CLEARED = "cleared"
     NOT_CLEARED = "not_cleared"

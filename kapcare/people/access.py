@@ -9,10 +9,10 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from kapcare.accounts.models import User
@@ -20,10 +20,12 @@ from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import AuditSource, clean_ip, record_event
 from kapcare.core import clock
 from kapcare.core.errors import PermissionDenied
-from kapcare.core.ids import MAX_ID
+from kapcare.core.ids import is_record_id
 from kapcare.people import policy
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category, Role
+
+M = TypeVar("M", bound=Model)
 
 
 class NotFound(Http404):
@@ -82,6 +84,17 @@ def actor_for_request(request: HttpRequest) -> Actor | None:
         return None
     actor = actor_for_user(user, source_ip=request_ip(request))
     request._kapcare_actor = actor  # type: ignore[attr-defined]
+    return actor
+
+
+def staff_actor(request: HttpRequest) -> Actor:
+    """The request's actor, who must be a staff member: anyone else reaches no data (404).
+
+    The one way a page or API endpoint learns who is acting.
+    """
+    actor = actor_for_request(request)
+    if actor is None or actor.staff is None:
+        raise NotFound
     return actor
 
 
@@ -180,7 +193,7 @@ def access_client(
     """The client, if the actor may ``action`` its ``category``; audited either way."""
     client = (
         Client.objects.filter(pk=client_id, practice_id=actor.staff.practice_id).first()
-        if actor.staff is not None and 0 < client_id <= MAX_ID
+        if actor.staff is not None and is_record_id(client_id)
         else None
     )
     if client is None or not may_access(actor, client.pk, category):
@@ -194,6 +207,34 @@ def access_client(
             detail=detail,
         )
     return client
+
+
+def access_record(
+    actor: Actor,
+    records: QuerySet[M],
+    record_id: int,
+    category: Category,
+    *,
+    action: AuditAction = AuditAction.READ,
+    detail: str = "",
+) -> tuple[M, Client]:
+    """A record of a client (a row with ``client_id``) and its client, if the actor may
+    ``action`` the client's ``category``; audited either way.
+
+    The one way to reach a client's record by its own id (an appointment, a consent, a
+    medicine record): missing, of another practice and not allowed all answer the same
+    audited 404. ``records`` narrows what counts (e.g. only medicine appointments).
+    """
+    record = (
+        records.filter(pk=record_id, client__practice_id=actor.staff.practice_id).first()
+        if actor.staff is not None and is_record_id(record_id)
+        else None
+    )
+    if record is None:
+        raise deny(actor, category=category, action=action, detail=detail)
+    client_id: int = record.client_id  # type: ignore[attr-defined]
+    client = access_client(actor, client_id, category, action=action, detail=detail)
+    return record, client
 
 
 def deny(
@@ -213,7 +254,7 @@ def deny(
         source=actor.audit_source,
         action=AuditAction.DENIED,
         outcome=AuditOutcome.DENIED,
-        client_id=client_id if client_id is not None and 0 < client_id <= MAX_ID else None,
+        client_id=client_id if client_id is not None and is_record_id(client_id) else None,
         category=category,
         detail=f"{action}:{detail}" if detail else str(action),
     )

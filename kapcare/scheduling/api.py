@@ -21,7 +21,6 @@ from kapcare.core.api_errors import (
 )
 from kapcare.core.api_fields import Instant, RecordId
 from kapcare.core.pagination import Page, PageQuery, page_of
-from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, NotFound, actor_for_request, visible_clients
 from kapcare.people.policy import Category
 from kapcare.scheduling import services
@@ -32,16 +31,7 @@ from kapcare.scheduling.schemas import (
     AppointmentOut,
     BookedOut,
     CheckOut,
-    ClearanceIn,
-    ClearanceOut,
-    ConsentIn,
-    ConsentOut,
-    ConsentRevokeIn,
-    DoseOrderIn,
-    DoseOrderOut,
     FollowUpIn,
-    PlanIn,
-    PlanOut,
     RescheduleIn,
     StatusIn,
 )
@@ -56,94 +46,6 @@ def _actor(request: HttpRequest) -> Actor:
     if actor is None or actor.staff is None:
         raise NotFound
     return actor
-
-
-# --- pathway records --------------------------------------------------------------------
-
-
-@router.put("/clients/{int:client_id}/plan", response={200: PlanOut, **WRITE_ERRORS})
-def put_plan(request: HttpRequest, client_id: int, payload: PlanIn) -> PlanOut:
-    """Set the client's treatment plan; pausing needs no reason. Every change is kept."""
-    plan = services.record_plan(
-        actor=_actor(request),
-        client_id=client_id,
-        plan_format=payload.format,
-        status=payload.status,
-        modalities=payload.modalities,
-        relational_goals=payload.relational_goals,
-        planned_preparation_count=payload.planned_preparation_count,
-        now=clock.now(),
-    )
-    return PlanOut.of(plan)
-
-
-@router.post("/clients/{int:client_id}/consents", response={201: ConsentOut, **WRITE_ERRORS})
-def post_consent(request: HttpRequest, client_id: int, payload: ConsentIn) -> Status[ConsentOut]:
-    """Record a signed consent (kap_informed_consent, telehealth or financial)."""
-    consent = services.record_consent(
-        actor=_actor(request),
-        client_id=client_id,
-        kind=payload.kind,
-        version=payload.version,
-        signed_on=payload.signed_on,
-        now=clock.now(),
-    )
-    return Status(201, ConsentOut.of(consent))
-
-
-@router.post("/consents/{int:consent_id}/revoke", response={200: ConsentOut, **WRITE_ERRORS})
-def revoke_consent(request: HttpRequest, consent_id: int, payload: ConsentRevokeIn) -> ConsentOut:
-    """Date a consent's revocation (the consent is kept, never deleted)."""
-    consent = services.revoke_consent(
-        actor=_actor(request),
-        consent_id=consent_id,
-        revoked_on=payload.revoked_on,
-        now=clock.now(),
-    )
-    return ConsentOut.of(consent)
-
-
-@router.post("/clients/{int:client_id}/clearances", response={201: ClearanceOut, **WRITE_ERRORS})
-def post_clearance(
-    request: HttpRequest, client_id: int, payload: ClearanceIn
-) -> Status[ClearanceOut]:
-    """Record a medical clearance decision (medical providers only).
-
-    `cleared` rests on the latest medical screening: refused (422, every reason) without
-    one, while an absolute contraindication stands or an item is unknown, and without a
-    justification for each relative contraindication found.
-    """
-    clearance = services.record_clearance(
-        actor=_actor(request),
-        client_id=client_id,
-        status=payload.status,
-        valid_until=payload.valid_until,
-        note=payload.note,
-        now=clock.now(),
-        justifications=payload.justifications,
-    )
-    return Status(201, ClearanceOut.of(clearance))
-
-
-@router.post("/clients/{int:client_id}/dose-orders", response={201: DoseOrderOut, **WRITE_ERRORS})
-def post_dose_order(
-    request: HttpRequest, client_id: int, payload: DoseOrderIn
-) -> Status[DoseOrderOut]:
-    """Write a dose order (medical providers only); active from today unless dated."""
-    order = services.record_dose_order(
-        actor=_actor(request),
-        client_id=client_id,
-        route=Route(payload.route),
-        dose_mg=payload.dose_mg,
-        max_dose_mg=payload.max_dose_mg,
-        active_from=payload.active_from,
-        active_to=payload.active_to,
-        now=clock.now(),
-    )
-    return Status(201, DoseOrderOut.of(order))
-
-
-# --- appointments -----------------------------------------------------------------------
 
 
 def _follow_up(payload: FollowUpIn | None) -> services.FollowUpRequest | None:

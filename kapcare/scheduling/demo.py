@@ -21,6 +21,7 @@ from django.db import transaction
 
 from kapcare.core import clock
 from kapcare.core.violations import Refused
+from kapcare.pathway import services as pathway_services
 from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
 from kapcare.pathway.vocabulary import (
     ClearanceStatus,
@@ -219,7 +220,7 @@ def _pathway(demo: _Demo, base: dt.date, now: dt.datetime, result: ScheduleLoadR
         client = demo.clients[spec.given]
         therapist = _therapist(demo, client)
         if not TreatmentPlan.objects.filter(client=client).exists():
-            services.record_plan(
+            pathway_services.record_plan(
                 actor=therapist,
                 client_id=client.pk,
                 plan_format=spec.plan_format,
@@ -232,7 +233,7 @@ def _pathway(demo: _Demo, base: dt.date, now: dt.datetime, result: ScheduleLoadR
         kinds = [ConsentKind.KAP_INFORMED_CONSENT, ConsentKind.TELEHEALTH]
         for kind in kinds:
             if not Consent.objects.filter(client=client, kind=kind.value).exists():
-                services.record_consent(
+                pathway_services.record_consent(
                     actor=therapist,
                     client_id=client.pk,
                     kind=kind,
@@ -243,11 +244,12 @@ def _pathway(demo: _Demo, base: dt.date, now: dt.datetime, result: ScheduleLoadR
                 result.created_consents += 1
         doctor = demo.team.get((client.pk, Role.MEDICAL_PROVIDER))
         if spec.cleared and doctor is not None:
-            # Synthetic rows as the medical provider would have recorded them; the
-            # booking rules read these (the medicine app owns how they are written).
+            # Synthetic rows as the medical provider would have recorded them (the
+            # screening they rest on is added once measures are loaded: pathway.demo).
             if not Clearance.objects.filter(client=client).exists():
                 Clearance.objects.create(
                     client=client,
+                    version=1,
                     status=ClearanceStatus.CLEARED.value,
                     valid_until=base + dt.timedelta(days=180),
                     note="Demo clearance (synthetic).",
@@ -269,7 +271,7 @@ def _pathway(demo: _Demo, base: dt.date, now: dt.datetime, result: ScheduleLoadR
     for given in ("Bianca",):
         client = demo.clients[given]
         if not Consent.objects.filter(client=client, kind=ConsentKind.TELEHEALTH.value).exists():
-            services.record_consent(
+            pathway_services.record_consent(
                 actor=_therapist(demo, client),
                 client_id=client.pk,
                 kind=ConsentKind.TELEHEALTH,

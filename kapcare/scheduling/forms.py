@@ -12,10 +12,8 @@ from typing import Any, cast
 
 from django import forms
 
-from kapcare.core.choices import choices
 from kapcare.core.errors import FieldError
 from kapcare.pathway.vocabulary import (
-    TREATMENT_MODALITY_LABELS,
     ConsentKind,
     PlanFormat,
 )
@@ -425,71 +423,6 @@ class StatusForm(forms.Form):
         help_text="For example: the client asked to move it. No clinical detail.",
         error_messages={
             "max_length": f"Keep the reason to {services.MAX_REASON_LENGTH} characters."
-        },
-    )
-
-
-class PlanForm(forms.Form):
-    format = forms.ChoiceField(
-        label="Format",
-        choices=_enum_choices(FORMAT_LABELS),
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose ongoing therapy or intensive."},
-    )
-    modalities = forms.MultipleChoiceField(
-        label="Modalities",
-        choices=choices(TREATMENT_MODALITY_LABELS),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one modality."},
-    )
-    relational_goals = forms.CharField(
-        label="Relational goals",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="In the client's words, in relational terms.",
-    )
-    planned_preparation_count = forms.IntegerField(
-        label="Planned preparation sessions",
-        required=False,
-        min_value=0,
-        max_value=50,
-        error_messages={
-            "min_value": "Enter a number from 0 to 50.",
-            "max_value": "Enter a number from 0 to 50.",
-            "invalid": "Enter a whole number.",
-        },
-    )
-
-
-class ConsentForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Consent",
-        choices=_enum_choices(CONSENT_LABELS),
-        error_messages={"required": "Choose which consent was signed."},
-    )
-    version = forms.CharField(
-        label="Document version",
-        max_length=40,
-        error_messages={"required": "Give the version of the signed consent document."},
-    )
-    signed_on = forms.DateField(
-        label="Signed on",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": "Enter the date it was signed.",
-            "invalid": "Enter a real date, for example 2026-03-04.",
-        },
-    )
-
-
-class RevokeForm(forms.Form):
-    revoked_on = forms.DateField(
-        label="Revoked on",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": "Enter the date of the revocation.",
-            "invalid": "Enter a real date, for example 2026-03-04.",
         },
     )
 

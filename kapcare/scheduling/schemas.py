@@ -1,27 +1,17 @@
-"""API shapes for plans, consents, clearances, dose orders and appointments.
+"""API shapes for appointments.
 
 A stable contract (issue 3): keep these names, add freely. Times are ISO-8601 with an
 offset (a time without one is refused with 422); dates are ``YYYY-MM-DD``.
 """
 
 import datetime as dt
-from decimal import Decimal
-from typing import Annotated, cast
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from kapcare.core.api_errors import ViolationOut
 from kapcare.core.api_fields import Instant, RecordId
-from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
-from kapcare.pathway.vocabulary import (
-    ClearanceStatus,
-    ConsentKind,
-    OrderableRoute,
-    PlanFormat,
-    PlanStatus,
-    TreatmentModality,
-)
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
 
@@ -33,140 +23,6 @@ def _upper(value: str) -> str:
 # Checked by the rules (``appointment.client_location_state_invalid``), not here, so the
 # person booking gets the same plain explanation everywhere.
 StateAttested = Annotated[str, Field(max_length=2), AfterValidator(_upper)]
-Milligrams = Annotated[Decimal, Field(gt=0, max_digits=6, decimal_places=2)]
-Version = Annotated[str, Field(min_length=1, max_length=40)]
-
-
-class PlanIn(Schema):
-    format: PlanFormat
-    status: PlanStatus
-    modalities: list[TreatmentModality] = Field(min_length=1, max_length=3)
-    relational_goals: str | None = Field(None, max_length=5000)
-    planned_preparation_count: int | None = Field(None, ge=0, le=50)
-
-
-class PlanOut(Schema):
-    id: int
-    client: int
-    format: PlanFormat
-    status: PlanStatus
-    modalities: list[TreatmentModality]
-    relational_goals: str
-    planned_preparation_count: int | None
-    updated_at: dt.datetime
-
-    @staticmethod
-    def of(plan: TreatmentPlan) -> "PlanOut":
-        return PlanOut(
-            id=plan.pk,
-            client=plan.client_id,
-            format=PlanFormat(plan.format),
-            status=PlanStatus(plan.status),
-            modalities=plan.modalities,
-            relational_goals=plan.relational_goals,
-            planned_preparation_count=plan.planned_preparation_count,
-            updated_at=plan.updated_at,
-        )
-
-
-class ConsentIn(Schema):
-    kind: ConsentKind
-    signed_on: dt.date
-    version: Version
-
-
-class ConsentOut(Schema):
-    id: int
-    client: int
-    kind: ConsentKind
-    version: str
-    signed_on: dt.date
-    revoked_on: dt.date | None
-
-    @staticmethod
-    def of(consent: Consent) -> "ConsentOut":
-        return ConsentOut(
-            id=consent.pk,
-            client=consent.client_id,
-            kind=ConsentKind(consent.kind),
-            version=consent.version,
-            signed_on=consent.signed_on,
-            revoked_on=consent.revoked_on,
-        )
-
-
-class ConsentRevokeIn(Schema):
-    revoked_on: dt.date
-
-
-ContraindicationCode = Annotated[str, Field(min_length=1, max_length=80)]
-Justification = Annotated[str, Field(max_length=2000)]
-
-
-class ClearanceIn(Schema):
-    status: ClearanceStatus
-    valid_until: dt.date
-    note: str = Field("", max_length=2000)
-    justifications: dict[ContraindicationCode, Justification] = Field(
-        default_factory=dict,
-        max_length=40,
-        description=(
-            "For `cleared`: a written justification per relative contraindication the latest "
-            'medical screening found, by its code (e.g. `{"contraindication.cystitis": '
-            '"Urology review: resolved."}`). A missing one is refused with '
-            "`clearance.justification_required`."
-        ),
-    )
-
-
-class ClearanceOut(Schema):
-    id: int
-    client: int
-    status: ClearanceStatus
-    valid_until: dt.date
-    note: str
-    recorded_at: dt.datetime
-
-    @staticmethod
-    def of(clearance: Clearance) -> "ClearanceOut":
-        return ClearanceOut(
-            id=clearance.pk,
-            client=clearance.client_id,
-            status=ClearanceStatus(clearance.status),
-            valid_until=clearance.valid_until,
-            note=clearance.note,
-            recorded_at=clearance.recorded_at,
-        )
-
-
-class DoseOrderIn(Schema):
-    route: OrderableRoute
-    dose_mg: Milligrams
-    max_dose_mg: Milligrams
-    active_from: dt.date | None = None
-    active_to: dt.date | None = None
-
-
-class DoseOrderOut(Schema):
-    id: int
-    client: int
-    route: OrderableRoute
-    dose_mg: Decimal
-    max_dose_mg: Decimal
-    active_from: dt.date
-    active_to: dt.date | None
-
-    @staticmethod
-    def of(order: DoseOrder) -> "DoseOrderOut":
-        return DoseOrderOut(
-            id=order.pk,
-            client=order.client_id,
-            route=cast(OrderableRoute, order.route),
-            dose_mg=order.dose_mg,
-            max_dose_mg=order.max_dose_mg,
-            active_from=order.active_from,
-            active_to=order.active_to,
-        )
 
 
 class FollowUpIn(Schema):

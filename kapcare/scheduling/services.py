@@ -21,13 +21,11 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from kapcare.audit.models import AuditAction, AuditOutcome
+from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
 from kapcare.core.ids import MAX_ID
@@ -38,23 +36,18 @@ from kapcare.pathway.models import (
     Consent,
     DoseOrder,
     TreatmentPlan,
-    TreatmentPlanVersion,
 )
 from kapcare.pathway.vocabulary import (
-    ORDERABLE_ROUTES,
     ClearanceStatus,
     ConsentKind,
     PlanFormat,
     PlanStatus,
-    Route,
-    TreatmentModality,
 )
 from kapcare.people.access import (
     Actor,
     access_client,
     deny,
     lock_client,
-    refuse_change,
     staff_of,
 )
 from kapcare.people.models import Client, Location, Room, StaffMember
@@ -74,12 +67,7 @@ __all__ = [
     "book_appointment",
     "check_appointment_request",
     "get_pathway",
-    "record_clearance",
-    "record_consent",
-    "record_dose_order",
-    "record_plan",
     "reschedule_appointment",
-    "revoke_consent",
     "set_appointment_status",
 ]
 
@@ -127,273 +115,6 @@ class BookedAppointments:
 
 def _aware(moment: dt.datetime) -> bool:
     return moment.tzinfo is not None and moment.utcoffset() is not None
-
-
-# --- treatment plan ---------------------------------------------------------------------
-
-
-def record_plan(
-    *,
-    actor: Actor,
-    client_id: int,
-    plan_format: PlanFormat,
-    status: PlanStatus,
-    modalities: Sequence[TreatmentModality],
-    now: dt.datetime,
-    relational_goals: str | None = None,
-    planned_preparation_count: int | None = None,
-) -> TreatmentPlan:
-    """Create or change the client's plan; every saved state is kept in its history.
-
-    Pausing (or closing) needs no justification: the client may stop at any time.
-    ``relational_goals`` and ``planned_preparation_count`` keep their value when None.
-    """
-    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
-    client = access_client(
-        actor, client_id, Category.CLINICAL, action=AuditAction.UPDATE, detail="plan"
-    )
-    if not modalities:
-        raise FieldError("modalities", "Choose at least one modality: kap, parts_work or emdr.")
-    chosen = set(modalities)
-    with transaction.atomic():
-        lock_client(client.pk)
-        plan = TreatmentPlan.objects.filter(client=client).first()
-        created = plan is None
-        if plan is None:
-            plan = TreatmentPlan(client=client)
-        plan.format = plan_format.value
-        plan.status = status.value
-        plan.includes_kap = TreatmentModality.KAP in chosen
-        plan.includes_parts_work = TreatmentModality.PARTS_WORK in chosen
-        plan.includes_emdr = TreatmentModality.EMDR in chosen
-        if relational_goals is not None:
-            plan.relational_goals = relational_goals
-        if planned_preparation_count is not None:
-            plan.planned_preparation_count = planned_preparation_count
-        plan.updated_by = staff
-        plan.updated_at = now
-        plan.save()
-        TreatmentPlanVersion.objects.create(
-            plan=plan,
-            client=client,
-            format=plan.format,
-            status=plan.status,
-            includes_kap=plan.includes_kap,
-            includes_parts_work=plan.includes_parts_work,
-            includes_emdr=plan.includes_emdr,
-            relational_goals=plan.relational_goals,
-            planned_preparation_count=plan.planned_preparation_count,
-            changed_by=staff,
-            changed_at=now,
-        )
-        record_event(
-            source=actor.audit_source,
-            action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            client_id=client.pk,
-            category=Category.CLINICAL,
-            detail=f"plan:{plan.format}:{plan.status}",
-        )
-    return plan
-
-
-# --- consents ---------------------------------------------------------------------------
-
-
-def record_consent(
-    *,
-    actor: Actor,
-    client_id: int,
-    kind: ConsentKind,
-    version: str,
-    signed_on: dt.date,
-    now: dt.datetime,
-) -> Consent:
-    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
-    client = access_client(
-        actor, client_id, Category.CLINICAL, action=AuditAction.CREATE, detail="consent"
-    )
-    if not version.strip():
-        raise FieldError("version", "Give the version of the signed consent document.")
-    if signed_on > timezone.localdate(now):
-        raise FieldError("signed_on", "A consent cannot be signed in the future.")
-    with transaction.atomic():
-        consent = Consent.objects.create(
-            client=client,
-            kind=kind.value,
-            version=version.strip(),
-            signed_on=signed_on,
-            recorded_by=staff,
-            recorded_at=now,
-        )
-        record_event(
-            source=actor.audit_source,
-            action=AuditAction.CREATE,
-            client_id=client.pk,
-            category=Category.CLINICAL,
-            detail=f"consent:{kind.value}",
-        )
-    return consent
-
-
-def revoke_consent(
-    *, actor: Actor, consent_id: int, revoked_on: dt.date, now: dt.datetime
-) -> Consent:
-    """Date the revocation; the consent itself is kept."""
-    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
-    found = (
-        Consent.objects.filter(pk=consent_id, client__practice_id=staff.practice_id)
-        .values_list("client_id", flat=True)
-        .first()
-        if 0 < consent_id <= MAX_ID
-        else None
-    )
-    if found is None:
-        raise deny(actor, category=Category.CLINICAL, action=AuditAction.UPDATE, detail="consent")
-    client = access_client(
-        actor, found, Category.CLINICAL, action=AuditAction.UPDATE, detail="consent"
-    )
-    with transaction.atomic():
-        consent = Consent.objects.select_for_update().get(pk=consent_id)
-        if consent.revoked_on is not None:
-            raise FieldError("revoked_on", "This consent is already revoked.")
-        if revoked_on < consent.signed_on:
-            raise FieldError("revoked_on", "A consent cannot be revoked before it was signed.")
-        if revoked_on > timezone.localdate(now):
-            raise FieldError("revoked_on", "A revocation cannot be dated in the future.")
-        consent.revoked_on = revoked_on
-        consent.revoked_by = staff
-        consent.save(update_fields=["revoked_on", "revoked_by"])
-        record_event(
-            source=actor.audit_source,
-            action=AuditAction.UPDATE,
-            client_id=client.pk,
-            category=Category.CLINICAL,
-            detail=f"consent:{consent.kind}:revoked",
-        )
-    return consent
-
-
-# --- medical: clearance and dose orders -------------------------------------------------
-
-
-def _medical_client(actor: Actor, client_id: int, detail: str) -> Client:
-    """The client, for a medical provider on the care team (others: 404, or 403 if seen)."""
-    client = access_client(
-        actor, client_id, Category.MEDICAL, action=AuditAction.CREATE, detail=detail
-    )
-    if not actor.has_role(Role.MEDICAL_PROVIDER):
-        raise refuse_change(
-            actor, client_id=client.pk, category=Category.MEDICAL, detail=f"create:{detail}"
-        )
-    return client
-
-
-def record_clearance(
-    *,
-    actor: Actor,
-    client_id: int,
-    status: ClearanceStatus,
-    valid_until: dt.date,
-    note: str,
-    now: dt.datetime,
-    justifications: dict[str, str] | None = None,
-) -> Clearance:
-    """A medical provider's clearance decision; the most recent one governs.
-
-    ``cleared`` is checked against the latest medical screening (issue 5): refused
-    while an absolute contraindication stands, or an item is unknown, and it needs a
-    written justification (``justifications``: contraindication code -> text) for each
-    relative one. Each clearance gets a version and keeps what it rests on
-    (``medicine.ClearanceDetail``); it expires on ``valid_until``.
-    """
-    # Imported here: medicine builds on scheduling's models, not the other way round.
-    from kapcare.medicine import services as medicine
-
-    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
-    client = _medical_client(actor, client_id, "clearance")
-    if valid_until < timezone.localdate(now) and status is ClearanceStatus.CLEARED:
-        raise FieldError("valid_until", "A clearance cannot expire before it is recorded.")
-    given = justifications or {}
-    with transaction.atomic():
-        lock_client(client.pk)
-        check = medicine.check_clearance_request(
-            client_id=client.pk, status=status.value, justifications=given
-        )
-        if not check.violations:
-            clearance = Clearance.objects.create(
-                client=client,
-                status=status.value,
-                valid_until=valid_until,
-                note=note,
-                recorded_by=staff,
-                recorded_at=now,
-            )
-            detail = medicine.record_clearance_detail(
-                clearance=clearance, screening_record=check.screening, justifications=given
-            )
-            record_event(
-                source=actor.audit_source,
-                action=AuditAction.CREATE,
-                client_id=client.pk,
-                category=Category.MEDICAL,
-                detail=f"clearance:{status.value}:v{detail.version}",
-            )
-    if check.violations:
-        codes = ",".join(sorted({v.rule for v in check.violations}))
-        record_event(
-            source=actor.audit_source,
-            action=AuditAction.CREATE,
-            outcome=AuditOutcome.FAILURE,
-            client_id=client.pk,
-            category=Category.MEDICAL,
-            detail=f"clearance:refused:{codes}"[:200],
-        )
-        raise Refused(check.violations)
-    return clearance
-
-
-def record_dose_order(
-    *,
-    actor: Actor,
-    client_id: int,
-    route: Route,
-    dose_mg: Decimal,
-    max_dose_mg: Decimal,
-    now: dt.datetime,
-    active_from: dt.date | None = None,
-    active_to: dt.date | None = None,
-) -> DoseOrder:
-    """A dose order written by a medical provider; active from today unless dated."""
-    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
-    client = _medical_client(actor, client_id, "dose_order")
-    if route not in ORDERABLE_ROUTES:
-        raise FieldError("route", "Order sublingual, intramuscular or intravenous ketamine.")
-    if dose_mg <= 0:
-        raise FieldError("dose_mg", "The dose must be more than 0 mg.")
-    if max_dose_mg < dose_mg:
-        raise FieldError("max_dose_mg", "The maximum dose cannot be less than the dose.")
-    start = active_from if active_from is not None else timezone.localdate(now)
-    if active_to is not None and active_to < start:
-        raise FieldError("active_to", "The order cannot end before it starts.")
-    with transaction.atomic():
-        order = DoseOrder.objects.create(
-            client=client,
-            route=route.value,
-            dose_mg=dose_mg,
-            max_dose_mg=max_dose_mg,
-            active_from=start,
-            active_to=active_to,
-            ordered_by=staff,
-            ordered_at=now,
-        )
-        record_event(
-            source=actor.audit_source,
-            action=AuditAction.CREATE,
-            client_id=client.pk,
-            category=Category.MEDICAL,
-            detail=f"dose_order:{route.value}",
-        )
-    return order
 
 
 # --- booking: the facts -----------------------------------------------------------------

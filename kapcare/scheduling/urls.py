@@ -13,8 +13,4 @@ urlpatterns = [
         views.appointment_status,
         name="appointment-status",
     ),
-    path("clients/<int:client_id>/plan/", views.plan, name="plan"),
-    path("clients/<int:client_id>/plan/status/", views.plan_status, name="plan-status"),
-    path("clients/<int:client_id>/consents/new/", views.consent_new, name="consent-new"),
-    path("consents/<int:consent_id>/revoke/", views.consent_revoke, name="consent-revoke"),
 ]

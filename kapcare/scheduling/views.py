@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
@@ -27,8 +27,6 @@ from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.form_errors import add_field_error
 from kapcare.core.ids import MAX_ID
 from kapcare.core.violations import Refused
-from kapcare.pathway.models import Consent, TreatmentPlan
-from kapcare.pathway.vocabulary import ConsentKind, PlanFormat, PlanStatus, TreatmentModality
 from kapcare.people import policy
 from kapcare.people.access import (
     Actor,
@@ -50,10 +48,7 @@ from kapcare.scheduling.forms import (
     STATUS_LABELS,
     BookingForm,
     CalendarForm,
-    ConsentForm,
-    PlanForm,
     RescheduleForm,
-    RevokeForm,
     StatusForm,
     load_places,
     practice_zone,
@@ -320,162 +315,6 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
 
 
 # --- plan and consents ------------------------------------------------------------------
-
-
-def _chart_url(client_id: int) -> str:
-    return reverse("people:client-chart", args=[client_id]) + "#plan"
-
-
-@require_http_methods(["GET", "POST"])
-def plan(request: HttpRequest, client_id: int) -> HttpResponse:
-    actor = _actor(request)
-    action = AuditAction.UPDATE if request.method == "POST" else AuditAction.READ
-    client = access_client(actor, client_id, Category.CLINICAL, action=action, detail="page:plan")
-    current = TreatmentPlan.objects.filter(client=client).first()
-    initial: dict[str, Any] = {"format": PlanFormat.ONGOING.value, "modalities": ["kap"]}
-    if current is not None:
-        initial = {
-            "format": current.format,
-            "modalities": [m.value for m in current.modalities],
-            "relational_goals": current.relational_goals,
-            "planned_preparation_count": current.planned_preparation_count,
-        }
-    form = PlanForm(request.POST if request.method == "POST" else None, initial=initial)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_plan(
-                actor=actor,
-                client_id=client.pk,
-                plan_format=PlanFormat(data["format"]),
-                status=PlanStatus(current.status) if current else PlanStatus.ACTIVE,
-                modalities=[TreatmentModality(m) for m in data["modalities"]],
-                relational_goals=data["relational_goals"],
-                planned_preparation_count=data["planned_preparation_count"],
-                now=clock.now(),
-            )
-        except FieldError as error:
-            add_field_error(form, error)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        else:
-            messages.success(request, "The plan was saved.")
-            return redirect(_chart_url(client.pk))
-    return render(
-        request,
-        "scheduling/plan.html",
-        {"form": form, "client": client, "plan": current},
-        status=422 if form.is_bound else 200,
-    )
-
-
-@require_POST
-def plan_status(request: HttpRequest, client_id: int) -> HttpResponse:
-    """Pause, resume or close the plan in one click: no reason is asked ("no pressure")."""
-    actor = _actor(request)
-    # Reading the plan to change its status is a read of clinical data (audited as one);
-    # the service checks and audits the change itself.
-    client = access_client(actor, client_id, Category.CLINICAL, detail="page:plan-status")
-    current = TreatmentPlan.objects.filter(client=client).first()
-    wanted = request.POST.get("status", "")
-    if current is None or wanted not in {s.value for s in PlanStatus}:
-        messages.error(
-            request,
-            "Write the plan first." if current is None else "Choose pause, resume or close.",
-        )
-        return HttpResponseRedirect(_chart_url(client.pk), status=303)
-    try:
-        services.record_plan(
-            actor=actor,
-            client_id=client.pk,
-            plan_format=PlanFormat(current.format),
-            status=PlanStatus(wanted),
-            modalities=current.modalities,
-            now=clock.now(),
-        )
-    except PermissionDenied:  # audited by the service
-        raise NotFound from None
-    words = {"paused": "paused", "active": "resumed", "closed": "closed"}
-    messages.success(request, f"The plan is {words[wanted]}.")
-    return redirect(_chart_url(client.pk))
-
-
-@require_http_methods(["GET", "POST"])
-def consent_new(request: HttpRequest, client_id: int) -> HttpResponse:
-    actor = _actor(request)
-    action = AuditAction.CREATE if request.method == "POST" else AuditAction.READ
-    client = access_client(
-        actor, client_id, Category.CLINICAL, action=action, detail="page:consent"
-    )
-    form = ConsentForm(
-        request.POST if request.method == "POST" else None,
-        initial={"kind": ConsentKind.KAP_INFORMED_CONSENT.value, "signed_on": clock.today()},
-    )
-    if form.is_bound and form.is_valid():
-        try:
-            services.record_consent(
-                actor=actor,
-                client_id=client.pk,
-                kind=ConsentKind(form.cleaned_data["kind"]),
-                version=form.cleaned_data["version"],
-                signed_on=form.cleaned_data["signed_on"],
-                now=clock.now(),
-            )
-        except FieldError as error:
-            add_field_error(form, error)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        else:
-            messages.success(request, "The consent was recorded.")
-            return redirect(_chart_url(client.pk))
-    return render(
-        request,
-        "scheduling/consent_new.html",
-        {"form": form, "client": client},
-        status=422 if form.is_bound else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
-    actor = _actor(request)
-    action = AuditAction.UPDATE if request.method == "POST" else AuditAction.READ
-    found = (
-        Consent.objects.filter(pk=consent_id, client__practice_id=actor.practice_id)
-        .values_list("client_id", flat=True)
-        .first()
-        if 0 < consent_id <= MAX_ID
-        else None
-    )
-    if found is None:
-        raise deny(actor, category=Category.CLINICAL, action=action, detail="page:consent")
-    client = access_client(actor, found, Category.CLINICAL, action=action, detail="page:consent")
-    consent = Consent.objects.get(pk=consent_id)
-    form = RevokeForm(
-        request.POST if request.method == "POST" else None,
-        initial={"revoked_on": clock.today()},
-    )
-    if form.is_bound and form.is_valid():
-        try:
-            services.revoke_consent(
-                actor=actor,
-                consent_id=consent.pk,
-                revoked_on=form.cleaned_data["revoked_on"],
-                now=clock.now(),
-            )
-        except FieldError as error:
-            add_field_error(form, error)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        else:
-            messages.success(request, "The revocation was recorded.")
-            return redirect(_chart_url(client.pk))
-    return render(
-        request,
-        "scheduling/consent_revoke.html",
-        {"form": form, "client": client, "consent": consent},
-        status=422 if form.is_bound else 200,
-    )
 
 
 # --- the calendar -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from kapcare.core import clock
-from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
+from kapcare.pathway.models import Consent, DoseOrder, TreatmentPlan
 from kapcare.people.models import Client, Location, Practice, RoomKind, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.scheduling.models import Appointment
@@ -19,6 +19,7 @@ from tests.browser.conftest import sign_in
 from tests.factories import (
     TEST_PASSWORD,
     make_care_team_member,
+    make_clearance,
     make_client,
     make_location,
     make_room,
@@ -63,7 +64,7 @@ def world(practice: Practice, staff: dict[Role, StaffMember]) -> World:
         recorded_by=therapist,
         recorded_at=now,
     )
-    Clearance.objects.create(
+    make_clearance(
         client=client,
         status="cleared",
         valid_until=clock.today() + dt.timedelta(days=120),

@@ -1,6 +1,6 @@
-"""The chart's medicine panels: medical screening and clearance, and medicine sessions.
+"""The chart's medicine panel: the client's medicine sessions and serious adverse events.
 
-Each panel reaches the client through ``medicine.services`` (``people.access`` inside),
+The panel reaches the client through ``medicine.services`` (``people.access`` inside),
 so it is checked and audited for its own category, in a fixed number of queries.
 """
 
@@ -8,11 +8,9 @@ from typing import Any
 
 from django import template
 
-from kapcare.core import clock
 from kapcare.medicine import services
 from kapcare.people.access import Actor
 from kapcare.people.models import Client
-from kapcare.people.policy import Role
 
 register = template.Library()
 
@@ -22,18 +20,6 @@ def _actor(context: template.Context) -> Actor:
     if not isinstance(actor, Actor):
         raise template.TemplateSyntaxError("The chart panels need the request's actor.")
     return actor
-
-
-@register.inclusion_tag("medicine/_medical_panel.html", takes_context=True)
-def medical_panel(context: template.Context, client: Client) -> dict[str, Any]:
-    """Latest screening and its findings, the clearance in force, the dose orders."""
-    actor = _actor(context)
-    summary = services.get_medical_summary(actor=actor, client_id=client.pk, today=clock.today())
-    return {
-        "summary": summary,
-        "client": client,
-        "may_write": actor.has_role(Role.MEDICAL_PROVIDER),
-    }
 
 
 @register.inclusion_tag("medicine/_medicine_panel.html", takes_context=True)

@@ -7,20 +7,19 @@ what happens in the session, and the booking rules have their own tests.
 import datetime as dt
 from decimal import Decimal
 
-from kapcare.medicine.services import QUESTION_CODES
 from kapcare.pathway.models import (
-    Clearance,
     Consent,
     DoseOrder,
     MedicalScreening,
     ScreeningAnswer,
     TreatmentPlan,
 )
+from kapcare.pathway.services.screening import QUESTION_CODES
 from kapcare.pathway.vocabulary import PregnancyStatus
 from kapcare.people.models import Client, Room, RoomKind, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from tests.factories import make_location, make_room
+from tests.factories import make_clearance, make_location, make_room
 
 
 def medicine_room(client: Client) -> Room:
@@ -105,7 +104,7 @@ def ready_medicine_appointment(
             recorded_by=therapist,
             recorded_at=start - dt.timedelta(days=20),
         )
-    Clearance.objects.create(
+    make_clearance(
         client=client,
         status="cleared",
         valid_until=day + dt.timedelta(days=90),

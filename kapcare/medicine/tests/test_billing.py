@@ -15,8 +15,8 @@ from kapcare.medicine.billing import (
     billable_monitoring,
     units_for_minutes,
 )
-from kapcare.medicine.policy import BillingPolicy, UnitRule
 from kapcare.medicine.tests import T0, at
+from kapcare.medicine.thresholds import BillingPolicy, UnitRule
 
 POLICY = BillingPolicy()
 WHOLE = BillingPolicy(unit_rule=UnitRule.WHOLE_UNITS)

@@ -8,7 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kapcare.core.violations import Violation
-from kapcare.medicine.policy import SessionPolicy
 from kapcare.medicine.session_rules import (
     DischargeAssessment,
     DoseAdministration,
@@ -18,6 +17,7 @@ from kapcare.medicine.session_rules import (
     predose_reading,
 )
 from kapcare.medicine.tests import T0, assessment, at, dose, vitals
+from kapcare.medicine.thresholds import SessionPolicy
 
 POLICY = SessionPolicy()
 PREDOSE = vitals(-10, systolic=130, diastolic=84)

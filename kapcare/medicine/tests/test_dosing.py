@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kapcare.core.violations import Violation
-from kapcare.medicine.policy import SessionPolicy
 from kapcare.medicine.session_rules import (
     DoseAdministration,
     DoseOrder,
@@ -20,6 +19,7 @@ from kapcare.medicine.session_rules import (
     check_predose_vitals,
 )
 from kapcare.medicine.tests import T0, at, complete_checklist, dose, dose_order, vitals
+from kapcare.medicine.thresholds import SessionPolicy
 from kapcare.pathway.vocabulary import Route
 
 POLICY = SessionPolicy()

@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kapcare.core.violations import Violation
-from kapcare.medicine.policy import SessionPolicy
 from kapcare.medicine.session_rules import (
     CheckKind,
     CheckState,
@@ -18,6 +17,7 @@ from kapcare.medicine.session_rules import (
     vitals_schedule,
 )
 from kapcare.medicine.tests import T0, at, vitals
+from kapcare.medicine.thresholds import SessionPolicy
 
 POLICY = SessionPolicy()
 

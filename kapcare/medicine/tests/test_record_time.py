@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kapcare.medicine.policy import ScreeningPolicy, SessionPolicy
-from kapcare.medicine.screening import check_clearance, evaluate_screening
 from kapcare.medicine.session_rules import check_record_time
+from kapcare.medicine.thresholds import SessionPolicy
+from kapcare.pathway.screening import check_clearance, evaluate_screening
+from kapcare.pathway.thresholds import ScreeningPolicy
 from kapcare.pathway.vocabulary import Answer
 from kapcare.pathway.vocabulary import ClearanceStatus as Status
 

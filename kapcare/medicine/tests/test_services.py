@@ -16,22 +16,19 @@ from kapcare.medicine import services
 from kapcare.medicine.models import (
     AdverseEventKind,
     AdverseEventSeverity,
-    ClearanceDetail,
     DoseAdministration,
     MedicineSession,
     SignerRole,
     VitalsAlert,
     VitalsReading,
 )
-from kapcare.medicine.screening import ScreeningEvaluation
-from kapcare.medicine.tests.fixtures import ready_medicine_appointment, screening_all_no
-from kapcare.pathway.models import Clearance, MedicalScreening
-from kapcare.pathway.vocabulary import Answer, ClearanceStatus, PregnancyStatus, Route
+from kapcare.medicine.tests.fixtures import ready_medicine_appointment
+from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, NotFound
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
-from kapcare.scheduling import services as scheduling
 from kapcare.scheduling.models import Appointment
+from tests.factories import make_clearance
 
 MakeActor = Callable[[Role], Actor]
 MINUTE = dt.timedelta(minutes=1)
@@ -638,135 +635,13 @@ def test_billable_units_follow_the_monitored_time(
     assert {line.minutes for line in view.billing.bill.lines} == {124}
 
 
-# --- screening and clearance ----------------------------------------------------------
-
-
-def _screen(
-    actor: Actor, client: Client, now: dt.datetime, **answers: Answer
-) -> tuple[MedicalScreening, ScreeningEvaluation]:
-    given = {code: (Answer.NO, "") for code in services.QUESTION_CODES}
-    given.update({f"contraindication.{k}": (v, "") for k, v in answers.items()})
-    return services.record_screening(
-        actor=actor,
-        client_id=client.pk,
-        data=services.ScreeningInput(
-            answers=given,
-            pregnancy_status=PregnancyStatus.NOT_PREGNANT,
-            baseline_systolic=120,
-            baseline_diastolic=76,
-        ),
-        now=now,
-    )
-
-
-def _clear(
-    actor: Actor, client: Client, now: dt.datetime, justifications: dict[str, str] | None = None
-) -> Clearance:
-    return scheduling.record_clearance(
-        actor=actor,
-        client_id=client.pk,
-        status=ClearanceStatus.CLEARED,
-        valid_until=now.date() + dt.timedelta(days=90),
-        note="",
-        now=now,
-        justifications=justifications,
-    )
-
-
-def test_screening_without_measures_leaves_des_ii_unknown_and_clearing_refused(
-    actor: MakeActor, team_client: Client, now: dt.datetime
-) -> None:
-    doctor = actor(Role.MEDICAL_PROVIDER)
-    record, evaluation = _screen(doctor, team_client, now)
-
-    assert [u.code for u in evaluation.unknown] == ["contraindication.high_dissociation"]
-    assert record.unreviewed_suicide_flag is False
-    with pytest.raises(Refused) as refused:
-        _clear(doctor, team_client, now)
-    assert _rules(refused) == ["clearance.unknown_items"]
-    assert not Clearance.objects.exists()
-
-
-def test_an_absolute_contraindication_cannot_be_cleared(
-    actor: MakeActor, team_client: Client, staff: dict[Role, StaffMember], now: dt.datetime
-) -> None:
-    screening_all_no(team_client, staff[Role.MEDICAL_PROVIDER], now)
-    doctor = actor(Role.MEDICAL_PROVIDER)
-    _screen(doctor, team_client, now, mania=Answer.YES)
-    # the new version takes the DES-II from measures (none yet): give it a low one
-    MedicalScreening.objects.filter(version=2).update(des_ii_total=Decimal(10))
-
-    with pytest.raises(Refused) as refused:
-        _clear(doctor, team_client, now, {"contraindication.mania": "Stable for a year."})
-
-    assert _rules(refused) == ["clearance.absolute_contraindication"]
-    not_cleared = scheduling.record_clearance(
-        actor=doctor,
-        client_id=team_client.pk,
-        status=ClearanceStatus.NOT_CLEARED,
-        valid_until=now.date(),
-        note="",
-        now=now,
-    )
-    assert not_cleared.status == "not_cleared"
-
-
-def test_a_relative_contraindication_needs_a_written_justification(
-    actor: MakeActor, team_client: Client, staff: dict[Role, StaffMember], now: dt.datetime
-) -> None:
-    record = screening_all_no(team_client, staff[Role.MEDICAL_PROVIDER], now)
-    record.answers.filter(code="contraindication.cystitis").update(answer="yes")
-    doctor = actor(Role.MEDICAL_PROVIDER)
-
-    with pytest.raises(Refused) as refused:
-        _clear(doctor, team_client, now, {"contraindication.cystitis": "   "})
-    assert _rules(refused) == ["clearance.justification_required"]
-
-    first = _clear(doctor, team_client, now, {"contraindication.cystitis": "Urology: resolved."})
-    second = _clear(doctor, team_client, now + MINUTE, {"contraindication.cystitis": "Still fine."})
-
-    details = ClearanceDetail.objects.order_by("version")
-    assert [(d.clearance_id, d.version, d.screening_id) for d in details] == [
-        (first.pk, 1, record.pk),
-        (second.pk, 2, record.pk),
-    ]
-    assert details[0].justifications == {"contraindication.cystitis": "Urology: resolved."}
-
-
-def test_no_clearance_without_a_screening(
-    actor: MakeActor, team_client: Client, now: dt.datetime
-) -> None:
-    with pytest.raises(Refused) as refused:
-        _clear(actor(Role.MEDICAL_PROVIDER), team_client, now)
-
-    assert _rules(refused) == ["clearance.no_screening"]
-
-
-def test_only_the_medical_provider_records_a_screening(
-    actor: MakeActor, team_client: Client, now: dt.datetime
-) -> None:
-    with pytest.raises(PermissionDenied):
-        _screen(actor(Role.THERAPIST), team_client, now)
-    with pytest.raises(NotFound):
-        _screen(actor(Role.FRONT_DESK), team_client, now)
-
-
-def test_pregnancy_is_answered_by_the_pregnancy_status(
-    actor: MakeActor, team_client: Client, now: dt.datetime
-) -> None:
-    with pytest.raises(FieldError) as error:
-        _screen(actor(Role.MEDICAL_PROVIDER), team_client, now, pregnancy=Answer.NO)
-
-    assert error.value.field == "answers"
-
-
 def test_an_expired_or_withdrawn_clearance_blocks_the_dose(
     actor: MakeActor, appointment: Appointment, now: dt.datetime
 ) -> None:
     _ready(actor, appointment, now)
     # the medical provider's latest decision: not cleared (it governs, whatever came before)
-    Clearance.objects.create(
-        client_id=appointment.client_id,
+    make_clearance(
+        client=appointment.client,
         status="not_cleared",
         valid_until=now.date(),
         recorded_by=appointment.created_by,

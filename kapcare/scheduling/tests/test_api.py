@@ -29,7 +29,7 @@ from kapcare.pathway.models import (
 from kapcare.people.models import Client, Location, Room, RoomKind, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from tests.factories import make_client, make_location, make_room
+from tests.factories import make_clearance, make_client, make_location, make_room
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def world(practice: Any, staff: dict[Role, StaffMember], team_client: Client) ->
         recorded_by=medical,
         recorded_at=RECORDED,
     )
-    Clearance.objects.create(
+    make_clearance(
         client=team_client,
         status="cleared",
         valid_until=dt.date(2030, 6, 30),

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
+from kapcare.pathway.models import Consent, DoseOrder, TreatmentPlan
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, Location, Practice, Room, RoomKind, StaffMember
 from kapcare.people.policy import Role
@@ -35,7 +35,13 @@ from kapcare.scheduling.tests import (
     local,
     ready_pathway,
 )
-from tests.factories import make_care_team_member, make_client, make_location, make_room
+from tests.factories import (
+    make_care_team_member,
+    make_clearance,
+    make_client,
+    make_location,
+    make_room,
+)
 
 HOUR = dt.timedelta(hours=1)
 TUESDAY_MORNING = WorkingWindow(THERAPIST.id, BRYN_MAWR.id, 1, dt.time(9), dt.time(12))
@@ -319,7 +325,7 @@ def _ready_for_medicine(client: Client, staff: dict[Role, StaffMember], room: Ro
         recorded_by=medical,
         recorded_at=NOW,
     )
-    Clearance.objects.create(
+    make_clearance(
         client=client,
         status="cleared",
         valid_until=dt.date(2030, 6, 1),

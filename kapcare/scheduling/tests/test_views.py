@@ -16,7 +16,8 @@ from pytest_django import DjangoAssertNumQueries
 
 from kapcare.audit.models import AuditAction, AuditEvent
 from kapcare.core import clock
-from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
+from kapcare.pathway import services as pathway_services
+from kapcare.pathway.models import Consent, DoseOrder, TreatmentPlan
 from kapcare.pathway.vocabulary import (
     ClearanceStatus,
     ConsentKind,
@@ -31,7 +32,7 @@ from kapcare.people.policy import Category, Role
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
-from tests.factories import make_location, make_room
+from tests.factories import make_clearance, make_location, make_room
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 SignedIn = Callable[[Role], HttpClient]
@@ -80,7 +81,7 @@ def ready_for_medicine(world: World, actor: ActorOf) -> None:
     """Plan, consent, clearance, dose order and two preparation sessions before ``day``."""
     therapist = actor(Role.THERAPIST)
     now = clock.now()
-    services.record_plan(
+    pathway_services.record_plan(
         actor=therapist,
         client_id=world.client.pk,
         plan_format=PlanFormat.ONGOING,
@@ -88,7 +89,7 @@ def ready_for_medicine(world: World, actor: ActorOf) -> None:
         modalities=[TreatmentModality.KAP],
         now=now,
     )
-    services.record_consent(
+    pathway_services.record_consent(
         actor=therapist,
         client_id=world.client.pk,
         kind=ConsentKind.KAP_INFORMED_CONSENT,
@@ -98,7 +99,7 @@ def ready_for_medicine(world: World, actor: ActorOf) -> None:
     )
     # Written directly: how a medical provider records them (screening first) is the
     # medicine app's business, not the subject of these pages.
-    Clearance.objects.create(
+    make_clearance(
         client=world.client,
         status=ClearanceStatus.CLEARED.value,
         valid_until=world.day + dt.timedelta(days=90),

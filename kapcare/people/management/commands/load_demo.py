@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kapcare.measures.demo import load_demo_measures
 from kapcare.medicine.demo import load_demo_medicine
+from kapcare.pathway.demo import load_demo_screenings
 from kapcare.people.demo import load_demo_practice, sign_ins
 from kapcare.scheduling.demo import load_demo_schedule
 from kapcare.scheduling.demo_hours import load_demo_hours
@@ -37,7 +38,8 @@ class Command(BaseCommand):
         if (schedule := load_demo_schedule()).refused:  # the demo no longer fits the rules
             self.stderr.write(schedule.summary)
         load_demo_measures()  # a few months of synthetic results, after the schedule
-        load_demo_medicine()  # screenings, clearance details, one signed session record
+        load_demo_screenings()  # what the clearances rest on, with the measures as they stand
+        load_demo_medicine()  # one signed session record
         load_demo_hours()  # working hours and time off, after the bookings they would limit
         if options["sign_ins"]:
             self.stdout.write("\nDemo sign-ins (synthetic accounts, local use only):")

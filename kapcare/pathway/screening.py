@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kapcare.core.violations import Violation
-from kapcare.medicine.policy import (
+from kapcare.pathway.thresholds import (
     DEFAULT_CONTRAINDICATIONS,
     Basis,
     Contraindication,

@@ -8,19 +8,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kapcare.core.violations import Violation
-from kapcare.medicine.policy import (
-    DEFAULT_CONTRAINDICATIONS,
-    Basis,
-    Contraindication,
-    ScreeningPolicy,
-    Severity,
-)
-from kapcare.medicine.screening import (
+from kapcare.pathway.screening import (
     BaselineVitals,
     ScreeningEvaluation,
     UnknownItem,
     check_clearance,
     evaluate_screening,
+)
+from kapcare.pathway.thresholds import (
+    DEFAULT_CONTRAINDICATIONS,
+    Basis,
+    Contraindication,
+    ScreeningPolicy,
+    Severity,
 )
 from kapcare.pathway.vocabulary import Answer, ClearanceStatus
 

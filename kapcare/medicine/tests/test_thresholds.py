@@ -1,5 +1,5 @@
-"""Policy: every default has a source, the defaults are the documented ones, and
-an incoherent policy is refused when it is built."""
+"""Medicine-session thresholds: every default has a source, the defaults are the
+documented ones, and an incoherent policy is refused when it is built."""
 
 import datetime as dt
 from dataclasses import FrozenInstanceError, fields, replace
@@ -8,22 +8,11 @@ from typing import Any
 
 import pytest
 
-from kapcare.medicine.policy import (
-    DEFAULT_CONTRAINDICATIONS,
-    Basis,
-    BillingPolicy,
-    MedicinePolicy,
-    ScreeningPolicy,
-    SessionPolicy,
-    Severity,
-    UnitRule,
-    setting_sources,
-)
+from kapcare.core.sources import setting_sources
+from kapcare.medicine.thresholds import BillingPolicy, MedicinePolicy, SessionPolicy, UnitRule
 
 
-@pytest.mark.parametrize(
-    "policy_class", [ScreeningPolicy, SessionPolicy, BillingPolicy, MedicinePolicy]
-)
+@pytest.mark.parametrize("policy_class", [SessionPolicy, BillingPolicy, MedicinePolicy])
 def test_every_setting_names_the_source_of_its_default(policy_class: type) -> None:
     sources = setting_sources(policy_class)
 
@@ -51,42 +40,9 @@ def test_session_defaults_are_the_documented_ones() -> None:
     assert policy.future_tolerance == dt.timedelta(0)
 
 
-def test_screening_and_billing_defaults_are_the_documented_ones() -> None:
-    assert ScreeningPolicy().des_ii_at_or_above == Decimal(30)
+def test_billing_defaults_are_the_documented_ones() -> None:
     assert BillingPolicy().unit_minutes == 60
     assert BillingPolicy().unit_rule is UnitRule.MIDPOINT
-
-
-def test_catalogue_holds_exactly_the_contraindications_of_issue_5() -> None:
-    by_severity = {
-        severity: {c.code for c in DEFAULT_CONTRAINDICATIONS if c.severity is severity}
-        for severity in Severity
-    }
-
-    assert by_severity[Severity.ABSOLUTE] == {
-        "contraindication.psychosis",
-        "contraindication.mania",
-        "contraindication.aneurysm_or_avm",
-        "contraindication.intracerebral_haemorrhage",
-        "contraindication.ketamine_hypersensitivity",
-        "contraindication.pregnancy",
-    }
-    assert by_severity[Severity.RELATIVE] == {
-        "contraindication.uncontrolled_hypertension",
-        "contraindication.recent_cardiac_event_or_stroke",
-        "contraindication.substance_use_disorder",
-        "contraindication.hepatic_impairment",
-        "contraindication.cystitis",
-        "contraindication.high_dissociation",
-        "contraindication.unreviewed_suicide_flag",
-    }
-
-
-@pytest.mark.parametrize("item", DEFAULT_CONTRAINDICATIONS, ids=lambda c: c.code)
-def test_each_contraindication_has_a_label_a_message_and_a_source(item: Any) -> None:
-    assert item.label.strip()
-    assert item.message.strip().endswith(".")
-    assert item.source.strip()
 
 
 def test_policies_are_immutable_and_changed_by_replacing() -> None:
@@ -118,27 +74,6 @@ def test_policies_are_immutable_and_changed_by_replacing() -> None:
 def test_incoherent_session_policy_is_refused(changes: dict[str, Any], match: str) -> None:
     with pytest.raises(ValueError, match=match):
         replace(SessionPolicy(), **changes)
-
-
-_SECOND_DES_II_ITEM = tuple(
-    replace(c, code=c.code + "_again") for c in DEFAULT_CONTRAINDICATIONS if c.basis is Basis.DES_II
-)
-
-
-@pytest.mark.parametrize(
-    ("changes", "match"),
-    [
-        (
-            {"contraindications": DEFAULT_CONTRAINDICATIONS + DEFAULT_CONTRAINDICATIONS[:1]},
-            "unique",
-        ),
-        ({"contraindications": DEFAULT_CONTRAINDICATIONS + _SECOND_DES_II_ITEM}, "At most one"),
-        ({"des_ii_at_or_above": Decimal(101)}, "between 0 and 100"),
-    ],
-)
-def test_incoherent_screening_policy_is_refused(changes: dict[str, Any], match: str) -> None:
-    with pytest.raises(ValueError, match=match):
-        replace(ScreeningPolicy(), **changes)
 
 
 @pytest.mark.parametrize(
