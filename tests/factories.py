@@ -14,12 +14,12 @@ from kapcare.people.models import (
     Location,
     Practice,
     Room,
-    RoomKind,
     StaffLicense,
     StaffMember,
     StaffRole,
 )
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 
 TEST_PASSWORD = "test-password-kapcare-1"
 

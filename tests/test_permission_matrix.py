@@ -50,7 +50,7 @@ from kapcare.people.access import actor_for_user
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.scheduling import services as scheduling
-from kapcare.scheduling.rules import AppointmentKind, Modality
+from kapcare.scheduling.vocabulary import AppointmentKind, Modality
 from tests.factories import make_user
 
 if TYPE_CHECKING:

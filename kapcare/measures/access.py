@@ -17,7 +17,7 @@ from kapcare.measures.registry import normalize_code
 from kapcare.people.access import Actor, access_client
 from kapcare.people.policy import Category
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
 
 __all__ = [
     "AssignmentStatus",

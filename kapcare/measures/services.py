@@ -33,7 +33,6 @@ from kapcare.measures.models import (
     RiskFlag,
     Schedule,
 )
-from kapcare.measures.policy import may_review_risk_flags
 from kapcare.measures.registry import UnknownInstrument, builtin_instruments, get_instrument
 from kapcare.measures.scoring import AnswerError, ScoreResult
 from kapcare.people.access import (
@@ -44,9 +43,9 @@ from kapcare.people.access import (
     staff_of,
 )
 from kapcare.people.models import CareTeamMember, Client, StaffMember
-from kapcare.people.policy import Category
+from kapcare.people.policy import Category, may_review_risk_flags
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
 
 __all__ = [
     "IssuedLink",

@@ -24,7 +24,6 @@ from kapcare.measures import services
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.forms import AssignForm, LinkForm, ReviewForm
 from kapcare.measures.models import RiskFlag, Schedule
-from kapcare.measures.policy import may_review_risk_flags
 from kapcare.measures.questionnaire import QuestionForm, build_form, read_answers
 from kapcare.people.access import (
     Actor,
@@ -35,7 +34,7 @@ from kapcare.people.access import (
     deny,
 )
 from kapcare.people.models import Client
-from kapcare.people.policy import Category
+from kapcare.people.policy import Category, may_review_risk_flags
 
 # What the client is told about a link that cannot be used, and its HTTP status.
 UNUSABLE = {

@@ -19,12 +19,8 @@ from django.db import transaction
 from kapcare.core import clock
 from kapcare.core.violations import Refused, Violation
 from kapcare.medicine import services
-from kapcare.medicine.models import (
-    AdverseEventKind,
-    AdverseEventSeverity,
-    MedicineSession,
-    SignerRole,
-)
+from kapcare.medicine.models import MedicineSession
+from kapcare.medicine.vocabulary import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.pathway.models import DoseOrder
 from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, actor_for_user

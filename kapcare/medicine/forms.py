@@ -12,9 +12,13 @@ from typing import Any
 from django import forms
 
 from kapcare.core.choices import choices
-from kapcare.medicine.models import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.medicine.services import POLICY
 from kapcare.medicine.thresholds import SessionPolicy
+from kapcare.medicine.vocabulary import (
+    ADVERSE_EVENT_LABELS,
+    SEVERITY_LABELS,
+    SIGNER_ROLE_LABELS,
+)
 from kapcare.pathway.vocabulary import (
     ROUTE_LABELS,
 )
@@ -183,10 +187,10 @@ class ObservationForm(ZonedForm):
 
 class AdverseEventForm(ZonedForm):
     at = LocalTimeField()
-    kind = forms.ChoiceField(label="Event", choices=AdverseEventKind.choices)
+    kind = forms.ChoiceField(label="Event", choices=choices(ADVERSE_EVENT_LABELS))
     severity = forms.ChoiceField(
         label="Severity",
-        choices=AdverseEventSeverity.choices,
+        choices=choices(SEVERITY_LABELS),
         help_text="Serious flags the chart and e-mails the medical provider.",
     )
     action = forms.CharField(
@@ -203,7 +207,7 @@ class DischargeForm(ZonedForm):
 
 
 class SignForm(forms.Form):
-    role = forms.ChoiceField(choices=SignerRole.choices)
+    role = forms.ChoiceField(choices=choices(SIGNER_ROLE_LABELS))
 
 
 class AddendumForm(forms.Form):

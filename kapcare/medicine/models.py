@@ -13,47 +13,18 @@ from django.db import models
 from django.db.models import F, Q
 
 from kapcare.core.choices import choices, values
+from kapcare.medicine.vocabulary import (
+    ADVERSE_EVENT_LABELS,
+    SEVERITY_LABELS,
+    SIGNER_ROLE_LABELS,
+    AdverseEventKind,
+    AdverseEventSeverity,
+    SignerRole,
+)
 from kapcare.pathway.models import DoseOrder
 from kapcare.pathway.vocabulary import ROUTE_LABELS, Route
 from kapcare.people.models import Client, StaffMember
 from kapcare.scheduling.models import Appointment
-
-
-def _values(choices: type[models.TextChoices]) -> list[str]:
-    return [str(v) for v in choices.values]
-
-
-class AdverseEventKind(models.TextChoices):
-    """CLINICAL.md, 'Medicine session': the adverse events to offer."""
-
-    HYPERTENSION = "hypertension", "Hypertension"
-    TACHYCARDIA = "tachycardia", "Tachycardia"
-    HYPOTENSION_ARRHYTHMIA = "hypotension_arrhythmia", "Hypotension or arrhythmia"
-    NAUSEA_VOMITING = "nausea_vomiting", "Nausea or vomiting"
-    DIZZINESS = "dizziness", "Dizziness, diplopia or nystagmus"
-    EXCESSIVE_SEDATION = "excessive_sedation", "Excessive sedation"
-    ANXIETY_AGITATION = "anxiety_agitation", "Dysphoria, anxiety, agitation or emergence reaction"
-    CONFUSION = "confusion", "Confusion"
-    HYPERSALIVATION = "hypersalivation", "Hypersalivation"
-    RESPIRATORY = "respiratory", "Laryngospasm or respiratory depression"
-    MUSCLE_TONE = "muscle_tone", "Raised muscle tone"
-    ANAPHYLAXIS = "anaphylaxis", "Anaphylaxis"
-    SUICIDALITY = "suicidality", "Suicidality"
-    MISUSE = "misuse", "Signs of misuse"
-    FALL = "fall", "Fall"
-    OTHER = "other", "Other"
-
-
-class AdverseEventSeverity(models.TextChoices):
-    MILD = "mild", "Mild"
-    MODERATE = "moderate", "Moderate"
-    SERIOUS = "serious", "Serious"
-
-
-class SignerRole(models.TextChoices):
-    MONITOR = "monitor", "Monitor"
-    THERAPIST = "therapist", "Therapist"
-    MEDICAL_PROVIDER = "medical_provider", "Medical provider"
 
 
 class MedicineSession(models.Model):
@@ -235,8 +206,8 @@ class AdverseEvent(models.Model):
         MedicineSession, on_delete=models.PROTECT, related_name="adverse_events"
     )
     at = models.DateTimeField()
-    kind = models.CharField(max_length=30, choices=AdverseEventKind.choices)
-    severity = models.CharField(max_length=10, choices=AdverseEventSeverity.choices)
+    kind = models.CharField(max_length=30, choices=choices(ADVERSE_EVENT_LABELS))
+    severity = models.CharField(max_length=10, choices=choices(SEVERITY_LABELS))
     action = models.TextField()
     provider_notified = models.BooleanField(default=False)
     # When the e-mail to the medical provider(s) went out (serious events).
@@ -250,10 +221,10 @@ class AdverseEvent(models.Model):
         ordering = ["session", "at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=_values(AdverseEventKind)), name="adverse_event_kind"
+                condition=Q(kind__in=values(AdverseEventKind)), name="adverse_event_kind"
             ),
             models.CheckConstraint(
-                condition=Q(severity__in=_values(AdverseEventSeverity)),
+                condition=Q(severity__in=values(AdverseEventSeverity)),
                 name="adverse_event_severity",
             ),
         ]
@@ -274,7 +245,7 @@ class Signature(models.Model):
     session = models.ForeignKey(
         MedicineSession, on_delete=models.PROTECT, related_name="signatures"
     )
-    role = models.CharField(max_length=20, choices=SignerRole.choices)
+    role = models.CharField(max_length=20, choices=choices(SIGNER_ROLE_LABELS))
     signed_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField()
 
@@ -284,9 +255,7 @@ class Signature(models.Model):
         ordering = ["session", "signed_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["session", "role"], name="signature_one_per_role"),
-            models.CheckConstraint(
-                condition=Q(role__in=_values(SignerRole)), name="signature_role"
-            ),
+            models.CheckConstraint(condition=Q(role__in=values(SignerRole)), name="signature_role"),
         ]
 
     def __str__(self) -> str:

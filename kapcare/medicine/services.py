@@ -39,13 +39,10 @@ from kapcare.medicine.measures_inputs import TODAYS_CODES, measures_done_between
 from kapcare.medicine.models import (
     Addendum,
     AdverseEvent,
-    AdverseEventKind,
-    AdverseEventSeverity,
     DoseAdministration,
     MedicineSession,
     Observation,
     Signature,
-    SignerRole,
     VitalsAlert,
     VitalsReading,
 )
@@ -57,6 +54,8 @@ from kapcare.medicine.session_rules import (
 )
 from kapcare.medicine.settings_services import policy_for
 from kapcare.medicine.thresholds import MedicinePolicy
+from kapcare.medicine.vocabulary import AdverseEventKind, AdverseEventSeverity, SignerRole
+from kapcare.pathway import rules as pathway_rules
 from kapcare.pathway.models import (
     Clearance,
     Consent,
@@ -82,6 +81,7 @@ from kapcare.people.policy import Category, Role
 from kapcare.scheduling import rules as scheduling_rules
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.settings_services import policy_for_practice as scheduling_policy_for
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
 
 logger = logging.getLogger(__name__)
 
@@ -143,9 +143,9 @@ def _medicine_appointment(
         Appointment.objects.filter(
             pk=appointment_id,
             client__practice_id=staff.practice_id,
-            kind=scheduling_rules.AppointmentKind.MEDICINE.value,
+            kind=AppointmentKind.MEDICINE.value,
         )
-        .exclude(status=scheduling_rules.AppointmentStatus.CANCELLED.value)
+        .exclude(status=AppointmentStatus.CANCELLED.value)
         .select_related("location", "room")
         .first()
         if 0 < appointment_id <= MAX_ID
@@ -325,7 +325,7 @@ def _client_facts(appointment: Appointment, practice_id: int) -> ClientFacts:
     day = appointment.start.astimezone(zone).date()
     day_start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
     consents = [
-        scheduling_rules.Consent(
+        pathway_rules.Consent(
             kind=ConsentKind(c.kind),
             signed_on=c.signed_on,
             revoked_on=c.revoked_on,
@@ -333,7 +333,7 @@ def _client_facts(appointment: Appointment, practice_id: int) -> ClientFacts:
         for c in Consent.objects.filter(client_id=appointment.client_id)
     ]
     clearances = [
-        scheduling_rules.Clearance(
+        pathway_rules.Clearance(
             status=ClearanceStatus(c.status),
             valid_until=c.valid_until,
             recorded_at=c.recorded_at,
@@ -345,8 +345,8 @@ def _client_facts(appointment: Appointment, practice_id: int) -> ClientFacts:
     preparations = [
         scheduling_rules.Appointment(
             id=a.pk,
-            kind=scheduling_rules.AppointmentKind(a.kind),
-            status=scheduling_rules.AppointmentStatus(a.status),
+            kind=AppointmentKind(a.kind),
+            status=AppointmentStatus(a.status),
             start=a.start,
             end=a.end,
             staff_ids=frozenset(),
@@ -354,12 +354,12 @@ def _client_facts(appointment: Appointment, practice_id: int) -> ClientFacts:
         )
         for a in Appointment.objects.filter(
             client_id=appointment.client_id,
-            kind=scheduling_rules.AppointmentKind.PREPARATION.value,
+            kind=AppointmentKind.PREPARATION.value,
         )
     ]
     return ClientFacts(
-        consent_current=scheduling_rules.consent_in_force(consents, day),
-        clearance_current=scheduling_rules.clearance_in_force(clearances, day),
+        consent_current=pathway_rules.consent_in_force(consents, day),
+        clearance_current=pathway_rules.clearance_in_force(clearances, day),
         preparation_completed=scheduling_rules.count_preparations(
             preparations, appointment.start, completed_only=True
         ),
@@ -1313,10 +1313,8 @@ def list_medicine_sessions(
     """The client's medicine appointments with their records, and serious adverse events."""
     client = access_client(actor, client_id, SESSION, detail="medicine:list")
     appointments = list(
-        Appointment.objects.filter(
-            client=client, kind=scheduling_rules.AppointmentKind.MEDICINE.value
-        )
-        .exclude(status=scheduling_rules.AppointmentStatus.CANCELLED.value)
+        Appointment.objects.filter(client=client, kind=AppointmentKind.MEDICINE.value)
+        .exclude(status=AppointmentStatus.CANCELLED.value)
         .select_related("location", "medicine_record")
         .order_by("-start", "-id")
     )

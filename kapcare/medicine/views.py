@@ -17,12 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kapcare.audit.models import AuditAction
 from kapcare.core import clock
+from kapcare.core.choices import values
 from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.form_errors import add_field_error
 from kapcare.core.violations import Refused, Violation
 from kapcare.medicine import forms, services
-from kapcare.medicine.models import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.medicine.pdf import render_record_pdf
+from kapcare.medicine.vocabulary import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, NotFound, actor_for_request, deny
 from kapcare.people.policy import Category, Role
@@ -203,7 +204,7 @@ def _apply(
         services.sign_record(
             actor=actor,
             appointment_id=appointment_id,
-            role=SignerRole(role) if role in SignerRole.values else None,
+            role=SignerRole(role) if role in values(SignerRole) else None,
             now=now,
         )
         return "Signed. The record is locked: changes now go in an addendum."

@@ -15,16 +15,7 @@ from kapcare.core.api_fields import RecordId
 from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.people import services
 from kapcare.people.access import Actor, NotFound, access_client, actor_for_request, visible_clients
-from kapcare.people.models import (
-    CareTeamMember,
-    Client,
-    ClientStatus,
-    Location,
-    PathwayStage,
-    Room,
-    RoomKind,
-    StaffMember,
-)
+from kapcare.people.models import CareTeamMember, Client, Location, Room, StaffMember
 from kapcare.people.policy import Category, Role
 from kapcare.people.schemas import (
     ClientIn,
@@ -36,6 +27,7 @@ from kapcare.people.schemas import (
     StaffOut,
     to_model_fields,
 )
+from kapcare.people.vocabulary import ClientStatus, PathwayStage, RoomKind
 
 router = Router(tags=["practice"])
 

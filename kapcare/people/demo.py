@@ -16,15 +16,14 @@ from kapcare.people.models import (
     CareTeamMember,
     Client,
     Location,
-    PathwayStage,
     Practice,
     Room,
-    RoomKind,
     StaffLicense,
     StaffMember,
     StaffRole,
 )
 from kapcare.people.policy import Category, Role
+from kapcare.people.vocabulary import PathwayStage, RoomKind
 
 DEMO_PASSWORD = "kap-demo-2026!"
 PRACTICE_NAME = "Main Line Relational Healing (demo)"

@@ -6,9 +6,11 @@ from typing import Any, cast
 from django import forms
 
 from kapcare.core import clock
-from kapcare.people.models import Client, PathwayStage, StaffMember
+from kapcare.core.choices import choices
+from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, ROLE_LABELS, Role
 from kapcare.people.states import STATE_CHOICES
+from kapcare.people.vocabulary import STAGE_LABELS
 
 MAX_SEARCH_LENGTH = 100
 
@@ -155,7 +157,7 @@ class ClientSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     stage = forms.ChoiceField(
-        required=False, choices=[("", "All stages"), *PathwayStage.choices], label="Pathway stage"
+        required=False, choices=[("", "All stages"), *choices(STAGE_LABELS)], label="Pathway stage"
     )
 
     def clean_q(self) -> str:

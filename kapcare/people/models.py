@@ -9,8 +9,17 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from kapcare.core.choices import choices, values
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.people.states import STATE_CHOICES, US_STATES
+from kapcare.people.vocabulary import (
+    CLIENT_STATUS_LABELS,
+    ROOM_KIND_LABELS,
+    STAGE_LABELS,
+    ClientStatus,
+    PathwayStage,
+    RoomKind,
+)
 
 _STATE_CODES = list(US_STATES)
 
@@ -62,24 +71,19 @@ class Location(models.Model):
         return self.name
 
 
-class RoomKind(models.TextChoices):
-    THERAPY = "therapy", "Therapy room"
-    MEDICINE = "medicine", "Medicine room"
-
-
 class Room(models.Model):
     Kind = RoomKind
 
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="rooms")
     name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=choices(ROOM_KIND_LABELS))
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["location__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["location", "name"], name="room_name_unique"),
-            models.CheckConstraint(condition=Q(kind__in=RoomKind.values), name="room_kind_valid"),
+            models.CheckConstraint(condition=Q(kind__in=values(RoomKind)), name="room_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -157,24 +161,6 @@ class StaffLicense(models.Model):
         return str(self.state)
 
 
-class ClientStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    CLOSED = "closed", "Closed"
-
-
-class PathwayStage(models.TextChoices):
-    """Where a client is on the care pathway of DESIGN.md."""
-
-    CONSULTATION = "consultation", "Inquiry and consultation"
-    SCREENING = "screening", "Screening"
-    PLANNING = "planning", "Treatment planning"
-    PREPARATION = "preparation", "Preparation"
-    MEDICINE = "medicine", "Medicine sessions"
-    INTEGRATION = "integration", "Integration"
-    ONGOING = "ongoing", "Ongoing measurement"
-
-
 class Client(models.Model):
     Status = ClientStatus
     Stage = PathwayStage
@@ -192,10 +178,10 @@ class Client(models.Model):
     emergency_contact_relationship = models.CharField(max_length=60, blank=True)
     emergency_contact_phone = models.CharField(max_length=30, blank=True)
     status = models.CharField(
-        max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
+        max_length=10, choices=choices(CLIENT_STATUS_LABELS), default=ClientStatus.ACTIVE
     )
     stage = models.CharField(
-        max_length=20, choices=PathwayStage.choices, default=PathwayStage.CONSULTATION
+        max_length=20, choices=choices(STAGE_LABELS), default=PathwayStage.CONSULTATION
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -206,10 +192,10 @@ class Client(models.Model):
         ordering = ["legal_family_name", "legal_given_name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ClientStatus.values), name="client_status_valid"
+                condition=Q(status__in=values(ClientStatus)), name="client_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(stage__in=PathwayStage.values),
+                condition=Q(stage__in=values(PathwayStage)),
                 name="client_stage_valid",
             ),
             models.CheckConstraint(

@@ -149,3 +149,13 @@ def may_change_scheduling_settings(roles: frozenset[Role]) -> bool:
 def may_change_medicine_settings(roles: frozenset[Role]) -> bool:
     """The practice's medicine-session thresholds are a medical decision: medical providers."""
     return Role.MEDICAL_PROVIDER in roles
+
+
+# Reviewing a risk flag is a clinical judgement: a therapist or medical provider on the
+# care team closes it; a monitor sees open flags but does not close them. (Seeing them
+# is by category: risk flags are safety data.)
+FLAG_REVIEWER_ROLES = frozenset({Role.THERAPIST, Role.MEDICAL_PROVIDER})
+
+
+def may_review_risk_flags(roles: frozenset[Role]) -> bool:
+    return bool(roles & FLAG_REVIEWER_ROLES)

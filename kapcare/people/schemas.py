@@ -9,8 +9,9 @@ from pydantic import AfterValidator, EmailStr, TypeAdapter, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from kapcare.core.api_fields import RecordId
-from kapcare.people.models import Client, ClientStatus, PathwayStage, RoomKind
+from kapcare.people.models import Client
 from kapcare.people.states import US_STATES
+from kapcare.people.vocabulary import ClientStatus, PathwayStage, RoomKind
 
 # Control characters (NUL cannot even be stored by PostgreSQL) and lone
 # surrogates (which no database encoding accepts).

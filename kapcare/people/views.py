@@ -33,15 +33,9 @@ from kapcare.people.access import (
     visible_clients,
 )
 from kapcare.people.forms import ClientCreateForm, ClientForm, ClientSearchForm
-from kapcare.people.models import (
-    CareTeamMember,
-    Client,
-    Location,
-    PathwayStage,
-    Room,
-    StaffMember,
-)
+from kapcare.people.models import CareTeamMember, Client, Location, Room, StaffMember
 from kapcare.people.policy import Category
+from kapcare.people.vocabulary import PathwayStage
 
 # Safety data (risk flags) is the least every chart shows, so it is the chart's
 # gate: clinicians and monitors on the care team pass, front desk does not.

@@ -25,7 +25,6 @@ from kapcare.people.access import Actor, NotFound, actor_for_request, visible_cl
 from kapcare.people.policy import Category
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.rules import AppointmentStatus
 from kapcare.scheduling.schemas import (
     AppointmentIn,
     AppointmentOut,
@@ -35,6 +34,7 @@ from kapcare.scheduling.schemas import (
     RescheduleIn,
     StatusIn,
 )
+from kapcare.scheduling.vocabulary import AppointmentStatus
 
 router = Router(tags=["scheduling"])
 

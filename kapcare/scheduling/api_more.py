@@ -32,7 +32,7 @@ from kapcare.scheduling.availability_service import (
 from kapcare.scheduling.availability_service import search_availability as run_search
 from kapcare.scheduling.models import TimeOff, WorkingHours
 from kapcare.scheduling.practice_settings import SETTING_NAMES, setting_rows
-from kapcare.scheduling.rules import AppointmentKind, Modality
+from kapcare.scheduling.vocabulary import AppointmentKind, Modality
 
 router = Router(tags=["staff schedules"])
 

@@ -25,24 +25,21 @@ import zoneinfo
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from kapcare.core.violations import Violation
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.hours import StaffSchedule, check_staff_availability
-from kapcare.scheduling.policy import DEFAULT_POLICY, SchedulingPolicy
 from kapcare.scheduling.rules import (
     Appointment,
-    AppointmentKind,
     ClientInfo,
     LocationInfo,
-    Modality,
     PathwayFacts,
     ProposedAppointment,
     RoomInfo,
-    RoomKind,
-    Rule,
     StaffInfo,
-    Subject,
-    Violation,
     check_appointment,
 )
+from kapcare.scheduling.thresholds import DEFAULT_POLICY, SchedulingPolicy
+from kapcare.scheduling.vocabulary import AppointmentKind, Modality, Rule, Subject
 
 __all__ = [
     "DEFAULT_COUNT",

@@ -15,12 +15,13 @@ from kapcare.core.errors import FieldError
 from kapcare.people.access import Actor, access_client
 from kapcare.people.models import Location, Room
 from kapcare.people.policy import Category
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import rules, services
 from kapcare.scheduling.availability import DEFAULT_COUNT, SlotRequest, SlotSearch, find_slots
 from kapcare.scheduling.hours_services import load_schedule
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
 from kapcare.scheduling.settings_services import policy_for_practice
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 
 __all__ = ["MAX_COUNT", "AvailabilityQuery", "search_availability"]
 
@@ -63,7 +64,7 @@ def _rooms(practice_id: int, query: AvailabilityQuery) -> tuple[rules.RoomInfo, 
         rules.RoomInfo(
             id=r.pk,
             location_id=r.location_id,
-            kind=rules.RoomKind(r.kind),
+            kind=RoomKind(r.kind),
             name=r.name,
             is_active=r.is_active,
         )

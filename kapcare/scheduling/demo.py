@@ -37,7 +37,7 @@ from kapcare.people.models import CareTeamMember, Client, Location, Room, StaffM
 from kapcare.people.policy import Role
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 
 __all__ = ["ScheduleLoadResult", "load_demo_schedule"]
 

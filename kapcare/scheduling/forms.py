@@ -12,39 +12,24 @@ from typing import Any, cast
 
 from django import forms
 
+from kapcare.core.choices import choices
 from kapcare.core.errors import FieldError
-from kapcare.pathway.vocabulary import (
-    ConsentKind,
-    PlanFormat,
-)
+from kapcare.core.violations import Violation
 from kapcare.people.models import Location, Room, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.people.states import STATE_CHOICES
 from kapcare.scheduling import services
-from kapcare.scheduling.rules import (
+from kapcare.scheduling.settings_services import policy_for_practice
+from kapcare.scheduling.vocabulary import (
+    KIND_LABELS,
+    MODALITY_LABELS,
+    STATUS_LABELS,
     AppointmentKind,
     AppointmentStatus,
     Modality,
     Rule,
     Subject,
-    Violation,
 )
-from kapcare.scheduling.settings_services import policy_for_practice
-
-KIND_LABELS = {
-    AppointmentKind.CONSULTATION: "Consultation",
-    AppointmentKind.PREPARATION: "Preparation",
-    AppointmentKind.MEDICINE: "Medicine session",
-    AppointmentKind.INTEGRATION: "Integration",
-    AppointmentKind.THERAPY: "Therapy",
-}
-MODALITY_LABELS = {Modality.IN_PERSON: "In person", Modality.TELEHEALTH: "Telehealth (video)"}
-CONSENT_LABELS = {
-    ConsentKind.KAP_INFORMED_CONSENT: "KAP informed consent",
-    ConsentKind.TELEHEALTH: "Telehealth consent",
-    ConsentKind.FINANCIAL: "Financial agreement",
-}
-FORMAT_LABELS = {PlanFormat.ONGOING: "Ongoing therapy", PlanFormat.INTENSIVE: "Intensive"}
 
 # Which field a violated rule is about, so its message is shown next to that field.
 # Rules about the pathway (consent, clearance, ...) are about no field: they go on top.
@@ -86,10 +71,6 @@ def practice_zone(practice_id: int) -> zoneinfo.ZoneInfo:
 
 def zone_of(location: Location | None, default: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(location.time_zone) if location is not None else default
-
-
-def _enum_choices(labels: dict[Any, str]) -> list[tuple[str, str]]:
-    return [(key.value, label) for key, label in labels.items()]
 
 
 def staff_label(member: StaffMember) -> str:
@@ -282,12 +263,12 @@ class BookingForm(_TimedForm):
         )
         self.fields["kind"] = forms.ChoiceField(
             label="Kind of session",
-            choices=_enum_choices(KIND_LABELS),
+            choices=choices(KIND_LABELS),
             error_messages={"required": "Choose the kind of session."},
         )
         self.fields["modality"] = forms.ChoiceField(
             label="How",
-            choices=_enum_choices(MODALITY_LABELS),
+            choices=choices(MODALITY_LABELS),
             widget=forms.RadioSelect,
             error_messages={"required": "Choose in person or telehealth."},
         )
@@ -307,7 +288,7 @@ class BookingForm(_TimedForm):
         self.fields[f"{FOLLOW_UP_PREFIX}modality"] = forms.ChoiceField(
             label="Integration: how",
             required=False,
-            choices=_enum_choices(MODALITY_LABELS),
+            choices=choices(MODALITY_LABELS),
             widget=forms.RadioSelect,
         )
         self._add_place_fields(FOLLOW_UP_PREFIX, required=False, legend="integration session")
@@ -402,17 +383,12 @@ class RescheduleForm(_TimedForm):
         }
 
 
-STATUS_LABELS = {
-    AppointmentStatus.COMPLETED: "Completed",
-    AppointmentStatus.CANCELLED: "Cancelled",
-    AppointmentStatus.NO_SHOW: "No-show",
-}
-
-
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         label="New status",
-        choices=_enum_choices(STATUS_LABELS),
+        choices=choices(
+            {s: label for s, label in STATUS_LABELS.items() if s is not AppointmentStatus.BOOKED}
+        ),
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the new status."},
     )

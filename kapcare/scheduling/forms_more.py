@@ -6,21 +6,16 @@ from typing import Any
 
 from django import forms
 
+from kapcare.core.choices import choices
 from kapcare.people.models import Location, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES
 from kapcare.people.states import US_STATES
 from kapcare.scheduling.availability import DEFAULT_COUNT
 from kapcare.scheduling.availability_service import MAX_COUNT
 from kapcare.scheduling.hours import WEEKDAY_NAMES
-from kapcare.scheduling.policy import SpacingMeasure
 from kapcare.scheduling.practice_settings import SETTING_NAMES, SettingRow
-from kapcare.scheduling.rules import AppointmentKind, Modality
-
-KIND_CHOICES = [(k.value, k.value.capitalize()) for k in AppointmentKind]
-MODALITY_CHOICES = [
-    (Modality.IN_PERSON.value, "In person"),
-    (Modality.TELEHEALTH.value, "Telehealth"),
-]
+from kapcare.scheduling.thresholds import SpacingMeasure
+from kapcare.scheduling.vocabulary import KIND_LABELS, MODALITY_LABELS, Modality
 
 
 class WindowForm(forms.Form):
@@ -86,8 +81,8 @@ class TimeOffForm(forms.Form):
 
 class AvailabilityForm(forms.Form):
     client = forms.TypedChoiceField(label="Client", coerce=int, choices=[])
-    kind = forms.ChoiceField(label="Kind of session", choices=KIND_CHOICES)
-    modality = forms.ChoiceField(label="Modality", choices=MODALITY_CHOICES)
+    kind = forms.ChoiceField(label="Kind of session", choices=choices(KIND_LABELS))
+    modality = forms.ChoiceField(label="Modality", choices=choices(MODALITY_LABELS))
     location = forms.ModelChoiceField(
         label="Location",
         queryset=Location.objects.none(),

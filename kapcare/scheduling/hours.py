@@ -23,15 +23,9 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kapcare.scheduling.rules import (
-    Modality,
-    ProposedAppointment,
-    Rule,
-    StaffInfo,
-    Subject,
-    Violation,
-    intervals_overlap,
-)
+from kapcare.core.violations import Violation
+from kapcare.scheduling.rules import ProposedAppointment, StaffInfo, intervals_overlap
+from kapcare.scheduling.vocabulary import Modality, Rule, Subject
 
 __all__ = [
     "WEEKDAY_NAMES",

@@ -29,7 +29,7 @@ from kapcare.people.models import Client
 from kapcare.people.policy import Category
 from kapcare.scheduling.hours_services import access_staff
 from kapcare.scheduling.models import Appointment, CalendarFeed
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 
 __all__ = [
     "FeedEvent",

@@ -3,30 +3,30 @@
 Every enum and range is a ``CheckConstraint``; on PostgreSQL the migration adds
 exclusion constraints (``btree_gist``) so that no room, client or staff member is ever
 booked twice for overlapping times among non-cancelled appointments, whatever the
-application does. The vocabularies are the ones of the pure rules in ``rules.py``.
+application does. The vocabularies are ``scheduling.vocabulary``.
 Changes happen only through ``scheduling.services``.
 """
 
-from enum import StrEnum
 from typing import ClassVar
 
 from django.db import models
 from django.db.models import F, Q
 
+from kapcare.core.choices import choices, values
 from kapcare.people.models import Client, Location, Room, StaffMember
 from kapcare.people.states import US_STATES
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
+from kapcare.scheduling.vocabulary import (
+    KIND_LABELS,
+    MODALITY_LABELS,
+    REMINDER_RECIPIENT_LABELS,
+    STATUS_LABELS,
+    AppointmentKind,
+    AppointmentStatus,
+    Modality,
+    ReminderRecipient,
+)
 
 _STATE_CODES = list(US_STATES)
-
-
-def _choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
-    """Choices from a vocabulary of the pure rules (labels from the codes)."""
-    return [(v.value, v.value.replace("_", " ").capitalize()) for v in enum]
-
-
-def _values(enum: type[StrEnum]) -> list[str]:
-    return [v.value for v in enum]
 
 
 class Appointment(models.Model):
@@ -36,8 +36,8 @@ class Appointment(models.Model):
     Status = AppointmentStatus
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="appointments")
-    kind = models.CharField(max_length=15, choices=_choices(AppointmentKind))
-    modality = models.CharField(max_length=10, choices=_choices(Modality))
+    kind = models.CharField(max_length=15, choices=choices(KIND_LABELS))
+    modality = models.CharField(max_length=10, choices=choices(MODALITY_LABELS))
     start = models.DateTimeField()
     end = models.DateTimeField()
     location = models.ForeignKey(
@@ -47,7 +47,7 @@ class Appointment(models.Model):
         Room, on_delete=models.PROTECT, related_name="appointments", null=True, blank=True
     )
     status = models.CharField(
-        max_length=10, choices=_choices(AppointmentStatus), default=AppointmentStatus.BOOKED.value
+        max_length=10, choices=choices(STATUS_LABELS), default=AppointmentStatus.BOOKED.value
     )
     status_reason = models.CharField(max_length=200, blank=True)
     status_changed_by = models.ForeignKey(
@@ -70,13 +70,13 @@ class Appointment(models.Model):
         ordering = ["start", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=_values(AppointmentKind)), name="appointment_kind_valid"
+                condition=Q(kind__in=values(AppointmentKind)), name="appointment_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(modality__in=_values(Modality)), name="appointment_modality_valid"
+                condition=Q(modality__in=values(Modality)), name="appointment_modality_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=_values(AppointmentStatus)),
+                condition=Q(status__in=values(AppointmentStatus)),
                 name="appointment_status_valid",
             ),
             models.CheckConstraint(
@@ -121,7 +121,7 @@ class AppointmentStaff(models.Model):
     staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="bookings")
     start = models.DateTimeField()
     end = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=_choices(AppointmentStatus))
+    status = models.CharField(max_length=10, choices=choices(STATUS_LABELS))
 
     objects: ClassVar[models.Manager["AppointmentStaff"]] = models.Manager()
 
@@ -132,7 +132,7 @@ class AppointmentStaff(models.Model):
                 fields=["appointment", "staff"], name="appointment_staff_unique"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=_values(AppointmentStatus)),
+                condition=Q(status__in=values(AppointmentStatus)),
                 name="appointment_staff_status_valid",
             ),
             models.CheckConstraint(
@@ -226,11 +226,6 @@ class CalendarFeed(models.Model):
         return f"feed of {self.staff_id} ({'revoked' if self.revoked_at else 'live'})"
 
 
-class ReminderRecipient(models.TextChoices):
-    CLIENT = "client", "Client"
-    STAFF = "staff", "Staff member"
-
-
 class ReminderSent(models.Model):
     """One reminder e-mail sent: unique per appointment, recipient and appointment start.
 
@@ -239,7 +234,7 @@ class ReminderSent(models.Model):
     """
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
-    recipient = models.CharField(max_length=10, choices=ReminderRecipient.choices)
+    recipient = models.CharField(max_length=10, choices=choices(REMINDER_RECIPIENT_LABELS))
     staff = models.ForeignKey(
         StaffMember, on_delete=models.CASCADE, related_name="+", null=True, blank=True
     )
@@ -252,22 +247,22 @@ class ReminderSent(models.Model):
         ordering = ["sent_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(recipient__in=ReminderRecipient.values),
+                condition=Q(recipient__in=values(ReminderRecipient)),
                 name="reminder_recipient_valid",
             ),
             models.CheckConstraint(
-                condition=Q(recipient=ReminderRecipient.CLIENT, staff__isnull=True)
-                | Q(recipient=ReminderRecipient.STAFF, staff__isnull=False),
+                condition=Q(recipient=ReminderRecipient.CLIENT.value, staff__isnull=True)
+                | Q(recipient=ReminderRecipient.STAFF.value, staff__isnull=False),
                 name="reminder_staff_matches_recipient",
             ),
             models.UniqueConstraint(
                 fields=["appointment", "appointment_start"],
-                condition=Q(recipient=ReminderRecipient.CLIENT),
+                condition=Q(recipient=ReminderRecipient.CLIENT.value),
                 name="reminder_once_per_client_start",
             ),
             models.UniqueConstraint(
                 fields=["appointment", "staff", "appointment_start"],
-                condition=Q(recipient=ReminderRecipient.STAFF),
+                condition=Q(recipient=ReminderRecipient.STAFF.value),
                 name="reminder_once_per_staff_start",
             ),
         ]

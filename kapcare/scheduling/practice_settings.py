@@ -3,7 +3,7 @@
 Pure Python (no Django): the stored overrides are a mapping of setting name to
 ``{"value": ..., "source": "..."}``; :func:`validate_overrides` turns what someone sent
 into that mapping (or field errors), :func:`apply_overrides` builds the practice's
-:class:`~kapcare.scheduling.policy.SchedulingPolicy` from the defaults and the
+:class:`~kapcare.scheduling.thresholds.SchedulingPolicy` from the defaults and the
 overrides. A setting that is not overridden keeps its default and its default's source.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 from kapcare.core.practice_overrides import OverrideError, SettingRow, merge_overrides, whole_number
 from kapcare.pathway.vocabulary import PlanFormat
 from kapcare.people.states import US_STATES
-from kapcare.scheduling.policy import (
+from kapcare.scheduling.thresholds import (
     DEFAULT_POLICY,
     MedicineSpacing,
     PathwayParameters,

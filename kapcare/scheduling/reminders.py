@@ -26,16 +26,11 @@ from django.db import IntegrityError, transaction
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import AuditSource, record_event
 from kapcare.people.policy import Category
-from kapcare.scheduling.models import (
-    Appointment,
-    PracticeSchedulingSettings,
-    ReminderRecipient,
-    ReminderSent,
-)
-from kapcare.scheduling.policy import DEFAULT_POLICY
+from kapcare.scheduling.models import Appointment, PracticeSchedulingSettings, ReminderSent
 from kapcare.scheduling.practice_settings import apply_overrides
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus
 from kapcare.scheduling.settings_services import DEFAULT_REMINDER_HOURS
+from kapcare.scheduling.thresholds import DEFAULT_POLICY
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, ReminderRecipient
 
 __all__ = ["CLIENT_WORDS", "Email", "compose", "send_due_reminders"]
 

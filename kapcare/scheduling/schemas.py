@@ -13,7 +13,7 @@ from pydantic import AfterValidator
 from kapcare.core.api_errors import ViolationOut
 from kapcare.core.api_fields import Instant, RecordId
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 
 
 def _upper(value: str) -> str:

@@ -29,8 +29,9 @@ from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
 from kapcare.core.ids import MAX_ID
-from kapcare.core.violations import Refused
+from kapcare.core.violations import Refused, Violation
 from kapcare.measures.flags import count_unreviewed_booking_flags
+from kapcare.pathway import rules as pathway_rules
 from kapcare.pathway.models import (
     Clearance,
     Consent,
@@ -52,13 +53,20 @@ from kapcare.people.access import (
 )
 from kapcare.people.models import Client, Location, Room, StaffMember
 from kapcare.people.policy import Category, Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import rules
 from kapcare.scheduling.hours import StaffSchedule, check_staff_availability
 from kapcare.scheduling.hours_services import load_schedule
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from kapcare.scheduling.policy import DEFAULT_POLICY, SchedulingPolicy
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality, Rule, Violation
 from kapcare.scheduling.settings_services import policy_for_practice
+from kapcare.scheduling.thresholds import DEFAULT_POLICY, SchedulingPolicy
+from kapcare.scheduling.vocabulary import (
+    AppointmentKind,
+    AppointmentStatus,
+    Modality,
+    Rule,
+    Subject,
+)
 
 __all__ = [
     "AppointmentRequest",
@@ -169,7 +177,7 @@ def _load_places(
         room.pk: rules.RoomInfo(
             id=room.pk,
             location_id=room.location_id,
-            kind=rules.RoomKind(room.kind),
+            kind=RoomKind(room.kind),
             name=room.name,
             is_active=room.is_active,
         )
@@ -254,12 +262,14 @@ def _pathway(client: Client) -> rules.PathwayFacts:
     plan = TreatmentPlan.objects.filter(client=client).first()
     return rules.PathwayFacts(
         plan=(
-            rules.TreatmentPlan(format=PlanFormat(plan.format), status=PlanStatus(plan.status))
+            pathway_rules.TreatmentPlan(
+                format=PlanFormat(plan.format), status=PlanStatus(plan.status)
+            )
             if plan is not None
             else None
         ),
         consents=tuple(
-            rules.Consent(
+            pathway_rules.Consent(
                 kind=ConsentKind(c.kind),
                 signed_on=c.signed_on,
                 revoked_on=c.revoked_on,
@@ -268,7 +278,7 @@ def _pathway(client: Client) -> rules.PathwayFacts:
             for c in Consent.objects.filter(client=client)
         ),
         clearances=tuple(
-            rules.Clearance(
+            pathway_rules.Clearance(
                 status=ClearanceStatus(c.status),
                 valid_until=c.valid_until,
                 recorded_at=c.recorded_at,
@@ -276,7 +286,7 @@ def _pathway(client: Client) -> rules.PathwayFacts:
             for c in Clearance.objects.filter(client=client)
         ),
         dose_orders=tuple(
-            rules.DoseOrder(active_from=d.active_from, active_to=d.active_to)
+            pathway_rules.DoseOrder(active_from=d.active_from, active_to=d.active_to)
             for d in DoseOrder.objects.filter(client=client)
         ),
         # Unreviewed suicidality / suicide-risk flags from measures (DESIGN.md).
@@ -343,8 +353,8 @@ def _check(facts: _Facts, policy: SchedulingPolicy | None) -> list[Violation]:
         policy=policy,
     )
     for proposed, subject in (
-        (facts.proposed, rules.Subject.APPOINTMENT),
-        (facts.follow_up, rules.Subject.FOLLOW_UP),
+        (facts.proposed, Subject.APPOINTMENT),
+        (facts.follow_up, Subject.FOLLOW_UP),
     ):
         if proposed is not None:
             violations += check_staff_availability(
@@ -386,7 +396,7 @@ def _lost_race(error: IntegrityError) -> Violation | None:
         return None
     diag = getattr(cause, "diag", None)
     rule = _CONSTRAINT_RULES.get(str(getattr(diag, "constraint_name", "")), Rule.CONFLICT_CLIENT)
-    return Violation(rule, _LOST_RACE[rule], rules.Subject.APPOINTMENT)
+    return Violation(rule, _LOST_RACE[rule], Subject.APPOINTMENT)
 
 
 def _save(
@@ -637,7 +647,7 @@ def _broken_medicine_sessions(
             Violation(
                 v.rule,
                 f"The medicine session on {when} would then break a rule. {v.message}",
-                rules.Subject.APPOINTMENT,
+                Subject.APPOINTMENT,
             )
             for v in rules.check_appointment(
                 as_booked, client=facts.client, pathway=pathway, policy=policy

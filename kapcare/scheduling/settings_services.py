@@ -11,13 +11,13 @@ from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.people.access import Actor
 from kapcare.people.policy import Category, may_change_scheduling_settings
 from kapcare.scheduling.models import PracticeSchedulingSettings
-from kapcare.scheduling.policy import SchedulingPolicy
 from kapcare.scheduling.practice_settings import (
     OverrideError,
     apply_overrides,
     validate_overrides,
     validate_reminder_hours,
 )
+from kapcare.scheduling.thresholds import SchedulingPolicy
 
 __all__ = [
     "DEFAULT_REMINDER_HOURS",

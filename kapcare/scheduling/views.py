@@ -43,9 +43,6 @@ from kapcare.people.policy import Category
 from kapcare.scheduling import services
 from kapcare.scheduling.forms import (
     FOLLOW_UP_PREFIX,
-    KIND_LABELS,
-    MODALITY_LABELS,
-    STATUS_LABELS,
     BookingForm,
     CalendarForm,
     RescheduleForm,
@@ -55,7 +52,14 @@ from kapcare.scheduling.forms import (
     zone_of,
 )
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
+from kapcare.scheduling.vocabulary import (
+    KIND_LABELS,
+    MODALITY_LABELS,
+    STATUS_LABELS,
+    AppointmentKind,
+    AppointmentStatus,
+    Modality,
+)
 
 # The chart is gated on safety data (people.views.CHART_CATEGORY); front desk has no chart.
 CHART_CATEGORY = Category.SAFETY
@@ -355,7 +359,7 @@ class AppointmentRow:
             staff=", ".join(
                 sorted(link.staff.display_name for link in appointment.staff_links.all())
             ),
-            status="Booked" if status is AppointmentStatus.BOOKED else STATUS_LABELS[status],
+            status=STATUS_LABELS[status],
         )
 
     @property

@@ -39,7 +39,7 @@ from kapcare.scheduling.forms_more import AvailabilityForm, SettingsForm, TimeOf
 from kapcare.scheduling.hours import WEEKDAY_NAMES
 from kapcare.scheduling.models import CalendarFeed, TimeOff, WorkingHours
 from kapcare.scheduling.practice_settings import setting_rows
-from kapcare.scheduling.rules import AppointmentKind, Modality
+from kapcare.scheduling.vocabulary import AppointmentKind, Modality
 
 FEED_CONTENT_TYPE = "text/calendar; charset=utf-8"
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from kapcare.people.models import Client, Practice, RoomKind, StaffMember
+from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from tests.browser.conftest import sign_in
 from tests.factories import TEST_PASSWORD, make_location, make_room
 

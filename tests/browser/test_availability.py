@@ -8,8 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kapcare.core import clock
-from kapcare.people.models import Client, Location, Practice, RoomKind, StaffMember
+from kapcare.people.models import Client, Location, Practice, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.models import TimeOff, WorkingHours
 from tests.browser.conftest import sign_in
 from tests.factories import TEST_PASSWORD, make_location, make_room

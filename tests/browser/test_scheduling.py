@@ -12,8 +12,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from kapcare.core import clock
 from kapcare.pathway.models import Consent, DoseOrder, TreatmentPlan
-from kapcare.people.models import Client, Location, Practice, RoomKind, StaffMember
+from kapcare.people.models import Client, Location, Practice, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.models import Appointment
 from tests.browser.conftest import sign_in
 from tests.factories import (

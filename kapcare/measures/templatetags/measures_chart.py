@@ -17,14 +17,13 @@ from kapcare.measures import access
 from kapcare.measures.charts import Chart, chart_for
 from kapcare.measures.forms import LinkForm
 from kapcare.measures.models import CompletionLink, MeasureAssignment, MeasureResponse, RiskFlag
-from kapcare.measures.policy import may_review_risk_flags
 from kapcare.measures.progress import Result, Series, build_series
 from kapcare.measures.registry import list_instruments
 from kapcare.measures.scoring import ChangeResult
 from kapcare.people.access import Actor, access_client
 from kapcare.people.models import Client
-from kapcare.people.policy import Category
-from kapcare.scheduling.rules import AppointmentKind
+from kapcare.people.policy import Category, may_review_risk_flags
+from kapcare.scheduling.vocabulary import AppointmentKind
 
 register = template.Library()
 

@@ -11,9 +11,8 @@ from django import template
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
 from kapcare.measures.models import RiskFlag
-from kapcare.measures.policy import may_review_risk_flags
 from kapcare.people.access import Actor, visible_clients
-from kapcare.people.policy import Category
+from kapcare.people.policy import Category, may_review_risk_flags
 
 register = template.Library()
 

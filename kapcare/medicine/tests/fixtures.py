@@ -16,8 +16,9 @@ from kapcare.pathway.models import (
 )
 from kapcare.pathway.services.screening import QUESTION_CODES
 from kapcare.pathway.vocabulary import PregnancyStatus
-from kapcare.people.models import Client, Room, RoomKind, StaffMember
+from kapcare.people.models import Client, Room, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.models import Appointment, AppointmentStaff
 from tests.factories import make_clearance, make_location, make_room
 

@@ -13,16 +13,9 @@ from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.violations import Refused
 from kapcare.measures.tests import records as measure_records
 from kapcare.medicine import services
-from kapcare.medicine.models import (
-    AdverseEventKind,
-    AdverseEventSeverity,
-    DoseAdministration,
-    MedicineSession,
-    SignerRole,
-    VitalsAlert,
-    VitalsReading,
-)
+from kapcare.medicine.models import DoseAdministration, MedicineSession, VitalsAlert, VitalsReading
 from kapcare.medicine.tests.fixtures import ready_medicine_appointment
+from kapcare.medicine.vocabulary import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, NotFound
 from kapcare.people.models import Client, StaffMember

@@ -10,6 +10,7 @@ from pytest_django.fixtures import Settings
 from kapcare.accounts.models import User
 from kapcare.audit.models import AuditEvent
 from kapcare.audit.verify import verify_chain
+from kapcare.core.choices import values
 from kapcare.people.demo import (
     CLIENTS,
     DEMO_PASSWORD,
@@ -23,15 +24,14 @@ from kapcare.people.models import (
     CareTeamMember,
     Client,
     Location,
-    PathwayStage,
     Practice,
     Room,
-    RoomKind,
     StaffLicense,
     StaffMember,
     StaffRole,
 )
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import PathwayStage, RoomKind
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,7 @@ def test_at_least_twelve_clients_over_every_pathway_stage() -> None:
     per_stage = dict(Client.objects.values_list("stage").annotate(n=Count("id")).order_by("stage"))
 
     assert Client.objects.count() == len(CLIENTS) == 13
-    assert set(per_stage) == set(PathwayStage.values)
+    assert set(per_stage) == set(values(PathwayStage))
     assert min(per_stage.values()) == 1
 
 

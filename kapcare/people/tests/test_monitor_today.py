@@ -11,8 +11,9 @@ import zoneinfo
 import pytest
 
 from kapcare.people.access import actor_for_user, allowed_categories, visible_clients
-from kapcare.people.models import Client, Practice, RoomKind, StaffMember
+from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Category, Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.models import Appointment, AppointmentStaff
 from tests.factories import make_client, make_location, make_room, make_staff
 

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
 from kapcare.audit.models import AuditAction, AuditEvent, AuditOutcome
-from kapcare.people.models import CareTeamMember, Client, Practice, RoomKind, StaffMember
+from kapcare.people.models import CareTeamMember, Client, Practice, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.people.views import HOME_PAGE_SIZE
+from kapcare.people.vocabulary import RoomKind
 from tests.factories import (
     make_care_team_member,
     make_client,

@@ -12,35 +12,37 @@ from django.db.models import Prefetch
 
 from kapcare.core import clock
 from kapcare.pathway.models import Consent, TreatmentPlan
-from kapcare.pathway.vocabulary import ConsentKind, PlanFormat, PlanStatus
+from kapcare.pathway.vocabulary import (
+    CONSENT_LABELS,
+    FORMAT_LABELS,
+    PLAN_STATUS_LABELS,
+    ConsentKind,
+    PlanFormat,
+    PlanStatus,
+)
 from kapcare.people.access import Actor, access_client, may_access
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
 from kapcare.scheduling import rules, services
-from kapcare.scheduling.forms import CONSENT_LABELS, FORMAT_LABELS, practice_zone
+from kapcare.scheduling.forms import practice_zone
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from kapcare.scheduling.rules import AppointmentStatus
 from kapcare.scheduling.settings_services import policy_for_practice
 from kapcare.scheduling.views import AppointmentRow
+from kapcare.scheduling.vocabulary import AppointmentStatus, Rule
 
 register = template.Library()
 
-PLAN_STATUS_LABELS = {
-    PlanStatus.ACTIVE: "Active",
-    PlanStatus.PAUSED: "Paused by the client",
-    PlanStatus.CLOSED: "Closed",
-}
 # Short names of the readiness items, in the order medicine_readiness gives them.
 READINESS_LABELS: dict[str, str] = {
-    rules.Rule.PLAN_REQUIRED: "Treatment plan",
-    rules.Rule.PLAN_PAUSED: "Treatment plan",
-    rules.Rule.MEDICINE_REQUIRES_CONSENT: "KAP informed consent",
-    rules.Rule.MEDICINE_REQUIRES_CLEARANCE: "Medical clearance",
-    rules.Rule.MEDICINE_DOSE_ORDER_REQUIRED: "Dose order",
-    rules.Rule.MEDICINE_REQUIRES_PREPARATION: "Preparation",
-    rules.Rule.SAFETY_UNREVIEWED_RISK_FLAG: "Risk flags",
-    rules.Rule.MEDICINE_MIN_SPACING: "Spacing between medicine sessions",
-    rules.Rule.MEDICINE_REQUIRES_INTEGRATION: "Integration",
+    Rule.PLAN_REQUIRED: "Treatment plan",
+    Rule.PLAN_PAUSED: "Treatment plan",
+    Rule.MEDICINE_REQUIRES_CONSENT: "KAP informed consent",
+    Rule.MEDICINE_REQUIRES_CLEARANCE: "Medical clearance",
+    Rule.MEDICINE_DOSE_ORDER_REQUIRED: "Dose order",
+    Rule.MEDICINE_REQUIRES_PREPARATION: "Preparation",
+    Rule.SAFETY_UNREVIEWED_RISK_FLAG: "Risk flags",
+    Rule.MEDICINE_MIN_SPACING: "Spacing between medicine sessions",
+    Rule.MEDICINE_REQUIRES_INTEGRATION: "Integration",
 }
 
 

@@ -11,27 +11,22 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kapcare.core.violations import Violation
+from kapcare.pathway.rules import Clearance, Consent, DoseOrder, TreatmentPlan
 from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat, PlanStatus
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.rules import (
     Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    Clearance,
     ClientInfo,
-    Consent,
-    DoseOrder,
     LocationInfo,
-    Modality,
     PathwayFacts,
     ProposedAppointment,
     RoomInfo,
-    RoomKind,
     StaffInfo,
-    TreatmentPlan,
-    Violation,
     check_appointment,
 )
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 
 NY = ZoneInfo("America/New_York")
 

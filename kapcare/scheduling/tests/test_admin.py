@@ -9,13 +9,13 @@ from kapcare.audit.models import AuditAction, AuditEvent
 from kapcare.people.access import Actor
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.rules import AppointmentKind
 from kapcare.scheduling.tests import test_views
 from kapcare.scheduling.tests.test_views import (
     World,
     at,
     book,
 )
+from kapcare.scheduling.vocabulary import AppointmentKind
 from tests.factories import make_user
 
 ActorOf = Callable[[Role], Actor]

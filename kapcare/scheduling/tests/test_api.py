@@ -26,8 +26,9 @@ from kapcare.pathway.models import (
     TreatmentPlan,
     TreatmentPlanVersion,
 )
-from kapcare.people.models import Client, Location, Room, RoomKind, StaffMember
+from kapcare.people.models import Client, Location, Room, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.models import Appointment, AppointmentStaff
 from tests.factories import make_clearance, make_client, make_location, make_room
 

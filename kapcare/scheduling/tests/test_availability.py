@@ -15,14 +15,15 @@ from hypothesis import strategies as st
 
 from kapcare.pathway.models import Consent, DoseOrder, TreatmentPlan
 from kapcare.people.access import Actor
-from kapcare.people.models import Client, Location, Practice, Room, RoomKind, StaffMember
+from kapcare.people.models import Client, Location, Practice, Room, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import services
 from kapcare.scheduling.availability import SlotRequest, find_slots
 from kapcare.scheduling.availability_service import AvailabilityQuery, search_availability
 from kapcare.scheduling.hours import Absence, StaffSchedule, WorkingWindow
 from kapcare.scheduling.models import Appointment, AppointmentStaff, TimeOff, WorkingHours
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality, PathwayFacts
+from kapcare.scheduling.rules import PathwayFacts
 from kapcare.scheduling.tests import (
     BM_MEDICINE,
     BM_THERAPY,
@@ -35,6 +36,7 @@ from kapcare.scheduling.tests import (
     local,
     ready_pathway,
 )
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 from tests.factories import (
     make_care_team_member,
     make_clearance,

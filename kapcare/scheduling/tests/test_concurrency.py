@@ -26,11 +26,12 @@ from django.db import connection
 
 from kapcare.core.violations import Refused
 from kapcare.people.access import Actor
-from kapcare.people.models import Client, Practice, RoomKind, StaffMember
+from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from kapcare.scheduling.rules import AppointmentKind, Modality
+from kapcare.scheduling.vocabulary import AppointmentKind, Modality
 from tests.factories import make_client, make_location, make_room, make_staff
 
 THREADS = 8

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from kapcare.audit.models import AuditAction, AuditEvent
 from kapcare.core.violations import Refused
 from kapcare.people.access import Actor
-from kapcare.people.models import Client, Practice, Room, RoomKind, StaffMember
+from kapcare.people.models import Client, Practice, Room, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import services
 from kapcare.scheduling.hours import (
     Absence,
@@ -23,7 +24,6 @@ from kapcare.scheduling.hours import (
     check_staff_availability,
 )
 from kapcare.scheduling.models import TimeOff, WorkingHours
-from kapcare.scheduling.rules import AppointmentKind, Modality, Subject
 from kapcare.scheduling.tests import (
     BRYN_MAWR,
     NY,
@@ -33,6 +33,7 @@ from kapcare.scheduling.tests import (
     proposed,
     virtual,
 )
+from kapcare.scheduling.vocabulary import AppointmentKind, Modality, Subject
 from tests.factories import make_location, make_room
 
 # Tuesday 11 March 2025 (tests/__init__: START), Bryn Mawr's clock.

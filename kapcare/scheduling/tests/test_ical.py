@@ -11,11 +11,12 @@ from icalendar import Calendar
 from kapcare.audit.models import AuditAction, AuditEvent
 from kapcare.core import clock
 from kapcare.people.access import Actor
-from kapcare.people.models import Client, Practice, RoomKind, StaffMember
+from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import ical
 from kapcare.scheduling.models import Appointment, AppointmentStaff, CalendarFeed
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
 from tests.factories import make_location, make_room
 
 # The feed shows the 30 days before and the year after the real now.

@@ -18,7 +18,6 @@ from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling import services
 from kapcare.scheduling.models import PracticeSchedulingSettings
-from kapcare.scheduling.policy import DEFAULT_POLICY, SpacingMeasure
 from kapcare.scheduling.practice_settings import (
     SETTING_NAMES,
     OverrideError,
@@ -26,8 +25,9 @@ from kapcare.scheduling.practice_settings import (
     setting_rows,
     validate_overrides,
 )
-from kapcare.scheduling.rules import AppointmentKind, Modality
 from kapcare.scheduling.tests import START, check, codes, proposed, ready_pathway, without
+from kapcare.scheduling.thresholds import DEFAULT_POLICY, SpacingMeasure
+from kapcare.scheduling.vocabulary import AppointmentKind, Modality
 
 # --- pure ---------------------------------------------------------------------------------
 

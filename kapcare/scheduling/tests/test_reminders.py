@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from kapcare.audit.models import AuditAction, AuditEvent
-from kapcare.people.models import Client, Practice, RoomKind, StaffMember
+from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import tasks
 from kapcare.scheduling.models import (
     Appointment,
@@ -20,7 +21,7 @@ from kapcare.scheduling.models import (
     ReminderSent,
 )
 from kapcare.scheduling.reminders import compose, send_due_reminders
-from kapcare.scheduling.rules import AppointmentKind
+from kapcare.scheduling.vocabulary import AppointmentKind
 from tests.factories import make_location, make_room
 
 NOW = dt.datetime(2030, 1, 6, 15, tzinfo=dt.UTC)  # Sunday 10:00 in Pennsylvania

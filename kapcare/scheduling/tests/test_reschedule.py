@@ -17,7 +17,6 @@ from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality, Rule
 from kapcare.scheduling.tests import test_views
 from kapcare.scheduling.tests.test_views import (
     World,
@@ -25,6 +24,7 @@ from kapcare.scheduling.tests.test_views import (
     book,
     ready_for_medicine,
 )
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality, Rule
 
 SignedIn = Callable[[Role], HttpClient]
 ActorOf = Callable[[Role], Actor]

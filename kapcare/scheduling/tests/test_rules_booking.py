@@ -5,20 +5,10 @@ import datetime as dt
 
 import pytest
 
+from kapcare.core.violations import Violation
+from kapcare.pathway.rules import TreatmentPlan
 from kapcare.pathway.vocabulary import PlanFormat, PlanStatus
-from kapcare.scheduling.rules import (
-    AppointmentKind,
-    AppointmentStatus,
-    ClientInfo,
-    Modality,
-    PathwayFacts,
-    RoomInfo,
-    Rule,
-    Subject,
-    TreatmentPlan,
-    Violation,
-    intervals_overlap,
-)
+from kapcare.scheduling.rules import ClientInfo, PathwayFacts, RoomInfo, intervals_overlap
 from kapcare.scheduling.tests import (
     ARD_THERAPY,
     ARDMORE,
@@ -47,6 +37,13 @@ from kapcare.scheduling.tests import (
     ready_pathway,
     virtual,
     without,
+)
+from kapcare.scheduling.vocabulary import (
+    AppointmentKind,
+    AppointmentStatus,
+    Modality,
+    Rule,
+    Subject,
 )
 
 ALL_KINDS = list(AppointmentKind)

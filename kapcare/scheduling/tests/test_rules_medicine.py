@@ -5,23 +5,11 @@ import datetime as dt
 
 import pytest
 
+from kapcare.core.violations import Violation
+from kapcare.pathway.rules import Clearance, Consent, DoseOrder
 from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat
 from kapcare.people.policy import Role
-from kapcare.scheduling.rules import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    Clearance,
-    Consent,
-    DoseOrder,
-    LocationInfo,
-    PathwayFacts,
-    RoomInfo,
-    Rule,
-    StaffInfo,
-    Subject,
-    Violation,
-)
+from kapcare.scheduling.rules import Appointment, LocationInfo, PathwayFacts, RoomInfo, StaffInfo
 from kapcare.scheduling.tests import (
     ARD_THERAPY,
     ARDMORE,
@@ -49,6 +37,7 @@ from kapcare.scheduling.tests import (
     virtual,
     without,
 )
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Rule, Subject
 
 SESSION_DAY = dt.date(2025, 3, 11)
 RECORDED = local(2025, 2, 1)

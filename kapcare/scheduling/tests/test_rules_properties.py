@@ -8,22 +8,14 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kapcare.core.violations import Violation
+from kapcare.pathway.rules import Clearance, Consent, DoseOrder, TreatmentPlan
 from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat, PlanStatus
 from kapcare.scheduling.rules import (
     RULES,
     Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    Clearance,
-    Consent,
-    DoseOrder,
-    Modality,
     PathwayFacts,
     ProposedAppointment,
-    Rule,
-    Subject,
-    TreatmentPlan,
-    Violation,
     check_appointment,
     intervals_overlap,
 )
@@ -48,6 +40,13 @@ from kapcare.scheduling.tests import (
     ready_pathway,
     virtual,
     without,
+)
+from kapcare.scheduling.vocabulary import (
+    AppointmentKind,
+    AppointmentStatus,
+    Modality,
+    Rule,
+    Subject,
 )
 
 

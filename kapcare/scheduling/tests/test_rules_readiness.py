@@ -6,23 +6,12 @@ from collections.abc import Callable
 
 import pytest
 
+from kapcare.core.violations import Violation
+from kapcare.pathway.rules import Clearance, TreatmentPlan
 from kapcare.pathway.vocabulary import ClearanceStatus, PlanFormat, PlanStatus
-from kapcare.scheduling.policy import (
-    DEFAULT_POLICY,
-    MedicineSpacing,
-    SchedulingPolicy,
-    Setting,
-    SpacingMeasure,
-)
 from kapcare.scheduling.rules import (
-    AppointmentKind,
-    AppointmentStatus,
-    Clearance,
     PathwayFacts,
     ReadinessItem,
-    Rule,
-    TreatmentPlan,
-    Violation,
     check_preparation_at_dosing,
     check_ready_to_dose,
     medicine_readiness,
@@ -45,6 +34,14 @@ from kapcare.scheduling.tests import (
     virtual,
     without,
 )
+from kapcare.scheduling.thresholds import (
+    DEFAULT_POLICY,
+    MedicineSpacing,
+    SchedulingPolicy,
+    Setting,
+    SpacingMeasure,
+)
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Rule
 
 ZONE = "America/New_York"
 ORDER = [

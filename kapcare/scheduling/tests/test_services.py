@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 
 from kapcare.core.violations import Refused
 from kapcare.people.access import Actor
-from kapcare.people.models import Client, Practice, Room, RoomKind, StaffMember
+from kapcare.people.models import Client, Practice, Room, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from kapcare.scheduling.rules import AppointmentKind, Modality
+from kapcare.scheduling.vocabulary import AppointmentKind, Modality
 from tests.factories import make_care_team_member, make_client, make_location, make_room
 
 EST = dt.timezone(dt.timedelta(hours=-5))

@@ -27,11 +27,12 @@ from kapcare.pathway.vocabulary import (
     TreatmentModality,
 )
 from kapcare.people.access import Actor
-from kapcare.people.models import Client, Location, Practice, Room, RoomKind, StaffMember
+from kapcare.people.models import Client, Location, Practice, Room, StaffMember
 from kapcare.people.policy import Category, Role
+from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.rules import AppointmentKind, AppointmentStatus, Modality
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 from tests.factories import make_clearance, make_location, make_room
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")

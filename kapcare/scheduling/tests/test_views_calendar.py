@@ -14,13 +14,13 @@ from kapcare.people.access import Actor
 from kapcare.people.models import Client
 from kapcare.people.policy import Role
 from kapcare.scheduling import services
-from kapcare.scheduling.rules import AppointmentKind, Modality
 from kapcare.scheduling.tests import test_views
 from kapcare.scheduling.tests.test_views import (
     World,
     at,
     book,
 )
+from kapcare.scheduling.vocabulary import AppointmentKind, Modality
 
 SignedIn = Callable[[Role], HttpClient]
 ActorOf = Callable[[Role], Actor]
