@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from kapcare.core import clock
 from kapcare.core.api_errors import WRITE_ERRORS, ViolationsOut, error_responses
 from kapcare.core.errors import FieldError
-from kapcare.medicine import services, settings_services
+from kapcare.medicine import services
 from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
 from kapcare.medicine.schemas import (
     AddendumIn,
@@ -31,6 +31,7 @@ from kapcare.medicine.schemas import (
     SignIn,
     VitalsIn,
 )
+from kapcare.medicine.services import settings as settings_services
 from kapcare.people.access import Actor, NotFound, actor_for_request
 
 router = Router(tags=["medicine"])

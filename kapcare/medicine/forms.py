@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 
 from kapcare.core.choices import choices
-from kapcare.medicine.services import POLICY
 from kapcare.medicine.thresholds import SessionPolicy
 from kapcare.medicine.vocabulary import (
     ADVERSE_EVENT_LABELS,
@@ -35,9 +34,12 @@ SEDATION_CHOICES = [
 ]
 DISSOCIATION_CHOICES = [("", "Not rated")] + [(str(n), str(n)) for n in range(11)]
 
+# The defaults, for the typo guards a practice cannot change.
+DEFAULT_SESSION = SessionPolicy()
+
 
 def _plausible(name: str) -> tuple[int, int]:
-    low, high = getattr(POLICY.session, f"plausible_{name}")
+    low, high = getattr(DEFAULT_SESSION, f"plausible_{name}")
     return int(low), int(high)
 
 
@@ -103,7 +105,7 @@ class ChecklistForm(forms.Form):
         required=False, max_length=5000, label="Intention", widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, policy: SessionPolicy = POLICY.session, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, policy: SessionPolicy = DEFAULT_SESSION, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The practice's fasting window, which a medical provider may have changed.
         food, liquids = (policy.fasting_food, policy.fasting_liquids)

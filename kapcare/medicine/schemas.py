@@ -14,8 +14,8 @@ from ninja import Field, Schema
 from kapcare.core.api_fields import Instant, RecordId
 from kapcare.core.violations import Violation
 from kapcare.medicine.billing import CPT_FIRST_CLINICIAN, CPT_SECOND_CLINICIAN, CPT_STAFF_CONCURRENT
+from kapcare.medicine.rules import ScheduledCheck
 from kapcare.medicine.services import RecordView
-from kapcare.medicine.session_rules import ScheduledCheck
 from kapcare.medicine.vocabulary import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.pathway.vocabulary import Route
 

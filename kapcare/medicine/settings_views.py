@@ -16,8 +16,8 @@ from kapcare.core import clock
 from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.form_errors import add_field_error
 from kapcare.core.practice_overrides import SettingRow
-from kapcare.medicine import settings_services
 from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
+from kapcare.medicine.services import settings as settings_services
 from kapcare.people.access import Actor, NotFound, actor_for_request, deny
 from kapcare.people.policy import Category
 

@@ -22,6 +22,7 @@ from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.form_errors import add_field_error
 from kapcare.core.violations import Refused, Violation
 from kapcare.medicine import forms, services
+from kapcare.medicine.access import SIGNER_ROLES
 from kapcare.medicine.pdf import render_record_pdf
 from kapcare.medicine.vocabulary import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.pathway.vocabulary import Route
@@ -273,7 +274,7 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
             "sign_roles": [
                 r
                 for r in SignerRole
-                if services.SIGNER_ROLES[r] in actor.roles and r.value not in view.signed_roles
+                if SIGNER_ROLES[r] in actor.roles and r.value not in view.signed_roles
             ],
             "zone": view.zone,
         },

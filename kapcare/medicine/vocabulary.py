@@ -94,3 +94,32 @@ SIGNER_ROLE_LABELS: dict[SignerRole, str] = {
     SignerRole.THERAPIST: "Therapist",
     SignerRole.MEDICAL_PROVIDER: "Medical provider",
 }
+
+
+# Codes of the medicine-session rules (``medicine.rules``): a stable contract.
+CHECKLIST_INCOMPLETE = "dose.checklist_incomplete"
+PREPARATION_INCOMPLETE = "dose.preparation_incomplete"
+PREDOSE_VITALS_HOLD = "dose.predose_vitals_hold"
+PREDOSE_VITALS_ACK_REQUIRED = "dose.predose_vitals_ack_required"
+NO_ACTIVE_ORDER = "dose.no_active_order"
+EXCEEDS_ORDER = "dose.exceeds_order"
+ROUTE_MISMATCH = "dose.route_mismatch"
+DOSE_INVALID_AMOUNT = "dose.invalid_amount"
+DOSE_LOT_MISSING = "dose.lot_missing"
+DOSE_TIME_IN_FUTURE = "dose.time_in_future"
+VITALS_TIME_IN_FUTURE = "vitals.time_in_future"
+VITALS_IMPLAUSIBLE = "vitals.implausible"
+ALERT_SYSTOLIC_HIGH = "vitals.systolic_high"
+ALERT_DIASTOLIC_HIGH = "vitals.diastolic_high"
+ALERT_HEART_RATE_LOW = "vitals.heart_rate_low"
+ALERT_HEART_RATE_HIGH = "vitals.heart_rate_high"
+ALERT_SPO2_LOW = "vitals.spo2_low"
+DISCHARGE_MIN_MONITORING = "discharge.min_monitoring"
+DISCHARGE_VITALS_OUT_OF_RANGE = "discharge.vitals_out_of_range"
+DISCHARGE_VITALS_NOT_RECENT = "discharge.vitals_not_recent"
+DISCHARGE_NOT_ORIENTED = "discharge.not_oriented"
+DISCHARGE_UNSTEADY_GAIT = "discharge.unsteady_gait"
+DISCHARGE_ESCORT_MISSING = "discharge.escort_missing"
+DISCHARGE_TIME_IN_FUTURE = "discharge.time_in_future"
+TIME_IN_FUTURE = "time_in_future"
+TIME_BEFORE_SESSION = "time_before_session"

@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from kapcare.medicine.session_rules import (
+from kapcare.medicine.rules import (
     DischargeAssessment,
     DoseAdministration,
     DoseOrder,

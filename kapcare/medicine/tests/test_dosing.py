@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kapcare.core.violations import Violation
-from kapcare.medicine.session_rules import (
+from kapcare.medicine.rules import (
     DoseAdministration,
     DoseOrder,
     PreDoseChecklist,

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from kapcare.audit.models import AuditEvent
 from kapcare.core.practice_overrides import OverrideError
-from kapcare.medicine import settings_services
 from kapcare.medicine.models import DoseAdministration, PracticeMedicineSettings
 from kapcare.medicine.practice_settings import (
     DEFAULT_POLICY,
@@ -21,6 +20,7 @@ from kapcare.medicine.practice_settings import (
     setting_rows,
     validate_overrides,
 )
+from kapcare.medicine.services import settings as settings_services
 from kapcare.medicine.tests.test_api import (
     CHECKLIST,
     MINUTE,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kapcare.medicine.session_rules import check_record_time
+from kapcare.medicine.rules import check_record_time
 from kapcare.medicine.thresholds import SessionPolicy
 from kapcare.pathway.screening import check_clearance, evaluate_screening
 from kapcare.pathway.thresholds import ScreeningPolicy
