@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
@@ -103,6 +104,15 @@ class KapCareAPI(NinjaAPI):
             if isinstance(url, URLPattern):
                 url.callback = _json_not_allowed(url.callback)
         return urls
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # ninja names an operation after its module; an app whose API is a package
+        # (scheduling.api.appointments, ...) keeps the ids it had as one module, since
+        # generated clients name their methods after them.
+        module, split, _ = operation.view_func.__module__.partition(".api.")
+        if split:
+            module += ".api"
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: DictStrAny | None = None
@@ -284,14 +294,12 @@ def _register_routers() -> None:
     from kapcare.pathway.api import router as pathway_router
     from kapcare.people.api import router as people_router
     from kapcare.scheduling.api import router as scheduling_router
-    from kapcare.scheduling.api_more import router as scheduling_more_router
 
     api.add_router("", people_router)
     api.add_router("", audit_router)
     api.add_router("", pathway_router)
     api.add_router("", measures_router)
     api.add_router("", scheduling_router)
-    api.add_router("", scheduling_more_router)
     api.add_router("", medicine_router)
 
 

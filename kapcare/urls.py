@@ -16,7 +16,6 @@ urlpatterns = [
     path("", include("kapcare.pathway.urls")),
     path("", include("kapcare.medicine.urls")),
     path("", include("kapcare.measures.urls")),
-    path("", include("kapcare.scheduling.urls_more")),
     path("", include("kapcare.scheduling.urls")),
 ]
 

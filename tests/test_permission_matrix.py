@@ -739,8 +739,8 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     # --- staff schedules, availability, calendar feeds, practice settings (sched-more)
     # Staff-only data: everyone their own working hours, time off and feed; front desk
     # everyone's (people.policy.may_manage_staff_schedules). {staff_id} is the therapist's.
-    "scheduling_more:my-hours": (Check(page(**all_roles(Expect(302, ("/schedule/staff/",))))),),
-    "scheduling_more:staff-hours": (
+    "scheduling:my-hours": (Check(page(**all_roles(Expect(302, ("/schedule/staff/",))))),),
+    "scheduling:staff-hours": (
         Check(page(**all_roles(OK))),
         Check(
             page(**_sched_more_own(Expect(302, ("/schedule/staff/",)))),
@@ -749,16 +749,16 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             writes=True,
         ),
     ),
-    "scheduling_more:availability": (
+    "scheduling:availability": (
         Check(page(**{**all_roles(OK), "privacy_officer": NOT_FOUND}), lists_client=True),
     ),
-    "scheduling_more:feed-settings": (
+    "scheduling:feed-settings": (
         Check(page(**all_roles(OK))),
         Check(
             page(**all_roles(OK)), method="POST", body=lambda w: {"action": "rotate"}, writes=True
         ),
     ),
-    "scheduling_more:practice-settings": (
+    "scheduling:practice-settings": (
         Check(page(**all_roles(OK))),
         Check(
             page(**{**all_roles(NOT_FOUND), "front_desk": Expect(302, ("/schedule/settings/",))}),
@@ -768,7 +768,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     # The feed needs no sign-in: its secret is the key; an unknown one is 404 for all.
-    "scheduling_more:feed": (Check(everyone(NOT_FOUND), audits_denial=False),),
+    "scheduling:feed": (Check(everyone(NOT_FOUND), audits_denial=False),),
     "api:get_working_hours": (Check(api(**all_roles(OK))),),
     "api:put_working_hours": (
         Check(

@@ -77,8 +77,11 @@ def error_responses(*statuses: int) -> dict[int, type[Schema]]:
     return {status: ValidationErrorOut if status == 422 else Message for status in statuses}
 
 
-# What every list answers besides 200: not signed in, not staff, bad query.
-LIST_ERRORS = error_responses(401, 404, 422)
+# What every list (and every read) answers besides 200: not signed in, not staff or not
+# found, bad query.
+LIST_ERRORS = READ_ERRORS = error_responses(401, 404, 422)
+# What a delete answers besides success: refused, not found, bad path.
+DELETE_ERRORS = error_responses(401, 403, 404, 422)
 # What a write answers besides success: unreadable, unauthenticated, refused,
 # not found, too large, not JSON, invalid.
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 413, 415, 422)

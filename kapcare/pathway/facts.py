@@ -1,16 +1,72 @@
-"""The facts the pathway's rules need, loaded in one place.
+"""The facts the pathway's rules need, loaded in one place for every entry point.
 
-The safety facts come from measures (a client's unreviewed risk flags and latest
-DES-II): ``measures.flags`` answers them as plain data, so this is the one place the
-pathway reads measures (see the import contracts in ``.importlinter``).
+``load_pathway_records`` answers, in five queries whatever the client's history, the
+records as ``pathway.rules`` reads them: the plan, the consents, the clearances, the
+dose orders and the unreviewed risk flags that stop a medicine session. Booking, the
+availability search, the chart and dosing all read them here (``scheduling.facts``
+adds the client's appointments). Nothing here checks a permission: a caller has
+reached the client through ``people.access`` first.
+
+The safety facts come from measures (unreviewed risk flags, the latest DES-II):
+``measures.flags`` answers them as plain data, and this is the one place the pathway
+reads measures (the exception is written down in the import contracts).
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from kapcare.measures.flags import count_unreviewed_booking_flags, latest_des_total
+from kapcare.pathway import rules
+from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
+from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat, PlanStatus
 
-__all__ = ["ScreeningInputs", "screening_inputs"]
+__all__ = ["PathwayRecords", "ScreeningInputs", "load_pathway_records", "screening_inputs"]
+
+
+@dataclass(frozen=True)
+class PathwayRecords:
+    """A client's pathway records as the rules read them."""
+
+    plan: rules.TreatmentPlan | None
+    consents: tuple[rules.Consent, ...]
+    clearances: tuple[rules.Clearance, ...]
+    dose_orders: tuple[rules.DoseOrder, ...]
+    unreviewed_risk_flags: int
+    """Unreviewed suicidality / suicide-risk flags (DESIGN.md ``safety.unreviewed_risk_flag``)."""
+
+
+def load_pathway_records(client_id: int) -> PathwayRecords:
+    plan = TreatmentPlan.objects.filter(client_id=client_id).values_list("format", "status").first()
+    return PathwayRecords(
+        plan=(
+            rules.TreatmentPlan(format=PlanFormat(plan[0]), status=PlanStatus(plan[1]))
+            if plan is not None
+            else None
+        ),
+        consents=tuple(
+            rules.Consent(
+                kind=ConsentKind(kind), signed_on=signed_on, revoked_on=revoked_on, version=version
+            )
+            for kind, signed_on, revoked_on, version in Consent.objects.filter(
+                client_id=client_id
+            ).values_list("kind", "signed_on", "revoked_on", "version")
+        ),
+        clearances=tuple(
+            rules.Clearance(
+                status=ClearanceStatus(status), valid_until=valid_until, recorded_at=recorded_at
+            )
+            for status, valid_until, recorded_at in Clearance.objects.filter(
+                client_id=client_id
+            ).values_list("status", "valid_until", "recorded_at")
+        ),
+        dose_orders=tuple(
+            rules.DoseOrder(active_from=active_from, active_to=active_to)
+            for active_from, active_to in DoseOrder.objects.filter(client_id=client_id).values_list(
+                "active_from", "active_to"
+            )
+        ),
+        unreviewed_risk_flags=count_unreviewed_booking_flags(client_id),
+    )
 
 
 @dataclass(frozen=True)

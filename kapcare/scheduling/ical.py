@@ -3,7 +3,7 @@
 The secret is 32 random bytes, shown once; only its SHA-256 is stored, so a copy of the
 database does not open anyone's feed. Rotating makes a new secret and revokes the old
 one; revoking stops the feed at once. Both are done by the person (settings page) or
-front desk, through ``hours_services.access_staff``.
+front desk, through ``scheduling.access.access_staff``.
 
 Privacy: a calendar app keeps the feed on a phone and syncs it to other services, so
 an event says only the appointment's kind, the client's initials, the time and the
@@ -27,7 +27,7 @@ from kapcare.audit.services import AuditSource, record_event, record_events
 from kapcare.people.access import Actor
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
-from kapcare.scheduling.hours_services import access_staff
+from kapcare.scheduling.access import access_staff
 from kapcare.scheduling.models import Appointment, CalendarFeed
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 
@@ -62,7 +62,7 @@ def digest(secret: str) -> str:
 
 
 def feed_path(secret: str) -> str:
-    return reverse("scheduling_more:feed", kwargs={"secret": secret})
+    return reverse("scheduling:feed", kwargs={"secret": secret})
 
 
 def live_feed(staff_id: int) -> CalendarFeed | None:

@@ -26,9 +26,9 @@ from django.db import IntegrityError, transaction
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import AuditSource, record_event
 from kapcare.people.policy import Category
+from kapcare.scheduling.facts import DEFAULT_REMINDER_HOURS
 from kapcare.scheduling.models import Appointment, PracticeSchedulingSettings, ReminderSent
 from kapcare.scheduling.practice_settings import apply_overrides
-from kapcare.scheduling.settings_services import DEFAULT_REMINDER_HOURS
 from kapcare.scheduling.thresholds import DEFAULT_POLICY
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, ReminderRecipient
 

@@ -37,8 +37,8 @@ from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat,
 from kapcare.people.access import Actor, lock_client
 from kapcare.people.policy import Category
 from kapcare.scheduling import rules as scheduling_rules
+from kapcare.scheduling.facts import policy_for_practice as scheduling_policy_for
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.settings_services import policy_for_practice as scheduling_policy_for
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
 
 # Codes of the services' own rules (the pure ``medicine.rules`` hold the rest).

@@ -23,11 +23,11 @@ from kapcare.pathway.vocabulary import (
 from kapcare.people.access import Actor, access_client, may_access
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
-from kapcare.scheduling import rules, services
-from kapcare.scheduling.forms import practice_zone
+from kapcare.scheduling import rules
+from kapcare.scheduling.facts import pathway_facts, policy_for_practice
+from kapcare.scheduling.forms.places import practice_zone
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from kapcare.scheduling.settings_services import policy_for_practice
-from kapcare.scheduling.views import AppointmentRow
+from kapcare.scheduling.views.calendar import AppointmentRow
 from kapcare.scheduling.vocabulary import AppointmentStatus, Rule
 
 register = template.Library()
@@ -59,7 +59,7 @@ def plan_panel(context: template.Context, client: Client) -> dict[str, Any]:
     access_client(actor, client.pk, Category.CLINICAL, detail="chart:plan")
     plan = TreatmentPlan.objects.filter(client=client).first()
     consents = list(Consent.objects.filter(client=client).order_by("-signed_on", "-id"))
-    pathway = services.get_pathway(client)
+    pathway = pathway_facts(client.pk)
     # The practice's own policy, so the chart says what booking will say.
     policy = policy_for_practice(client.practice_id)
     readiness = rules.medicine_readiness(

@@ -20,10 +20,10 @@ from kapcare.people.policy import Role
 from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import services
 from kapcare.scheduling.availability import SlotRequest, find_slots
-from kapcare.scheduling.availability_service import AvailabilityQuery, search_availability
 from kapcare.scheduling.hours import Absence, StaffSchedule, WorkingWindow
 from kapcare.scheduling.models import Appointment, AppointmentStaff, TimeOff, WorkingHours
 from kapcare.scheduling.rules import PathwayFacts
+from kapcare.scheduling.services.availability import AvailabilityQuery, search_availability
 from kapcare.scheduling.tests import (
     BM_MEDICINE,
     BM_THERAPY,

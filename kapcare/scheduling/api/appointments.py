@@ -1,4 +1,5 @@
-"""/api/v1/clients/{id}/plan|consents|clearances|dose-orders and /api/v1/appointments.
+"""/api/v1/appointments: book (with the integration follow-up), check, list, reschedule,
+set the status.
 
 Thin: clients are reached through ``people.access`` and every change goes through
 ``scheduling.services``; this module only translates shapes. A refused booking answers
@@ -21,7 +22,7 @@ from kapcare.core.api_errors import (
 )
 from kapcare.core.api_fields import Instant, RecordId
 from kapcare.core.pagination import Page, PageQuery, page_of
-from kapcare.people.access import Actor, NotFound, actor_for_request, visible_clients
+from kapcare.people.access import staff_actor, visible_clients
 from kapcare.people.policy import Category
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment
@@ -38,14 +39,8 @@ from kapcare.scheduling.vocabulary import AppointmentStatus
 
 router = Router(tags=["scheduling"])
 
+
 BOOKING_ERRORS = {**WRITE_ERRORS, 409: ViolationsOut, 422: ViolationsOut}
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = actor_for_request(request)
-    if actor is None or actor.staff is None:
-        raise NotFound
-    return actor
 
 
 def _follow_up(payload: FollowUpIn | None) -> services.FollowUpRequest | None:
@@ -94,7 +89,7 @@ def _with_staff(appointment_ids: list[int]) -> list[Appointment]:
 def check_appointment(request: HttpRequest, payload: AppointmentIn) -> CheckOut:
     """Which rules booking this would break, in plain words; nothing is saved."""
     violations = services.check_appointment_request(
-        actor=_actor(request), request=_booking_request(payload)
+        actor=staff_actor(request), request=_booking_request(payload)
     )
     return CheckOut(ok=not violations, violations=[ViolationOut.of(v) for v in violations])
 
@@ -106,7 +101,7 @@ def book_appointment(request: HttpRequest, payload: AppointmentIn) -> Status[Boo
     422 lists every violated rule; 409 means someone else took the slot a moment ago.
     """
     booked = services.book_appointment(
-        actor=_actor(request), request=_booking_request(payload), now=clock.now()
+        actor=staff_actor(request), request=_booking_request(payload), now=clock.now()
     )
     ids = [booked.appointment.pk]
     if booked.follow_up is not None:
@@ -133,7 +128,7 @@ def book_appointment(request: HttpRequest, payload: AppointmentIn) -> Status[Boo
 def set_status(request: HttpRequest, appointment_id: int, payload: StatusIn) -> AppointmentOut:
     """Mark an appointment completed (once started), cancelled or a no-show."""
     appointment = services.set_appointment_status(
-        actor=_actor(request),
+        actor=staff_actor(request),
         appointment_id=appointment_id,
         status=payload.status,
         reason=payload.reason,
@@ -158,7 +153,7 @@ def reschedule_appointment(
     sent = payload.model_fields_set
     keep = services.KEEP
     appointment = services.reschedule_appointment(
-        actor=_actor(request),
+        actor=staff_actor(request),
         appointment_id=appointment_id,
         start=payload.start if payload.start is not None else keep,
         end=payload.end if payload.end is not None else keep,
@@ -188,7 +183,7 @@ def list_appointments(request: HttpRequest, filters: Query[AppointmentFilter]) -
     ``start`` and ``end`` (ISO-8601 with offset) keep the appointments that overlap
     ``[start, end)``; ``staff``, ``location`` and ``client`` are ids.
     """
-    actor = _actor(request)
+    actor = staff_actor(request)
     appointments = Appointment.objects.filter(client__in=visible_clients(actor, Category.SCHEDULE))
     if filters.start is not None:
         appointments = appointments.filter(end__gt=filters.start)

@@ -1,4 +1,4 @@
-"""The practice's scheduling settings: the policy bookings use, and changing it (audited)."""
+"""Changing the practice's scheduling settings (audited); ``scheduling.facts`` reads them."""
 
 import datetime as dt
 from collections.abc import Mapping
@@ -13,33 +13,13 @@ from kapcare.people.policy import Category, may_change_scheduling_settings
 from kapcare.scheduling.models import PracticeSchedulingSettings
 from kapcare.scheduling.practice_settings import (
     OverrideError,
-    apply_overrides,
     validate_overrides,
     validate_reminder_hours,
 )
-from kapcare.scheduling.thresholds import SchedulingPolicy
 
 __all__ = [
-    "DEFAULT_REMINDER_HOURS",
-    "get_settings",
-    "policy_for_practice",
     "update_settings",
 ]
-
-DEFAULT_REMINDER_HOURS = 24
-
-
-def get_settings(practice_id: int) -> PracticeSchedulingSettings:
-    """The practice's settings (unsaved defaults when it has changed nothing)."""
-    found = PracticeSchedulingSettings.objects.filter(practice_id=practice_id).first()
-    return found or PracticeSchedulingSettings(
-        practice_id=practice_id, overrides={}, reminder_hours_before=DEFAULT_REMINDER_HOURS
-    )
-
-
-def policy_for_practice(practice_id: int) -> SchedulingPolicy:
-    """The policy the booking service applies for this practice (one query)."""
-    return apply_overrides(get_settings(practice_id).overrides)
 
 
 def update_settings(

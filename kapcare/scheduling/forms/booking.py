@@ -1,12 +1,6 @@
-"""Forms for the scheduling pages. They turn what was typed into plain requests;
-``scheduling.services`` decides (every booking rule lives there and in ``rules.py``).
-
-Times are typed as a date and wall-clock times in the location's time zone (the
-practice's zone for sessions without a location) and become aware instants here.
-"""
+"""Booking, rescheduling and status forms; a refused rule is shown next to its field."""
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -15,11 +9,12 @@ from django import forms
 from kapcare.core.choices import choices
 from kapcare.core.errors import FieldError
 from kapcare.core.violations import Violation
-from kapcare.people.models import Location, Room, StaffMember
-from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.people.states import STATE_CHOICES
 from kapcare.scheduling import services
-from kapcare.scheduling.settings_services import policy_for_practice
+from kapcare.scheduling.forms.places import (
+    PlaceFields,
+    zone_of,
+)
 from kapcare.scheduling.vocabulary import (
     KIND_LABELS,
     MODALITY_LABELS,
@@ -58,75 +53,13 @@ RULE_FIELDS: dict[str, str | None] = {
     Rule.STAFF_OUTSIDE_WORKING_HOURS: "staff",
     Rule.STAFF_TIME_OFF: "staff",
 }
+
+
 # The service's field names (API spelling) as this form spells them.
 _SERVICE_FIELDS = {"start": "start_time", "end": "end_time", "client": "client"}
 
+
 FOLLOW_UP_PREFIX = "fu_"
-
-
-def practice_zone(practice_id: int) -> zoneinfo.ZoneInfo:
-    """The practice's zone (its scheduling settings), for sessions without a location."""
-    return zoneinfo.ZoneInfo(policy_for_practice(practice_id).time_zone.value)
-
-
-def zone_of(location: Location | None, default: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(location.time_zone) if location is not None else default
-
-
-def staff_label(member: StaffMember) -> str:
-    roles = ", ".join(sorted(Role(r.role).label for r in member.roles.all()))
-    return f"{member.display_name} ({roles})" if roles else member.display_name
-
-
-class _PlaceFields:
-    """Location, room and staff choices of one practice, loaded once per form."""
-
-    def __init__(
-        self,
-        locations: Sequence[Location],
-        rooms: Sequence[Room],
-        staff: Sequence[StaffMember],
-        zone: zoneinfo.ZoneInfo,
-    ) -> None:
-        self.zone = zone
-        """The practice's zone, for sessions without a location."""
-        self.locations = {loc.pk: loc for loc in locations}
-        self.location_choices = [("", "No location (telehealth)")] + [
-            (str(loc.pk), loc.name) for loc in locations
-        ]
-        grouped: dict[str, list[tuple[str, str]]] = {}
-        for room in rooms:
-            if room.is_active:
-                kind = "medicine room" if room.kind == Room.Kind.MEDICINE else "therapy room"
-                grouped.setdefault(room.location.name, []).append(
-                    (str(room.pk), f"{room.name} ({kind})")
-                )
-        self.room_choices: list[Any] = [("", "No room (telehealth)"), *grouped.items()]
-        self.staff_choices = [(str(s.pk), staff_label(s)) for s in staff]
-
-
-def load_places(practice_id: int) -> _PlaceFields:
-    return _PlaceFields(
-        list(Location.objects.filter(practice_id=practice_id).order_by("name")),
-        list(
-            Room.objects.filter(location__practice_id=practice_id)
-            .select_related("location")
-            .order_by("location__name", "name")
-        ),
-        list(
-            # Only people who take part in sessions can be booked (not front desk).
-            StaffMember.objects.filter(
-                practice_id=practice_id,
-                is_active=True,
-                roles__role__in=[r.value for r in CARE_TEAM_ROLES],
-            )
-            .distinct()
-            .select_related("user")
-            .prefetch_related("roles")
-            .order_by("user__full_name")
-        ),
-        practice_zone(practice_id),
-    )
 
 
 def _id(value: str | None) -> int | None:
@@ -136,7 +69,7 @@ def _id(value: str | None) -> int | None:
 class _TimedForm(forms.Form):
     """Date, times, place and staff of one appointment (the main one or the follow-up)."""
 
-    places: _PlaceFields
+    places: PlaceFields
 
     def _add_place_fields(self, prefix: str, *, required: bool, legend: str) -> None:
         f = self.fields
@@ -249,7 +182,7 @@ class BookingForm(_TimedForm):
     def __init__(
         self,
         *args: Any,
-        places: _PlaceFields,
+        places: PlaceFields,
         clients: Sequence[tuple[int, str]],
         **kwargs: Any,
     ) -> None:
@@ -367,7 +300,7 @@ class BookingForm(_TimedForm):
 class RescheduleForm(_TimedForm):
     """A new time, place and staff for a booked appointment."""
 
-    def __init__(self, *args: Any, places: _PlaceFields, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, places: PlaceFields, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.places = places
         self._add_place_fields("", required=True, legend="session")
@@ -401,38 +334,3 @@ class StatusForm(forms.Form):
             "max_length": f"Keep the reason to {services.MAX_REASON_LENGTH} characters."
         },
     )
-
-
-class CalendarForm(forms.Form):
-    """Which calendar to show: day or week, from a date, for a person, place or room."""
-
-    view = forms.ChoiceField(
-        label="Show",
-        required=False,
-        choices=[("week", "Week"), ("day", "Day")],
-    )
-    date = forms.DateField(
-        label="Date",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a real date, for example 2026-03-04."},
-    )
-    staff = forms.TypedChoiceField(label="Staff member", required=False, coerce=int)
-    location = forms.TypedChoiceField(label="Location", required=False, coerce=int)
-    room = forms.TypedChoiceField(label="Room", required=False, coerce=int)
-
-    def __init__(self, *args: Any, places: _PlaceFields, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.places = places
-        cast(forms.ChoiceField, self.fields["staff"]).choices = [
-            ("", "Anyone"),
-            *places.staff_choices,
-        ]
-        cast(forms.ChoiceField, self.fields["location"]).choices = [
-            ("", "Any location"),
-            *places.location_choices[1:],
-        ]
-        cast(forms.ChoiceField, self.fields["room"]).choices = [
-            ("", "Any room"),
-            *places.room_choices[1:],
-        ]

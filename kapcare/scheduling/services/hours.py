@@ -1,4 +1,4 @@
-"""Working hours and time off: reading them for the rules, and every change to them.
+"""Working hours and time off: every change to them (``scheduling.facts`` reads them).
 
 Working hours and time off are staff data, not client data, but who may change them is
 still decided in one place (``people.policy.may_manage_staff_schedules``): everyone
@@ -8,30 +8,27 @@ the person and front desk only. Every change writes an audit event.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
 from kapcare.core.ids import MAX_ID
 from kapcare.people.access import Actor, deny
-from kapcare.people.models import Location, StaffMember
-from kapcare.people.policy import Category, may_manage_staff_schedules
-from kapcare.scheduling.hours import Absence, StaffSchedule, WorkingWindow, window_problem
+from kapcare.people.models import Location
+from kapcare.people.policy import Category
+from kapcare.scheduling.access import access_staff
+from kapcare.scheduling.hours import window_problem
 from kapcare.scheduling.models import TimeOff, WorkingHours
 
 __all__ = [
     "MAX_WINDOWS",
     "WindowIn",
-    "access_staff",
     "add_time_off",
     "delete_time_off",
-    "load_schedule",
-    "may_change",
     "set_working_hours",
 ]
 
@@ -47,62 +44,10 @@ class WindowIn:
     location_id: int
 
 
-def may_change(actor: Actor, staff_id: int) -> bool:
-    return (actor.staff is not None and actor.staff.pk == staff_id) or may_manage_staff_schedules(
-        actor.roles
-    )
-
-
-def access_staff(actor: Actor, staff_id: int, *, change: bool, detail: str) -> StaffMember:
-    """The staff member of the actor's practice, if the actor may read (or change) them.
-
-    Not found and not allowed look the same (404) and the refusal is audited.
-    """
-    action = AuditAction.UPDATE if change else AuditAction.READ
-    member = (
-        StaffMember.objects.filter(pk=staff_id, practice_id=actor.staff.practice_id)
-        .select_related("user")
-        .first()
-        if actor.staff is not None and 0 < staff_id <= MAX_ID
-        else None
-    )
-    if member is None or (change and not may_change(actor, staff_id)):
-        raise deny(actor, category=Category.SCHEDULE, action=action, detail=detail)
-    return member
-
-
 def _audit(actor: Actor, action: AuditAction, detail: str) -> None:
     record_event(
         source=actor.audit_source, action=action, category=Category.SCHEDULE, detail=detail
     )
-
-
-def load_schedule(
-    staff_ids: Iterable[int], *, start: dt.datetime, end: dt.datetime
-) -> StaffSchedule:
-    """Working hours and the time off overlapping ``[start, end)``: two queries."""
-    ids = sorted(set(staff_ids))
-    if not ids:
-        return StaffSchedule()
-    windows = tuple(
-        WorkingWindow(
-            staff_id=w.staff_id,
-            location_id=w.location_id,
-            weekday=w.weekday,
-            start=w.start_time,
-            end=w.end_time,
-            time_zone=w.location.time_zone,
-            location_name=w.location.name,
-        )
-        for w in WorkingHours.objects.filter(staff_id__in=ids).select_related("location")
-    )
-    absences = tuple(
-        Absence(staff_id=t.staff_id, start=t.start, end=t.end)
-        for t in TimeOff.objects.filter(staff_id__in=ids).filter(
-            Q(start__lt=end) & Q(end__gt=start)
-        )
-    )
-    return StaffSchedule(windows, absences)
 
 
 def set_working_hours(

@@ -1,85 +1,54 @@
-"""Scheduling pages: the calendar, booking, rescheduling, status changes, the plan and
-consents.
+"""Booking, rescheduling and the status of one appointment.
 
-Thin: clients are reached through ``people.access``; every change goes through
-``scheduling.services`` (the one booking service the API and admin use too), so a page
-refuses exactly what the API refuses, with the same plain-language messages.
+Thin: every change goes through ``scheduling.services`` (the one booking service the
+API and admin use too), so a page refuses exactly what the API refuses, with the same
+plain-language messages, each next to the field it is about.
 """
 
-import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from kapcare.audit.models import AuditAction
-from kapcare.audit.services import record_events
 from kapcare.core import clock
 from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.form_errors import add_field_error
 from kapcare.core.ids import MAX_ID
 from kapcare.core.violations import Refused
-from kapcare.people import policy
 from kapcare.people.access import (
     Actor,
     NotFound,
     access_client,
-    actor_for_request,
     audit_list_read,
     deny,
     may_access,
+    staff_actor,
     visible_clients,
 )
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
 from kapcare.scheduling import services
-from kapcare.scheduling.forms import (
+from kapcare.scheduling.forms.booking import (
     FOLLOW_UP_PREFIX,
     BookingForm,
-    CalendarForm,
     RescheduleForm,
     StatusForm,
-    load_places,
-    practice_zone,
-    zone_of,
 )
+from kapcare.scheduling.forms.places import load_places, practice_zone, zone_of
 from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.views.calendar import CHART_CATEGORY, AppointmentRow, _require_schedules
 from kapcare.scheduling.vocabulary import (
-    KIND_LABELS,
-    MODALITY_LABELS,
-    STATUS_LABELS,
-    AppointmentKind,
     AppointmentStatus,
     Modality,
 )
-
-# The chart is gated on safety data (people.views.CHART_CATEGORY); front desk has no chart.
-CHART_CATEGORY = Category.SAFETY
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = actor_for_request(request)
-    if actor is None or actor.staff is None:
-        raise NotFound
-    return actor
-
-
-def _schedules(actor: Actor) -> bool:
-    """Whether the actor's roles ever reach schedules (everyone but the privacy officer)."""
-    return Category.SCHEDULE in policy.allowed_categories(actor.roles, on_care_team=True)
-
-
-def _require_schedules(actor: Actor, detail: str) -> None:
-    if not _schedules(actor):
-        raise deny(actor, category=Category.SCHEDULE, action=AuditAction.READ, detail=detail)
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -126,9 +95,6 @@ def _appointment(appointment_id: int) -> Appointment:
     )
 
 
-# --- booking ----------------------------------------------------------------------------
-
-
 def _initial_booking(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     """Prefill from the link that opened the form (chart, calendar); all optional."""
     initial: dict[str, Any] = {"modality": Modality.IN_PERSON.value, "fu_modality": "in_person"}
@@ -159,7 +125,7 @@ def _audit_unseen_client(actor: Actor, posted: str, visible: set[int]) -> None:
 
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     _require_schedules(actor, "page:book")
     clients = [
         (c.pk, c.display_name)
@@ -216,9 +182,6 @@ def book(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- one appointment: reschedule, status ------------------------------------------------
-
-
 def _local_initial(appointment: Appointment, default: zoneinfo.ZoneInfo) -> dict[str, Any]:
     zone = zone_of(appointment.location, default)
     start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
@@ -234,7 +197,7 @@ def _local_initial(appointment: Appointment, default: zoneinfo.ZoneInfo) -> dict
 
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     action = AuditAction.UPDATE if request.method == "POST" else AuditAction.READ
     client = _appointment_client(actor, appointment_id, action)
     appointment = _appointment(appointment_id)
@@ -276,7 +239,7 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def appointment_status(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     action = AuditAction.UPDATE if request.method == "POST" else AuditAction.READ
     client = _appointment_client(actor, appointment_id, action)
     appointment = _appointment(appointment_id)
@@ -315,189 +278,4 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
             "next": _next_url(request, ""),
         },
         status=422 if form.is_bound else 200,
-    )
-
-
-# --- plan and consents ------------------------------------------------------------------
-
-
-# --- the calendar -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AppointmentRow:
-    """One appointment as a calendar or chart line, in its location's time zone."""
-
-    appointment: Appointment
-    visible: bool
-    start: dt.datetime
-    end: dt.datetime
-    kind: str
-    where: str
-    staff: str
-    status: str
-
-    @staticmethod
-    def of(
-        appointment: Appointment, *, visible: bool, default_zone: zoneinfo.ZoneInfo
-    ) -> "AppointmentRow":
-        zone = zone_of(appointment.location, default_zone)
-        if appointment.modality == Modality.TELEHEALTH.value:
-            where = MODALITY_LABELS[Modality.TELEHEALTH]
-        else:
-            room = appointment.room.name if appointment.room else ""
-            location = appointment.location.name if appointment.location else ""
-            where = ", ".join(p for p in (location, room) if p)
-        status = AppointmentStatus(appointment.status)
-        return AppointmentRow(
-            appointment=appointment,
-            visible=visible,
-            start=appointment.start.astimezone(zone),
-            end=appointment.end.astimezone(zone),
-            kind=KIND_LABELS[AppointmentKind(appointment.kind)],
-            where=where,
-            staff=", ".join(
-                sorted(link.staff.display_name for link in appointment.staff_links.all())
-            ),
-            status=STATUS_LABELS[status],
-        )
-
-    @property
-    def booked(self) -> bool:
-        return self.appointment.status == AppointmentStatus.BOOKED.value
-
-    @property
-    def started(self) -> bool:
-        return self.appointment.start <= clock.now()
-
-
-@dataclass(frozen=True)
-class CalendarDay:
-    day: dt.date
-    rows: list[AppointmentRow]
-    book_url: str
-
-
-def _calendar_query(actor: Actor, start: dt.datetime, end: dt.datetime) -> Any:
-    seen = visible_clients(actor, Category.SCHEDULE).filter(pk=OuterRef("client_id"))
-    return (
-        Appointment.objects.filter(client__practice_id=actor.practice_id)
-        .filter(start__lt=end, end__gt=start)
-        .select_related("location", "room", "client")
-        .prefetch_related(
-            Prefetch("staff_links", AppointmentStaff.objects.select_related("staff__user"))
-        )
-        .annotate(visible=Exists(seen))
-        .order_by("start", "id")
-    )
-
-
-@require_GET
-def calendar(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    _require_schedules(actor, "page:calendar")
-    places = load_places(actor.practice_id)
-    query = request.GET.copy()
-    own = str(actor.staff.pk) if actor.staff is not None else ""
-    if not ({"staff", "location", "room"} & set(query)) and own in dict(places.staff_choices):
-        query["staff"] = own  # by default, the person's own schedule (front desk: everyone)
-    query.setdefault("date", clock.today().isoformat())
-    form = CalendarForm(query, places=places)
-    form.is_valid()  # a bad filter is shown as an error; the good ones still apply
-    data = form.cleaned_data
-    staff_id: int | None = data.get("staff") or None
-    location_id: int | None = data.get("location") or None
-    room_id: int | None = data.get("room") or None
-    view = data.get("view") or "week"
-    chosen = data.get("date") or clock.today()
-    location = places.locations.get(location_id) if location_id else None
-    zone = zone_of(location, places.zone)
-    first = chosen if view == "day" else chosen - dt.timedelta(days=chosen.weekday())
-    days = [first + dt.timedelta(days=n) for n in range(1 if view == "day" else 7)]
-    start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
-    end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-
-    appointments = _calendar_query(actor, start, end)
-    if staff_id is not None:
-        appointments = appointments.filter(
-            Exists(AppointmentStaff.objects.filter(appointment=OuterRef("pk"), staff_id=staff_id))
-        )
-    if location_id is not None:
-        appointments = appointments.filter(location_id=location_id)
-    if room_id is not None:
-        appointments = appointments.filter(room_id=room_id)
-    found = list(appointments)
-    record_events(
-        source=actor.audit_source,
-        action=AuditAction.READ,
-        client_ids=sorted({a.client_id for a in found if a.visible}),
-        category=Category.SCHEDULE,
-        detail="page:calendar",
-    )
-    charts = set(
-        visible_clients(actor, CHART_CATEGORY)
-        .filter(pk__in={a.client_id for a in found if a.visible})
-        .values_list("pk", flat=True)
-    )
-    by_day: dict[dt.date, list[AppointmentRow]] = {day: [] for day in days}
-    for appointment in found:
-        row = AppointmentRow.of(appointment, visible=appointment.visible, default_zone=zone)
-        local = appointment.start.astimezone(zone).date()
-        if local in by_day:  # one that began the evening before shows on its own day
-            by_day[local].append(row)
-
-    def link(**changes: object) -> str:
-        params: dict[str, object] = {"view": view, "date": chosen}
-        for key, value in (("staff", staff_id), ("location", location_id), ("room", room_id)):
-            if value is not None:
-                params[key] = value
-        if staff_id is None and "staff" in query:
-            params["staff"] = ""
-        params.update(changes)
-        return "?" + urlencode(params)
-
-    def book_link(day: dt.date) -> str:
-        params: dict[str, object] = {"date": day}
-        for key, value in (("staff", staff_id), ("location", location_id), ("room", room_id)):
-            if value is not None:
-                params[key] = value
-        return reverse("scheduling:book") + "?" + urlencode(params)
-
-    step = dt.timedelta(days=1 if view == "day" else 7)
-    subject = "Whole practice"
-    if staff_id is not None:
-        subject = dict(places.staff_choices).get(str(staff_id), "Staff member")
-    elif room_id is not None:
-        subject = "Room " + next(
-            (
-                label
-                for _, group in places.room_choices[1:]
-                for v, label in group
-                if v == str(room_id)
-            ),
-            "",
-        )
-    elif location is not None:
-        subject = location.name
-    return render(
-        request,
-        "scheduling/calendar.html",
-        {
-            "form": form,
-            "view": view,
-            "days": [CalendarDay(day, by_day[day], book_link(day)) for day in days],
-            "first": days[0],
-            "last": days[-1],
-            "subject": subject,
-            "zone": zone.key,
-            "previous_url": link(date=chosen - step),
-            "next_url": link(date=chosen + step),
-            "today_url": link(date=clock.today()),
-            "day_url": link(view="day"),
-            "week_url": link(view="week"),
-            "charts": charts,
-            "today": clock.today(),
-            "here": request.get_full_path(),
-        },
-        status=422 if form.errors else 200,
     )

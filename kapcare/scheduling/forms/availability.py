@@ -1,0 +1,83 @@
+"""The availability search form."""
+
+from typing import Any
+
+from django import forms
+
+from kapcare.core.choices import choices
+from kapcare.people.models import Location, StaffMember
+from kapcare.people.policy import CARE_TEAM_ROLES
+from kapcare.people.states import US_STATES
+from kapcare.scheduling.availability import DEFAULT_COUNT
+from kapcare.scheduling.services.availability import MAX_COUNT
+from kapcare.scheduling.vocabulary import KIND_LABELS, MODALITY_LABELS, Modality
+
+
+class AvailabilityForm(forms.Form):
+    client = forms.TypedChoiceField(label="Client", coerce=int, choices=[])
+    kind = forms.ChoiceField(label="Kind of session", choices=choices(KIND_LABELS))
+    modality = forms.ChoiceField(label="Modality", choices=choices(MODALITY_LABELS))
+    location = forms.ModelChoiceField(
+        label="Location",
+        queryset=Location.objects.none(),
+        required=False,
+        help_text="Needed for in-person sessions.",
+    )
+    staff = forms.ModelMultipleChoiceField(
+        label="Staff",
+        queryset=StaffMember.objects.none(),
+        help_text="Everyone who must be there (a medicine session needs a monitor).",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    duration = forms.IntegerField(
+        label="Length in minutes",
+        min_value=5,
+        max_value=600,
+        required=False,
+        help_text="Leave empty for the usual length of the kind (medicine: 180).",
+    )
+    after = forms.DateField(
+        label="From date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty to search from now.",
+    )
+    client_location_state = forms.ChoiceField(
+        label="Client's state during a telehealth session",
+        required=False,
+        choices=[("", "Home state"), *((s, s) for s in US_STATES)],
+    )
+    count = forms.IntegerField(
+        label="How many slots",
+        min_value=1,
+        max_value=MAX_COUNT,
+        initial=DEFAULT_COUNT,
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, practice_id: int, clients: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [("", "Choose a client"), *clients]  # type: ignore[attr-defined]
+        self.fields["location"].queryset = Location.objects.filter(practice_id=practice_id)  # type: ignore[attr-defined]
+        self.fields["staff"].queryset = (  # type: ignore[attr-defined]
+            StaffMember.objects.filter(
+                practice_id=practice_id,
+                is_active=True,
+                # Only people who see clients can be booked (not front desk, privacy).
+                roles__role__in=[r.value for r in CARE_TEAM_ROLES],
+            )
+            .distinct()
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("modality") == Modality.IN_PERSON.value and not data.get("location"):
+            self.add_error("location", "Choose the office for an in-person session.")
+        staff = data.get("staff")
+        if staff is not None and len(staff) > 5:
+            self.add_error("staff", "Choose at most 5 staff members.")
+        return data

@@ -1,0 +1,42 @@
+"""Which calendar to show: day or week, from a date, for a person, place or room."""
+
+from typing import Any, cast
+
+from django import forms
+
+from kapcare.scheduling.forms.places import PlaceFields
+
+
+class CalendarForm(forms.Form):
+    """Which calendar to show: day or week, from a date, for a person, place or room."""
+
+    view = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("week", "Week"), ("day", "Day")],
+    )
+    date = forms.DateField(
+        label="Date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date, for example 2026-03-04."},
+    )
+    staff = forms.TypedChoiceField(label="Staff member", required=False, coerce=int)
+    location = forms.TypedChoiceField(label="Location", required=False, coerce=int)
+    room = forms.TypedChoiceField(label="Room", required=False, coerce=int)
+
+    def __init__(self, *args: Any, places: PlaceFields, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.places = places
+        cast(forms.ChoiceField, self.fields["staff"]).choices = [
+            ("", "Anyone"),
+            *places.staff_choices,
+        ]
+        cast(forms.ChoiceField, self.fields["location"]).choices = [
+            ("", "Any location"),
+            *places.location_choices[1:],
+        ]
+        cast(forms.ChoiceField, self.fields["room"]).choices = [
+            ("", "Any room"),
+            *places.room_choices[1:],
+        ]

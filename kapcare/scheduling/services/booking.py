@@ -1,0 +1,198 @@
+"""Booking: the one service that books an appointment (and its integration follow-up).
+
+The API, the pages, the portal, the admin and imports all book here. The facts come from
+``scheduling.facts`` (one query per kind of fact), the rules from ``scheduling.rules``
+and ``scheduling.hours``.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from kapcare.audit.models import AuditAction
+from kapcare.audit.services import record_event
+from kapcare.core.violations import Refused, Violation
+from kapcare.people.access import Actor, access_client, lock_client, staff_of
+from kapcare.people.models import Client, StaffMember
+from kapcare.people.policy import Category
+from kapcare.scheduling import rules
+from kapcare.scheduling.facts import BookingFacts, booking_facts
+from kapcare.scheduling.hours import check_staff_availability
+from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.requests import AppointmentRequest, FollowUpRequest
+from kapcare.scheduling.thresholds import SchedulingPolicy
+from kapcare.scheduling.vocabulary import (
+    Rule,
+    Subject,
+)
+
+__all__ = [
+    "BookedAppointments",
+    "book_appointment",
+    "check",
+    "check_appointment_request",
+    "lost_race",
+    "zone_of",
+]
+
+
+@dataclass(frozen=True)
+class BookedAppointments:
+    appointment: Appointment
+    follow_up: Appointment | None = None
+
+
+def zone_of(proposed: rules.ProposedAppointment, policy: SchedulingPolicy) -> str:
+    return proposed.location.time_zone if proposed.location is not None else policy.time_zone.value
+
+
+def check(facts: BookingFacts, policy: SchedulingPolicy | None) -> list[Violation]:
+    """Every booking rule, then the staff's working hours and time off (``hours``).
+
+    ``policy`` None: the practice's own (its settings applied to the defaults).
+    """
+    policy = facts.policy if policy is None else policy
+    violations = rules.check_appointment(
+        facts.proposed,
+        client=facts.client,
+        pathway=facts.pathway,
+        calendar=facts.calendar,
+        follow_up=facts.follow_up,
+        policy=policy,
+    )
+    for proposed, subject in (
+        (facts.proposed, Subject.APPOINTMENT),
+        (facts.follow_up, Subject.FOLLOW_UP),
+    ):
+        if proposed is not None:
+            violations += check_staff_availability(
+                proposed, facts.schedule, time_zone=zone_of(proposed, policy), subject=subject
+            )
+    return violations
+
+
+def check_appointment_request(
+    *, actor: Actor, request: AppointmentRequest, policy: SchedulingPolicy | None = None
+) -> list[Violation]:
+    """Every rule booking ``request`` would break now (empty: it may be booked)."""
+    client = access_client(actor, request.client_id, Category.SCHEDULE, detail="check_appointment")
+    return check(booking_facts(client, request), policy)
+
+
+# --- the change ------------------------------------------------------------------------
+
+_CONSTRAINT_RULES = {
+    "appointment_no_room_overlap": Rule.CONFLICT_ROOM,
+    "appointment_no_client_overlap": Rule.CONFLICT_CLIENT,
+    "appointment_no_staff_overlap": Rule.CONFLICT_CLINICIAN,
+}
+_LOST_RACE = {
+    Rule.CONFLICT_ROOM: "The room was booked for this time by someone else a moment ago. "
+    "Check the calendar and choose another time or room.",
+    Rule.CONFLICT_CLIENT: "The client was booked for this time by someone else a moment ago. "
+    "Check the calendar and choose another time.",
+    Rule.CONFLICT_CLINICIAN: "A staff member was booked for this time by someone else a "
+    "moment ago. Check the calendar and choose another time.",
+}
+_EXCLUSION_VIOLATION = "23P01"
+
+
+def lost_race(error: IntegrityError) -> Violation | None:
+    """The conflict an exclusion constraint reported, or None for any other error."""
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) != _EXCLUSION_VIOLATION:
+        return None
+    diag = getattr(cause, "diag", None)
+    rule = _CONSTRAINT_RULES.get(str(getattr(diag, "constraint_name", "")), Rule.CONFLICT_CLIENT)
+    return Violation(rule, _LOST_RACE[rule], Subject.APPOINTMENT)
+
+
+def _save(
+    *,
+    client: Client,
+    part: AppointmentRequest | FollowUpRequest,
+    created_by: StaffMember,
+    now: dt.datetime,
+    follow_up_of: Appointment | None = None,
+) -> Appointment:
+    appointment = Appointment.objects.create(
+        client=client,
+        kind=part.kind.value,
+        modality=part.modality.value,
+        start=part.start,
+        end=part.end,
+        location_id=part.location_id,
+        room_id=part.room_id,
+        client_location_state=part.client_location_state or "",
+        follow_up_of=follow_up_of,
+        created_by=created_by,
+        created_at=now,
+    )
+    AppointmentStaff.objects.bulk_create(
+        AppointmentStaff(
+            appointment=appointment,
+            staff_id=staff_id,
+            start=part.start,
+            end=part.end,
+            status=appointment.status,
+        )
+        for staff_id in part.staff_ids
+    )
+    return appointment
+
+
+def book_appointment(
+    *,
+    actor: Actor,
+    request: AppointmentRequest,
+    now: dt.datetime,
+    policy: SchedulingPolicy | None = None,
+) -> BookedAppointments:
+    """Check every rule and book the appointment (and its follow-up), or nothing.
+
+    Raises :class:`Refused` with every violated rule, or with ``conflict=True``
+    when a concurrent booking took the slot between the check and the insert.
+    """
+    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
+    client = access_client(
+        actor,
+        request.client_id,
+        Category.SCHEDULE,
+        action=AuditAction.CREATE,
+        detail="appointment",
+    )
+    try:
+        with transaction.atomic():
+            lock_client(client.pk)
+            violations = check(booking_facts(client, request), policy)
+            if violations:
+                raise Refused(violations)
+            main = _save(client=client, part=request, created_by=staff, now=now)
+            follow_up = (
+                _save(
+                    client=client,
+                    part=request.follow_up,
+                    created_by=staff,
+                    now=now,
+                    follow_up_of=main,
+                )
+                if request.follow_up is not None
+                else None
+            )
+            detail = f"appointment:{main.pk}:{main.kind}"
+            if follow_up is not None:
+                detail += f"+{follow_up.pk}:{follow_up.kind}"
+            record_event(
+                source=actor.audit_source,
+                action=AuditAction.CREATE,
+                client_id=client.pk,
+                category=Category.SCHEDULE,
+                detail=detail,
+            )
+    except IntegrityError as error:
+        lost = lost_race(error)
+        if lost is None:
+            raise
+        raise Refused([lost], conflict=True) from error
+    return BookedAppointments(main, follow_up)

@@ -1,0 +1,72 @@
+"""Marking an appointment completed, cancelled or a no-show, with who and why."""
+
+import datetime as dt
+
+from django.db import transaction
+
+from kapcare.audit.models import AuditAction
+from kapcare.audit.services import record_event
+from kapcare.core.errors import FieldError
+from kapcare.people.access import Actor, lock_client, staff_of
+from kapcare.people.policy import Category
+from kapcare.scheduling.access import access_appointment
+from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.vocabulary import (
+    AppointmentStatus,
+)
+
+__all__ = ["MAX_REASON_LENGTH", "set_appointment_status"]
+
+MAX_REASON_LENGTH = 200
+
+_STARTED_ONLY = frozenset({AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW})
+
+
+def set_appointment_status(
+    *,
+    actor: Actor,
+    appointment_id: int,
+    status: AppointmentStatus,
+    reason: str,
+    now: dt.datetime,
+) -> Appointment:
+    """Mark a booked appointment completed, cancelled or a no-show, with who and why.
+
+    ``completed`` and ``no_show`` only once the appointment has started. A status, once
+    changed from ``booked``, is final: book again rather than reviving a slot.
+    """
+    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
+    _, client = access_appointment(actor, appointment_id, action=AuditAction.UPDATE)
+    client_id = client.pk
+    if len(reason) > MAX_REASON_LENGTH:
+        raise FieldError("reason", f"Keep the reason to {MAX_REASON_LENGTH} characters.")
+    if status is AppointmentStatus.BOOKED:
+        raise FieldError("status", "An appointment cannot be set back to booked: book it again.")
+    with transaction.atomic():
+        lock_client(client_id)
+        appointment = Appointment.objects.get(pk=appointment_id)
+        if appointment.status != AppointmentStatus.BOOKED.value:
+            raise FieldError(
+                "status", f"This appointment is already {appointment.status}; it cannot change."
+            )
+        if status in _STARTED_ONLY and appointment.start > now:
+            raise FieldError(
+                "status",
+                f"An appointment can be marked {status.value} only once it has started.",
+            )
+        appointment.status = status.value
+        appointment.status_reason = reason
+        appointment.status_changed_by = staff
+        appointment.status_changed_at = now
+        appointment.save(
+            update_fields=["status", "status_reason", "status_changed_by", "status_changed_at"]
+        )
+        AppointmentStaff.objects.filter(appointment=appointment).update(status=status.value)
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.UPDATE,
+            client_id=client_id,
+            category=Category.SCHEDULE,
+            detail=f"appointment:{appointment.pk}:{status.value}",
+        )
+    return appointment

@@ -1,0 +1,230 @@
+"""The calendar: a day or a week per clinician (their own by default), location or room,
+in the location's time zone; and the row an appointment shows as (calendar and chart).
+"""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from kapcare.audit.models import AuditAction
+from kapcare.audit.services import record_events
+from kapcare.core import clock
+from kapcare.people import policy
+from kapcare.people.access import (
+    Actor,
+    deny,
+    staff_actor,
+    visible_clients,
+)
+from kapcare.people.policy import Category
+from kapcare.scheduling.forms.calendar import CalendarForm
+from kapcare.scheduling.forms.places import load_places, zone_of
+from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.vocabulary import (
+    KIND_LABELS,
+    MODALITY_LABELS,
+    STATUS_LABELS,
+    AppointmentKind,
+    AppointmentStatus,
+    Modality,
+)
+
+# The chart is gated on safety data (people.views.CHART_CATEGORY); front desk has no chart.
+CHART_CATEGORY = Category.SAFETY
+
+
+def _schedules(actor: Actor) -> bool:
+    """Whether the actor's roles ever reach schedules (everyone but the privacy officer)."""
+    return Category.SCHEDULE in policy.allowed_categories(actor.roles, on_care_team=True)
+
+
+def _require_schedules(actor: Actor, detail: str) -> None:
+    if not _schedules(actor):
+        raise deny(actor, category=Category.SCHEDULE, action=AuditAction.READ, detail=detail)
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    """One appointment as a calendar or chart line, in its location's time zone."""
+
+    appointment: Appointment
+    visible: bool
+    start: dt.datetime
+    end: dt.datetime
+    kind: str
+    where: str
+    staff: str
+    status: str
+
+    @staticmethod
+    def of(
+        appointment: Appointment, *, visible: bool, default_zone: zoneinfo.ZoneInfo
+    ) -> "AppointmentRow":
+        zone = zone_of(appointment.location, default_zone)
+        if appointment.modality == Modality.TELEHEALTH.value:
+            where = MODALITY_LABELS[Modality.TELEHEALTH]
+        else:
+            room = appointment.room.name if appointment.room else ""
+            location = appointment.location.name if appointment.location else ""
+            where = ", ".join(p for p in (location, room) if p)
+        status = AppointmentStatus(appointment.status)
+        return AppointmentRow(
+            appointment=appointment,
+            visible=visible,
+            start=appointment.start.astimezone(zone),
+            end=appointment.end.astimezone(zone),
+            kind=KIND_LABELS[AppointmentKind(appointment.kind)],
+            where=where,
+            staff=", ".join(
+                sorted(link.staff.display_name for link in appointment.staff_links.all())
+            ),
+            status=STATUS_LABELS[status],
+        )
+
+    @property
+    def booked(self) -> bool:
+        return self.appointment.status == AppointmentStatus.BOOKED.value
+
+    @property
+    def started(self) -> bool:
+        return self.appointment.start <= clock.now()
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    rows: list[AppointmentRow]
+    book_url: str
+
+
+def _calendar_query(actor: Actor, start: dt.datetime, end: dt.datetime) -> Any:
+    seen = visible_clients(actor, Category.SCHEDULE).filter(pk=OuterRef("client_id"))
+    return (
+        Appointment.objects.filter(client__practice_id=actor.practice_id)
+        .filter(start__lt=end, end__gt=start)
+        .select_related("location", "room", "client")
+        .prefetch_related(
+            Prefetch("staff_links", AppointmentStaff.objects.select_related("staff__user"))
+        )
+        .annotate(visible=Exists(seen))
+        .order_by("start", "id")
+    )
+
+
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    actor = staff_actor(request)
+    _require_schedules(actor, "page:calendar")
+    places = load_places(actor.practice_id)
+    query = request.GET.copy()
+    own = str(actor.staff.pk) if actor.staff is not None else ""
+    if not ({"staff", "location", "room"} & set(query)) and own in dict(places.staff_choices):
+        query["staff"] = own  # by default, the person's own schedule (front desk: everyone)
+    query.setdefault("date", clock.today().isoformat())
+    form = CalendarForm(query, places=places)
+    form.is_valid()  # a bad filter is shown as an error; the good ones still apply
+    data = form.cleaned_data
+    staff_id: int | None = data.get("staff") or None
+    location_id: int | None = data.get("location") or None
+    room_id: int | None = data.get("room") or None
+    view = data.get("view") or "week"
+    chosen = data.get("date") or clock.today()
+    location = places.locations.get(location_id) if location_id else None
+    zone = zone_of(location, places.zone)
+    first = chosen if view == "day" else chosen - dt.timedelta(days=chosen.weekday())
+    days = [first + dt.timedelta(days=n) for n in range(1 if view == "day" else 7)]
+    start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+    end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+
+    appointments = _calendar_query(actor, start, end)
+    if staff_id is not None:
+        appointments = appointments.filter(
+            Exists(AppointmentStaff.objects.filter(appointment=OuterRef("pk"), staff_id=staff_id))
+        )
+    if location_id is not None:
+        appointments = appointments.filter(location_id=location_id)
+    if room_id is not None:
+        appointments = appointments.filter(room_id=room_id)
+    found = list(appointments)
+    record_events(
+        source=actor.audit_source,
+        action=AuditAction.READ,
+        client_ids=sorted({a.client_id for a in found if a.visible}),
+        category=Category.SCHEDULE,
+        detail="page:calendar",
+    )
+    charts = set(
+        visible_clients(actor, CHART_CATEGORY)
+        .filter(pk__in={a.client_id for a in found if a.visible})
+        .values_list("pk", flat=True)
+    )
+    by_day: dict[dt.date, list[AppointmentRow]] = {day: [] for day in days}
+    for appointment in found:
+        row = AppointmentRow.of(appointment, visible=appointment.visible, default_zone=zone)
+        local = appointment.start.astimezone(zone).date()
+        if local in by_day:  # one that began the evening before shows on its own day
+            by_day[local].append(row)
+
+    def link(**changes: object) -> str:
+        params: dict[str, object] = {"view": view, "date": chosen}
+        for key, value in (("staff", staff_id), ("location", location_id), ("room", room_id)):
+            if value is not None:
+                params[key] = value
+        if staff_id is None and "staff" in query:
+            params["staff"] = ""
+        params.update(changes)
+        return "?" + urlencode(params)
+
+    def book_link(day: dt.date) -> str:
+        params: dict[str, object] = {"date": day}
+        for key, value in (("staff", staff_id), ("location", location_id), ("room", room_id)):
+            if value is not None:
+                params[key] = value
+        return reverse("scheduling:book") + "?" + urlencode(params)
+
+    step = dt.timedelta(days=1 if view == "day" else 7)
+    subject = "Whole practice"
+    if staff_id is not None:
+        subject = dict(places.staff_choices).get(str(staff_id), "Staff member")
+    elif room_id is not None:
+        subject = "Room " + next(
+            (
+                label
+                for _, group in places.room_choices[1:]
+                for v, label in group
+                if v == str(room_id)
+            ),
+            "",
+        )
+    elif location is not None:
+        subject = location.name
+    return render(
+        request,
+        "scheduling/calendar.html",
+        {
+            "form": form,
+            "view": view,
+            "days": [CalendarDay(day, by_day[day], book_link(day)) for day in days],
+            "first": days[0],
+            "last": days[-1],
+            "subject": subject,
+            "zone": zone.key,
+            "previous_url": link(date=chosen - step),
+            "next_url": link(date=chosen + step),
+            "today_url": link(date=clock.today()),
+            "day_url": link(view="day"),
+            "week_url": link(view="week"),
+            "charts": charts,
+            "today": clock.today(),
+            "here": request.get_full_path(),
+        },
+        status=422 if form.errors else 200,
+    )
