@@ -7,14 +7,18 @@ the read, and then answers a fixed number of queries whatever the history's leng
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from kapcare.audit.models import AuditAction
+from kapcare.core.ids import is_record_id
 from kapcare.measures import schedule
 from kapcare.measures.models import MeasureAssignment, MeasureResponse, RiskFlag
 from kapcare.measures.registry import normalize_code
-from kapcare.people.access import Actor, access_client
+from kapcare.people.access import Actor, access_client, deny
+from kapcare.people.models import Client
 from kapcare.people.policy import Category
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
@@ -25,8 +29,12 @@ __all__ = [
     "get_assignments",
     "get_responses",
     "get_risk_flags",
+    "locked_record",
     "session_starts",
 ]
+
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -131,3 +139,29 @@ def get_assignments(
         )
     )
     return assignment_statuses(client.pk, assignments, now=now)
+
+
+def locked_record(
+    actor: Actor,
+    records: QuerySet[M],
+    record_id: int,
+    *,
+    client: Client,
+    category: Category,
+    detail: str,
+) -> M:
+    """The client's record ``record_id``, locked for the change; otherwise an audited 404."""
+    found = (
+        records.select_for_update()
+        .filter(pk=record_id if is_record_id(record_id) else 0, client=client)
+        .first()
+    )
+    if found is None:
+        raise deny(
+            actor,
+            client_id=client.pk,
+            category=category,
+            action=AuditAction.UPDATE,
+            detail=detail,
+        )
+    return found
