@@ -26,6 +26,7 @@ from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
 __all__ = [
     "AssignmentStatus",
     "assignment_statuses",
+    "client_record",
     "get_assignments",
     "get_responses",
     "get_risk_flags",
@@ -141,6 +142,24 @@ def get_assignments(
     return assignment_statuses(client.pk, assignments, now=now)
 
 
+def client_record(
+    actor: Actor,
+    records: QuerySet[M],
+    record_id: int,
+    *,
+    client: Client,
+    category: Category,
+    detail: str,
+    action: AuditAction = AuditAction.READ,
+) -> M:
+    """The (already accessed) client's record ``record_id`` (an assignment, a risk flag, a
+    link); a record of another client, or none, is an audited 404."""
+    found = records.filter(pk=record_id if is_record_id(record_id) else 0, client=client).first()
+    if found is None:
+        raise deny(actor, client_id=client.pk, category=category, action=action, detail=detail)
+    return found
+
+
 def locked_record(
     actor: Actor,
     records: QuerySet[M],
@@ -151,17 +170,12 @@ def locked_record(
     detail: str,
 ) -> M:
     """The client's record ``record_id``, locked for the change; otherwise an audited 404."""
-    found = (
-        records.select_for_update()
-        .filter(pk=record_id if is_record_id(record_id) else 0, client=client)
-        .first()
+    return client_record(
+        actor,
+        records.select_for_update(),
+        record_id,
+        client=client,
+        category=category,
+        detail=detail,
+        action=AuditAction.UPDATE,
     )
-    if found is None:
-        raise deny(
-            actor,
-            client_id=client.pk,
-            category=category,
-            action=AuditAction.UPDATE,
-            detail=detail,
-        )
-    return found

@@ -34,22 +34,15 @@ from kapcare.measures.schemas import (
     ScoreOut,
 )
 from kapcare.measures.scoring import AnswerError
-from kapcare.people.access import Actor, NotFound, actor_for_request
+from kapcare.people.access import NotFound, staff_actor
 
 router = Router(tags=["measures"])
-
-
-def _require_staff(request: HttpRequest) -> None:
-    actor = actor_for_request(request)
-    if actor is None or actor.staff is None:
-        # Signed in but not staff (e.g. a portal account): nothing here is theirs.
-        raise NotFound
 
 
 @router.get("/instruments", response=InstrumentList)
 def list_instruments(request: HttpRequest) -> dict[str, object]:
     """Every instrument that can be scored: codes, names, item counts and sources."""
-    _require_staff(request)
+    staff_actor(request)
     items = [InstrumentOut.of(i) for i in registry.list_instruments()]
     return {"items": items, "count": len(items)}
 
@@ -61,7 +54,7 @@ def score_instrument(request: HttpRequest, code: str, payload: ScoreIn) -> Score
     A wrong number of answers, an answer off the item's scale or a missing required
     answer is a 422 naming the item (``answers.3`` is the fourth answer).
     """
-    _require_staff(request)
+    staff_actor(request)
     try:
         instrument = registry.get_instrument(code)
     except registry.UnknownInstrument:
@@ -76,13 +69,6 @@ def score_instrument(request: HttpRequest, code: str, payload: ScoreIn) -> Score
 # --- measures in care: a client's responses, risk flags, assignments and links ----------
 # Responses and assignments are clinical (the care team's therapist and medical
 # provider); risk flags are safety (the monitor sees them too), reviewed by clinicians.
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = actor_for_request(request)
-    if actor is None or actor.staff is None:
-        raise NotFound
-    return actor
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -103,7 +89,7 @@ def record_measure(request: HttpRequest, client_id: int, payload: MeasureIn) -> 
     the next 30 days. The care team is emailed that a flag needs review.
     """
     recorded = services.record_response(
-        actor=_actor(request),
+        actor=staff_actor(request),
         client_id=client_id,
         instrument_code=payload.instrument,
         answers=payload.answers,
@@ -124,7 +110,7 @@ def list_measures(
 ) -> dict[str, object]:
     """The client's responses with their scores, newest first (``?instrument=PHQ-9``)."""
     responses = access.get_responses(
-        _actor(request), client_id, instrument=filters.instrument, detail="api:list_measures"
+        staff_actor(request), client_id, instrument=filters.instrument, detail="api:list_measures"
     ).prefetch_related("risk_flags")
     items, count = page_of(responses, filters)
     return {"items": [MeasureOut.of(r, list(r.risk_flags.all())) for r in items], "count": count}
@@ -140,7 +126,7 @@ def list_risk_flags(
 ) -> dict[str, object]:
     """The client's risk flags, newest first; ``?open=true`` for the unreviewed ones."""
     flags = access.get_risk_flags(
-        _actor(request), client_id, open_only=bool(filters.open), detail="api:list_risk_flags"
+        staff_actor(request), client_id, open_only=bool(filters.open), detail="api:list_risk_flags"
     )
     if filters.open is False:
         flags = flags.filter(reviewed_at__isnull=False)
@@ -162,7 +148,7 @@ def review_risk_flag(
     sees flags, gets 403; a flag reviewed already is a 422 on ``flag``.
     """
     flag = services.review_flag(
-        actor=_actor(request),
+        actor=staff_actor(request),
         client_id=client_id,
         flag_id=flag_id,
         note=payload.note,
@@ -181,7 +167,7 @@ def list_measure_assignments(
 ) -> dict[str, object]:
     """The client's open assignments, each with its next due date and whether it is overdue."""
     statuses = access.get_assignments(
-        _actor(request), client_id, now=clock.now(), detail="api:list_measure_assignments"
+        staff_actor(request), client_id, now=clock.now(), detail="api:list_measure_assignments"
     )
     page = statuses[filters.offset : filters.offset + filters.limit]
     return {
@@ -206,7 +192,7 @@ def create_measure_assignment(
     """
     now = clock.now()
     assignment = services.assign_measure(
-        actor=_actor(request),
+        actor=staff_actor(request),
         client_id=client_id,
         instrument_code=payload.instrument,
         schedule=payload.schedule,
@@ -229,7 +215,10 @@ def end_measure_assignment(
 ) -> AssignmentOut:
     """Stop asking for a measure; the assignment and its responses are kept."""
     assignment = services.end_assignment(
-        actor=_actor(request), client_id=client_id, assignment_id=assignment_id, now=clock.now()
+        actor=staff_actor(request),
+        client_id=client_id,
+        assignment_id=assignment_id,
+        now=clock.now(),
     )
     return AssignmentOut.of(assignment, next_due=None, overdue=False)
 
@@ -246,7 +235,7 @@ def issue_measure_link(request: HttpRequest, client_id: int, payload: LinkIn) ->
     when used, when it expires (``valid_for_hours``, default 7 days) or is withdrawn.
     """
     issued = services.issue_link(
-        actor=_actor(request),
+        actor=staff_actor(request),
         client_id=client_id,
         instrument_code=payload.instrument,
         valid_for=dt.timedelta(hours=payload.valid_for_hours),
@@ -273,6 +262,6 @@ def issue_measure_link(request: HttpRequest, client_id: int, payload: LinkIn) ->
 def withdraw_measure_link(request: HttpRequest, client_id: int, link_id: int) -> LinkStatusOut:
     """Withdraw a link that has not been used; opening it then answers 410."""
     link = services.withdraw_link(
-        actor=_actor(request), client_id=client_id, link_id=link_id, now=clock.now()
+        actor=staff_actor(request), client_id=client_id, link_id=link_id, now=clock.now()
     )
     return LinkStatusOut.of(link)

@@ -19,8 +19,8 @@ from kapcare.audit.models import AuditAction
 from kapcare.core import clock
 from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.form_errors import add_field_error
-from kapcare.core.ids import MAX_ID
 from kapcare.measures import services
+from kapcare.measures.access import client_record
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.forms import AssignForm, LinkForm, ReviewForm
 from kapcare.measures.models import RiskFlag, Schedule
@@ -29,9 +29,9 @@ from kapcare.people.access import (
     Actor,
     NotFound,
     access_client,
-    actor_for_request,
     anonymous_source,
     deny,
+    staff_actor,
 )
 from kapcare.people.models import Client
 from kapcare.people.policy import Category, may_review_risk_flags
@@ -43,13 +43,6 @@ UNUSABLE = {
     "used": (410, "This link has already been used", "Each link works once, for privacy."),
     "withdrawn": (410, "This link has been withdrawn", "Your care team withdrew this link."),
 }
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = actor_for_request(request)
-    if actor is None or actor.staff is None:
-        raise NotFound
-    return actor
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -161,7 +154,7 @@ def _instrument_or_404(code: str) -> Instrument:
 @require_http_methods(["GET", "POST"])
 def enter(request: HttpRequest, client_id: int, code: str) -> HttpResponse:
     """Staff enter a client's answers from paper."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     action = AuditAction.CREATE if request.method == "POST" else AuditAction.READ
     client = access_client(
         actor, client_id, Category.CLINICAL, action=action, detail="page:measure_enter"
@@ -207,7 +200,7 @@ def enter(request: HttpRequest, client_id: int, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def assign(request: HttpRequest, client_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     action = AuditAction.CREATE if request.method == "POST" else AuditAction.READ
     client = access_client(
         actor, client_id, Category.CLINICAL, action=action, detail="page:measure_assign"
@@ -240,7 +233,7 @@ def assign(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 def end_assignment(request: HttpRequest, client_id: int, assignment_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     try:
         services.end_assignment(
             actor=actor, client_id=client_id, assignment_id=assignment_id, now=clock.now()
@@ -254,7 +247,7 @@ def end_assignment(request: HttpRequest, client_id: int, assignment_id: int) -> 
 
 @require_http_methods(["GET", "POST"])
 def issue_link(request: HttpRequest, client_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     action = AuditAction.CREATE if request.method == "POST" else AuditAction.READ
     client = access_client(
         actor, client_id, Category.CLINICAL, action=action, detail="page:measure_link"
@@ -287,25 +280,20 @@ def issue_link(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 def _flag(actor: Actor, client: Client, flag_id: int, action: AuditAction) -> RiskFlag:
-    flag = (
-        RiskFlag.objects.filter(pk=flag_id if 0 < flag_id <= MAX_ID else 0, client=client)
-        .select_related("response")
-        .first()
+    return client_record(
+        actor,
+        RiskFlag.objects.select_related("response"),
+        flag_id,
+        client=client,
+        category=Category.SAFETY,
+        detail="page:risk_flag_review",
+        action=action,
     )
-    if flag is None:
-        raise deny(
-            actor,
-            client_id=client.pk,
-            category=Category.SAFETY,
-            action=action,
-            detail="page:risk_flag_review",
-        )
-    return flag
 
 
 @require_http_methods(["GET", "POST"])
 def review_flag(request: HttpRequest, client_id: int, flag_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     action = AuditAction.UPDATE if request.method == "POST" else AuditAction.READ
     if not may_review_risk_flags(actor.roles):
         # Refused before the client is read, so a refusal never reads as a read.
@@ -347,7 +335,7 @@ def review_flag(request: HttpRequest, client_id: int, flag_id: int) -> HttpRespo
 
 @require_POST
 def withdraw_link(request: HttpRequest, client_id: int, link_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     try:
         services.withdraw_link(actor=actor, client_id=client_id, link_id=link_id, now=clock.now())
     except FieldError as error:

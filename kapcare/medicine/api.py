@@ -32,19 +32,12 @@ from kapcare.medicine.schemas import (
     VitalsIn,
 )
 from kapcare.medicine.services import settings as settings_services
-from kapcare.people.access import Actor, NotFound, actor_for_request
+from kapcare.people.access import Actor, staff_actor
 
 router = Router(tags=["medicine"])
 
 RULE_ERRORS = {**WRITE_ERRORS, 422: ViolationsOut}
 RECORD = "/appointments/{int:medicine_appointment_id}/medicine-record"
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = actor_for_request(request)
-    if actor is None or actor.staff is None:
-        raise NotFound
-    return actor
 
 
 def _record(actor: Actor, medicine_appointment_id: int) -> RecordOut:
@@ -61,7 +54,7 @@ def get_medicine_record(request: HttpRequest, medicine_appointment_id: int) -> R
     vitals), what is due next, what still stops a dose or a discharge, signatures and the
     billable CPT 0820T/0821T/0822T units. Front desk and privacy officer: 404."""
     view = services.get_record(
-        actor=_actor(request),
+        actor=staff_actor(request),
         appointment_id=medicine_appointment_id,
         now=clock.now(),
         detail="api:read",
@@ -75,7 +68,7 @@ def put_medicine_checklist(
 ) -> RecordOut:
     """Save the pre-dose checklist. It may stay incomplete; `checklist.missing` says what a
     dose still needs (consent and preparation come from the record)."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     services.save_checklist(
         actor=actor,
         appointment_id=medicine_appointment_id,
@@ -100,7 +93,7 @@ def post_medicine_vitals(
 ) -> Status[RecordOut]:
     """Record vital signs (the time may be in the past, never in the future). Out-of-range
     values are recorded as alerts and listed in the answer's `alerts`."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     services.record_vitals(
         actor=actor,
         appointment_id=medicine_appointment_id,
@@ -118,7 +111,7 @@ def post_medicine_vitals(
 def acknowledge_medicine_predose(request: HttpRequest, medicine_appointment_id: int) -> RecordOut:
     """A medical provider acknowledges the latest pre-dose reading at or above 140/90 (below
     the hold level, which nothing lifts)."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     services.acknowledge_predose(
         actor=actor, appointment_id=medicine_appointment_id, now=clock.now()
     )
@@ -134,7 +127,7 @@ def post_medicine_dose(
     (`dose.exceeds_order`), checklist incomplete, preparation incomplete, or a pre-dose
     vitals hold."""
     dose = services.record_dose(
-        actor=_actor(request),
+        actor=staff_actor(request),
         appointment_id=medicine_appointment_id,
         at=payload.at,
         route=payload.route,
@@ -163,7 +156,7 @@ def post_medicine_observation(
 ) -> Status[ObservationOut]:
     """Record dissociation (0-10), sedation (MOAA/S 0-5), an observation or what emerged."""
     saved = services.record_observation(
-        actor=_actor(request),
+        actor=staff_actor(request),
         appointment_id=medicine_appointment_id,
         at=payload.at,
         dissociation=payload.dissociation,
@@ -192,7 +185,7 @@ def post_medicine_adverse_event(
     """Record an adverse event. A serious one flags the chart and e-mails the client's
     medical provider(s) (no client data in the e-mail)."""
     event = services.record_adverse_event(
-        actor=_actor(request),
+        actor=staff_actor(request),
         appointment_id=medicine_appointment_id,
         at=payload.at,
         kind=payload.kind,
@@ -223,7 +216,7 @@ def post_medicine_discharge(
     """Discharge the client, or 422 listing every reason not to yet
     (`discharge.min_monitoring`, `discharge.vitals_out_of_range`, `discharge.vitals_not_recent`,
     `discharge.not_oriented`, `discharge.unsteady_gait`, `discharge.escort_missing`)."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     services.record_discharge(
         actor=actor,
         appointment_id=medicine_appointment_id,
@@ -242,7 +235,7 @@ def sign_medicine_record(
 ) -> RecordOut:
     """Sign the record (after discharge). The first signature locks it; monitor and
     therapist sign, the medical provider co-signs when a dose or adverse event is recorded."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     services.sign_record(
         actor=actor, appointment_id=medicine_appointment_id, role=payload.role, now=clock.now()
     )
@@ -255,7 +248,7 @@ def post_medicine_addendum(
 ) -> Status[AddendumOut]:
     """Amend a signed (locked) record with an addendum."""
     addendum = services.add_addendum(
-        actor=_actor(request),
+        actor=staff_actor(request),
         appointment_id=medicine_appointment_id,
         text=payload.text,
         now=clock.now(),
@@ -312,7 +305,7 @@ def _settings_out(actor: Actor) -> MedicineSettingsOut:
 )
 def get_medicine_settings(request: HttpRequest) -> MedicineSettingsOut:
     """The medicine-session thresholds in force for the practice, their defaults and sources."""
-    return _settings_out(_actor(request))
+    return _settings_out(staff_actor(request))
 
 
 @router.put(
@@ -326,7 +319,7 @@ def put_medicine_settings(request: HttpRequest, payload: MedicineSettingsIn) -> 
     Only the names sent change; `null` returns a setting to its default. A bad value is a
     422 naming the setting, and nothing is saved.
     """
-    actor = _actor(request)
+    actor = staff_actor(request)
     if len(payload.overrides) > len(SETTING_NAMES):
         raise FieldError("overrides", "Too many settings.")
     settings_services.update_settings(

@@ -11,8 +11,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from kapcare.core.api_errors import ViolationOut
 from kapcare.core.api_fields import Instant, RecordId
-from kapcare.core.violations import Violation
 from kapcare.medicine.billing import CPT_FIRST_CLINICIAN, CPT_SECOND_CLINICIAN, CPT_STAFF_CONCURRENT
 from kapcare.medicine.rules import ScheduledCheck
 from kapcare.medicine.services import RecordView
@@ -89,18 +89,6 @@ class AddendumIn(Schema):
     text: str = Field(min_length=1, max_length=5000)
 
 
-class ViolationOut(Schema):
-    rule: str
-    message: str
-    subject: str
-
-    @staticmethod
-    def of(violation: Violation) -> "ViolationOut":
-        return ViolationOut(
-            rule=violation.rule, message=violation.message, subject=violation.subject
-        )
-
-
 class VitalsOut(Schema):
     id: int
     at: dt.datetime
@@ -165,7 +153,7 @@ class ChecklistOut(Schema):
     missing: list[ViolationOut] = Field(description="What stops a dose now, every reason.")
 
 
-class CheckOut(Schema):
+class ScheduledCheckOut(Schema):
     kind: str
     label: str
     due_at: dt.datetime | None
@@ -173,8 +161,8 @@ class CheckOut(Schema):
     reading_at: dt.datetime | None
 
     @staticmethod
-    def of(check: ScheduledCheck) -> "CheckOut":
-        return CheckOut(
+    def of(check: ScheduledCheck) -> "ScheduledCheckOut":
+        return ScheduledCheckOut(
             kind=check.kind.value,
             label=check.label,
             due_at=check.due_at,
@@ -242,8 +230,8 @@ class RecordOut(Schema):
     dose_order: OrderOut | None
     vitals: list[VitalsOut]
     alerts: list[AlertOut]
-    next_vitals: CheckOut
-    vitals_schedule: list[CheckOut]
+    next_vitals: ScheduledCheckOut
+    vitals_schedule: list[ScheduledCheckOut]
     doses: list[DoseOut]
     observations: list[ObservationOut]
     adverse_events: list[AdverseEventOut]
@@ -316,8 +304,8 @@ class RecordOut(Schema):
                 )
                 for a in rows.alerts
             ],
-            next_vitals=CheckOut.of(view.next_due),
-            vitals_schedule=[CheckOut.of(c) for c in view.schedule],
+            next_vitals=ScheduledCheckOut.of(view.next_due),
+            vitals_schedule=[ScheduledCheckOut.of(c) for c in view.schedule],
             doses=[
                 DoseOut(
                     id=d.pk,

@@ -18,7 +18,7 @@ from kapcare.core.form_errors import add_field_error
 from kapcare.core.practice_overrides import SettingRow
 from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
 from kapcare.medicine.services import settings as settings_services
-from kapcare.people.access import Actor, NotFound, actor_for_request, deny
+from kapcare.people.access import NotFound, deny, staff_actor
 from kapcare.people.policy import Category
 
 
@@ -51,17 +51,10 @@ class MedicineSettingsForm(forms.Form):
         }
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor = actor_for_request(request)
-    if actor is None or actor.staff is None:
-        raise NotFound
-    return actor
-
-
 @require_http_methods(["GET", "POST"])
 def medicine_settings(request: HttpRequest) -> HttpResponse:
     """Medicine-session thresholds: every staff member reads them, medical providers change."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     may_change = settings_services.may_change_medicine_settings(actor.roles)
     if request.method == "POST" and not may_change:
         raise deny(

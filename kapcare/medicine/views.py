@@ -26,7 +26,7 @@ from kapcare.medicine.access import SIGNER_ROLES
 from kapcare.medicine.pdf import render_record_pdf
 from kapcare.medicine.vocabulary import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.pathway.vocabulary import Route
-from kapcare.people.access import Actor, NotFound, actor_for_request, deny
+from kapcare.people.access import Actor, NotFound, deny, staff_actor
 from kapcare.people.policy import Category, Role
 
 CONSOLE_FORMS = (
@@ -40,13 +40,6 @@ CONSOLE_FORMS = (
     "sign",
     "addendum",
 )
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = actor_for_request(request)
-    if actor is None or actor.staff is None:
-        raise NotFound
-    return actor
 
 
 def _console_forms(
@@ -218,7 +211,7 @@ def _apply(
 @require_http_methods(["GET", "POST"])
 def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
     """The medicine-session console: checklist, dose, timed vitals, discharge, signing."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     which = request.POST.get("form", "") if request.method == "POST" else ""
     reasons: list[Any] = []
     posted: dict[str, django_forms.Form] = {}
@@ -286,7 +279,7 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
 def record_pdf(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
     """The printable record (PDF), audited as a print."""
     view = services.print_record(
-        actor=_actor(request), appointment_id=medicine_appointment_id, now=clock.now()
+        actor=staff_actor(request), appointment_id=medicine_appointment_id, now=clock.now()
     )
     response = HttpResponse(render_record_pdf(request, view), content_type="application/pdf")
     # The file name carries ids only, never the client's name.

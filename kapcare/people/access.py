@@ -7,11 +7,11 @@ answers "not found" for both missing and forbidden records.
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django.apps import apps
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -30,6 +30,15 @@ M = TypeVar("M", bound=Model)
 
 class NotFound(Http404):
     """Missing or not allowed: the two look the same from outside."""
+
+
+@dataclass(frozen=True)
+class MonitoredSession:
+    """A medicine session a monitor is booked on: whose, when, and in which zone."""
+
+    client_id: int
+    start: dt.datetime
+    time_zone: str | None
 
 
 @dataclass
@@ -116,18 +125,21 @@ def _on_care_team(actor: Actor, client_id: int) -> bool:
 # window around now, and on today's date where it takes place.
 _DAY = dt.timedelta(hours=24)
 
+MedicineBookings = Callable[[StaffMember, dt.datetime, dt.datetime], Iterable[MonitoredSession]]
+"""(staff, from, until) -> the staff member's medicine sessions starting in that span."""
 
-def _todays_medicine_bookings(staff: StaffMember) -> QuerySet[Any]:
-    # By app label: scheduling builds on people, so people may not import it.
-    booking = apps.get_model("scheduling", "AppointmentStaff")
-    now = clock.now()
-    bookings: QuerySet[Any] = booking.objects.filter(
-        staff=staff,
-        appointment__kind="medicine",
-        start__gte=now - _DAY,
-        start__lt=now + _DAY,
-    ).exclude(status="cancelled")
-    return bookings
+_medicine_bookings: MedicineBookings | None = None
+
+
+def register_medicine_bookings(source: MedicineBookings) -> None:
+    """Where the monitor's medicine sessions of the day come from.
+
+    The schedule is an app above people (it books people), so people cannot import it;
+    scheduling registers its query when it is ready (``SchedulingConfig.ready``). Without
+    it a monitor is booked on nothing, and sees only their care team's clients.
+    """
+    global _medicine_bookings
+    _medicine_bookings = source
 
 
 def _is_local_today(start: dt.datetime, time_zone: str | None) -> bool:
@@ -140,11 +152,14 @@ def _monitored_today_ids(actor: Actor) -> frozenset[int]:
     if actor.staff is None or Role.MONITOR not in actor.roles:
         return frozenset()
     if actor._monitored_today is None:
-        bookings = _todays_medicine_bookings(actor.staff).values_list(
-            "appointment__client_id", "start", "appointment__location__time_zone"
+        now = clock.now()
+        bookings = (
+            _medicine_bookings(actor.staff, now - _DAY, now + _DAY)
+            if _medicine_bookings is not None
+            else ()
         )
         actor._monitored_today = frozenset(
-            client_id for client_id, start, zone in bookings if _is_local_today(start, zone)
+            b.client_id for b in bookings if _is_local_today(b.start, b.time_zone)
         )
     return actor._monitored_today
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from kapcare.accounts.models import User
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import AuditSource, record_event, record_events
-from kapcare.core.ids import MAX_ID
+from kapcare.core.ids import is_record_id
 from kapcare.people.access import request_ip
 from kapcare.people.models import (
     CareTeamMember,
@@ -44,7 +44,7 @@ def _record_id(object_id: str) -> int | None:
         value = int(unquote(object_id))
     except ValueError:
         return None
-    return value if 0 < value <= MAX_ID else None
+    return value if is_record_id(value) else None
 
 
 class ReadOnlyClientRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

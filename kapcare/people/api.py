@@ -14,7 +14,11 @@ from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, error_responses
 from kapcare.core.api_fields import RecordId
 from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.people import services
-from kapcare.people.access import Actor, NotFound, access_client, actor_for_request, visible_clients
+from kapcare.people.access import (
+    access_client,
+    staff_actor,
+    visible_clients,
+)
 from kapcare.people.models import CareTeamMember, Client, Location, Room, StaffMember
 from kapcare.people.policy import Category, Role
 from kapcare.people.schemas import (
@@ -32,14 +36,6 @@ from kapcare.people.vocabulary import ClientStatus, PathwayStage, RoomKind
 router = Router(tags=["practice"])
 
 MAX_SEARCH_WORDS = 4
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = actor_for_request(request)
-    if actor is None or actor.staff is None:
-        # Signed in but not staff (e.g. a portal account): nothing here is theirs.
-        raise NotFound
-    return actor
 
 
 def _with_team(clients: QuerySet[Client]) -> QuerySet[Client]:
@@ -66,7 +62,7 @@ def list_clients(request: HttpRequest, filters: Query[ClientFilter]) -> dict[str
     ``q`` matches words in the legal or preferred name. Each client listed is
     recorded in the audit trail as read.
     """
-    actor = _actor(request)
+    actor = staff_actor(request)
     clients = visible_clients(actor)
     if filters.q:
         for word in filters.q.split()[:MAX_SEARCH_WORDS]:
@@ -93,7 +89,7 @@ def list_clients(request: HttpRequest, filters: Query[ClientFilter]) -> dict[str
 @router.post("/clients", response={201: ClientOut, **WRITE_ERRORS}, tags=["clients"])
 def create_client(request: HttpRequest, payload: ClientIn) -> Status[ClientOut]:
     """Create a client; a clinician who creates one joins its care team."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     data = payload.model_dump()
     care_team = data.pop("care_team")
     client = services.create_client(actor=actor, fields=to_model_fields(data), care_team=care_team)
@@ -108,7 +104,7 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Status[ClientOut]:
 def get_client(request: HttpRequest, client_id: int) -> ClientOut:
     """One client; 404 when it does not exist or is not the caller's to see."""
     client = access_client(
-        _actor(request), client_id, Category.DEMOGRAPHICS, detail="api:get_client"
+        staff_actor(request), client_id, Category.DEMOGRAPHICS, detail="api:get_client"
     )
     return _client_out(client.pk)
 
@@ -119,14 +115,16 @@ def get_client(request: HttpRequest, client_id: int) -> ClientOut:
 def update_client(request: HttpRequest, client_id: int, payload: ClientPatch) -> ClientOut:
     """Change the fields sent (null clears an optional one); the care team is not set here."""
     changes = to_model_fields(payload.model_dump(exclude_unset=True))
-    client = services.update_client(actor=_actor(request), client_id=client_id, changes=changes)
+    client = services.update_client(
+        actor=staff_actor(request), client_id=client_id, changes=changes
+    )
     return _client_out(client.pk)
 
 
 @router.get("/locations", response={200: Page[LocationOut], **LIST_ERRORS})
 def list_locations(request: HttpRequest, page: Query[PageQuery]) -> dict[str, object]:
     """The practice's offices."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     items, count = page_of(Location.objects.filter(practice_id=actor.practice_id), page)
     return {"items": items, "count": count}
 
@@ -139,7 +137,7 @@ class RoomFilter(PageQuery):
 @router.get("/rooms", response={200: Page[RoomOut], **LIST_ERRORS})
 def list_rooms(request: HttpRequest, filters: Query[RoomFilter]) -> dict[str, object]:
     """The rooms of the practice's offices; ``location`` is a location id."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     rooms = Room.objects.filter(location__practice_id=actor.practice_id)
     if filters.location is not None:
         rooms = rooms.filter(location_id=filters.location)
@@ -168,7 +166,7 @@ class StaffFilter(PageQuery):
 @router.get("/staff", response={200: Page[StaffOut], **LIST_ERRORS})
 def list_staff(request: HttpRequest, filters: Query[StaffFilter]) -> dict[str, object]:
     """The practice's active staff, with their roles and licensed states."""
-    actor = _actor(request)
+    actor = staff_actor(request)
     staff = StaffMember.objects.filter(practice_id=actor.practice_id, is_active=True)
     if filters.role:
         staff = staff.filter(roles__role=filters.role)

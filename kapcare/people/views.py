@@ -23,13 +23,13 @@ from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.form_errors import add_field_error
 from kapcare.people import policy, services
 from kapcare.people.access import (
-    Actor,
     NotFound,
     access_client,
     actor_for_request,
     allowed_categories,
     deny,
     may_edit_demographics,
+    staff_actor,
     visible_clients,
 )
 from kapcare.people.forms import ClientCreateForm, ClientForm, ClientSearchForm
@@ -76,13 +76,6 @@ class StageCount:
     count: int
     url: str
     current: bool
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = actor_for_request(request)
-    if actor is None or actor.staff is None:
-        raise NotFound
-    return actor
 
 
 def _team_prefetch() -> Prefetch[str]:
@@ -201,7 +194,7 @@ def _client_with_team(client: Client) -> Client:
 
 @require_GET
 def client_chart(request: HttpRequest, client_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     client = _client_with_team(access_client(actor, client_id, CHART_CATEGORY, detail="page:chart"))
     categories = allowed_categories(actor, client.pk)
     return render(
@@ -220,7 +213,7 @@ def client_chart(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def client_profile(request: HttpRequest, client_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     client = access_client(actor, client_id, Category.DEMOGRAPHICS, detail="page:profile")
     may_edit = may_edit_demographics(actor, client.pk)
     if request.method == "POST" and not may_edit:
@@ -261,7 +254,7 @@ def client_profile(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def client_new(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     if not policy.may_create_clients(actor.roles):
         raise deny(
             actor, category=Category.DEMOGRAPHICS, action=AuditAction.CREATE, detail="page:new"
@@ -293,7 +286,7 @@ def client_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def practice(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = staff_actor(request)
     locations = Location.objects.filter(practice_id=actor.practice_id).prefetch_related(
         Prefetch("rooms", Room.objects.order_by("name"))
     )

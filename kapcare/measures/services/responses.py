@@ -11,7 +11,7 @@ from django.db import transaction
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import AuditSource, record_event
 from kapcare.core.errors import FieldError
-from kapcare.core.ids import MAX_ID
+from kapcare.core.ids import is_record_id
 from kapcare.measures import safety
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.models import (
@@ -147,7 +147,7 @@ def active_assignment(
     if assignment_id is None:
         return None
     assignment = MeasureAssignment.objects.filter(
-        pk=assignment_id if 0 < assignment_id <= MAX_ID else 0,
+        pk=assignment_id if is_record_id(assignment_id) else 0,
         client=client,
         ended_at__isnull=True,
     ).first()

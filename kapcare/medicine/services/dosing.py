@@ -7,7 +7,7 @@ from django.db import transaction
 
 from kapcare.audit.models import AuditAction
 from kapcare.core.errors import FieldError
-from kapcare.core.ids import MAX_ID
+from kapcare.core.ids import is_record_id
 from kapcare.core.text import clean_text
 from kapcare.core.violations import Violation
 from kapcare.medicine import rules as session_rules
@@ -70,7 +70,7 @@ def record_dose(
                 is_active=True,
                 roles__role__in=[r.value for r in DOSE_WRITERS],
             ).first()
-            if 0 < administered_by_id <= MAX_ID
+            if is_record_id(administered_by_id)
             else None
         )
         if found is None:

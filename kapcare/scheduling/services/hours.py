@@ -16,7 +16,7 @@ from django.db import transaction
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
-from kapcare.core.ids import MAX_ID
+from kapcare.core.ids import is_record_id
 from kapcare.people.access import Actor, deny
 from kapcare.people.models import Location
 from kapcare.people.policy import Category
@@ -125,7 +125,7 @@ def delete_time_off(*, actor: Actor, staff_id: int, time_off_id: int) -> None:
     member = access_staff(actor, staff_id, change=True, detail=f"time_off:{staff_id}")
     entry = (
         TimeOff.objects.filter(pk=time_off_id, staff=member).first()
-        if 0 < time_off_id <= MAX_ID
+        if is_record_id(time_off_id)
         else None
     )
     if entry is None:

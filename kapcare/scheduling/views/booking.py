@@ -21,12 +21,10 @@ from kapcare.audit.models import AuditAction
 from kapcare.core import clock
 from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.form_errors import add_field_error
-from kapcare.core.ids import MAX_ID
 from kapcare.core.violations import Refused
 from kapcare.people.access import (
     Actor,
     NotFound,
-    access_client,
     audit_list_read,
     deny,
     may_access,
@@ -36,6 +34,7 @@ from kapcare.people.access import (
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
 from kapcare.scheduling import services
+from kapcare.scheduling.access import access_appointment
 from kapcare.scheduling.forms.booking import (
     FOLLOW_UP_PREFIX,
     BookingForm,
@@ -69,29 +68,18 @@ def _after_booking(actor: Actor, appointment: Appointment) -> str:
     return reverse("scheduling:calendar") + "?" + urlencode({"view": "day", "date": day})
 
 
-def _appointment_client(actor: Actor, appointment_id: int, action: AuditAction) -> Client:
-    """The client of an appointment of the actor's practice the actor may schedule for."""
-    client_id = (
-        Appointment.objects.filter(pk=appointment_id, client__practice_id=actor.practice_id)
-        .values_list("client_id", flat=True)
-        .first()
-        if 0 < appointment_id <= MAX_ID
-        else None
-    )
-    if client_id is None:
-        raise deny(actor, category=Category.SCHEDULE, action=action, detail="page:appointment")
-    return access_client(
-        actor, client_id, Category.SCHEDULE, action=action, detail="page:appointment"
-    )
-
-
-def _appointment(appointment_id: int) -> Appointment:
-    return (
-        Appointment.objects.select_related("location", "room")
-        .prefetch_related(
+def _appointment(
+    actor: Actor, appointment_id: int, action: AuditAction
+) -> tuple[Appointment, Client]:
+    """An appointment (with its place and staff) the actor may schedule for, and its client."""
+    return access_appointment(
+        actor,
+        appointment_id,
+        action=action,
+        detail="page:appointment",
+        records=Appointment.objects.select_related("location", "room").prefetch_related(
             Prefetch("staff_links", AppointmentStaff.objects.select_related("staff__user"))
-        )
-        .get(pk=appointment_id)
+        ),
     )
 
 
@@ -199,8 +187,7 @@ def _local_initial(appointment: Appointment, default: zoneinfo.ZoneInfo) -> dict
 def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
     actor = staff_actor(request)
     action = AuditAction.UPDATE if request.method == "POST" else AuditAction.READ
-    client = _appointment_client(actor, appointment_id, action)
-    appointment = _appointment(appointment_id)
+    appointment, client = _appointment(actor, appointment_id, action)
     places = load_places(actor.practice_id)
     form = RescheduleForm(
         request.POST if request.method == "POST" else None,
@@ -241,8 +228,7 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
 def appointment_status(request: HttpRequest, appointment_id: int) -> HttpResponse:
     actor = staff_actor(request)
     action = AuditAction.UPDATE if request.method == "POST" else AuditAction.READ
-    client = _appointment_client(actor, appointment_id, action)
-    appointment = _appointment(appointment_id)
+    appointment, client = _appointment(actor, appointment_id, action)
     wanted = request.GET.get("status", "")
     form = StatusForm(
         request.POST if request.method == "POST" else None,
