@@ -17,6 +17,7 @@ from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.services import rescheduling
 from kapcare.scheduling.tests import test_views
 from kapcare.scheduling.tests.test_views import (
     World,
@@ -416,7 +417,7 @@ def test_a_move_that_loses_the_race_is_a_409(
         ),
         now=clock.now(),
     )
-    monkeypatch.setattr(services, "_check", lambda facts, policy: [])
+    monkeypatch.setattr(rescheduling, "check", lambda facts, policy: [])
 
     # When the move is saved, the database's exclusion constraint refuses it
     status, body = post(
