@@ -1,21 +1,50 @@
-"""Fixtures shared by every test: a practice, one staff member per role, clients."""
+"""Fixtures shared by every test: a practice, one staff member per role, clients, and the
+one ``world`` (``tests/world.py``) built from them."""
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
+from hypothesis import settings as hypothesis_settings
 
 from kapcare.people.access import Actor, actor_for_user
 from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from tests.factories import make_care_team_member, make_client, make_practice, make_staff
+from tests.world import World, build_world
+
+# Tests never assert times: Hypothesis's default 200 ms per example would fail a property
+# on a machine that is merely busy (two cores shared by parallel test workers).
+hypothesis_settings.register_profile("kapcare", deadline=None)
+hypothesis_settings.load_profile("kapcare")
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     # Argon2 is the production hasher (see test_settings); MD5 keeps tests fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _export_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(autouse=True)
+def _exports_in_a_temporary_folder(settings: Any, _export_root: Path) -> None:
+    # Bulk exports write NDJSON files: never into the checkout's var/ from a test.
+    settings.EXPORT_DIR = _export_root
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Rate limits (allauth's reset e-mails and second-step codes) live in the cache:
+    # one test's attempts must not count against the next.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture
@@ -70,3 +99,11 @@ def signed_in(client: HttpClient, staff: dict[Role, StaffMember]) -> Callable[[R
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def world(
+    practice: Practice, staff: dict[Role, StaffMember], team_client: Client, other_client: Client
+) -> World:
+    """The practice most tests start from (``tests.world.World``)."""
+    return build_world(practice, staff, team_client, other_client)

@@ -5,6 +5,7 @@ Errors always answer JSON ``{"detail": text}``; validation errors add
 """
 
 import json
+import re
 from collections.abc import Callable
 from functools import wraps
 from http import HTTPStatus
@@ -33,11 +34,14 @@ from ninja.types import DictStrAny
 from kapcare.accounts.api_auth import API_AUTH
 from kapcare.core.api_errors import (
     ApiFieldError,
+    DuplicateKey,
     FieldMessage,
     MalformedBody,
     Message,
+    NotJsonBody,
     ValidationErrorOut,
     ViolationOut,
+    ViolationsOut,
     field_errors,
     validation_detail,
 )
@@ -50,14 +54,38 @@ def _no_constant(name: str) -> NoReturn:
     raise MalformedBody("The request body is not valid JSON: NaN and Infinity are not numbers.")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise DuplicateKey(key)
+        data[key] = value
+    return data
+
+
+# application/json, and the structured types built on it (application/merge-patch+json).
+_JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$")
+# A key named in an error only when it looks like a field name: a key is input too.
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
+NOT_JSON_MEDIA_TYPE = "Send the request body as JSON, with Content-Type: application/json."
+
+
 class JsonObjectParser(Parser):
-    """Bodies are JSON objects, read strictly (RFC 8259: no NaN or Infinity)."""
+    """Bodies are JSON objects sent as JSON, read strictly.
+
+    RFC 8259: no NaN or Infinity, and (its SHOULD made a MUST) no key twice in one
+    object. A body under another media type is refused (415) rather than guessed at.
+    """
 
     def parse_body(self, request: HttpRequest) -> DictStrAny:
+        if not _JSON_MEDIA_TYPE.match(request.content_type or ""):
+            raise NotJsonBody(NOT_JSON_MEDIA_TYPE)
         try:
-            data = json.loads(request.body, parse_constant=_no_constant)
+            data = json.loads(
+                request.body, parse_constant=_no_constant, object_pairs_hook=_unique_keys
+            )
         except (ValueError, RecursionError) as error:
-            if isinstance(error, MalformedBody):
+            if isinstance(error, MalformedBody | DuplicateKey):
                 raise
             raise MalformedBody("The request body is not valid JSON.") from None
         if not isinstance(data, dict):
@@ -119,7 +147,22 @@ class KapCareAPI(NinjaAPI):
     ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_common_errors(schema)
+        close_pattern_properties(schema)
         return schema
+
+
+def close_pattern_properties(node: object) -> None:
+    """A dict whose keys are ``Text`` is documented as ``patternProperties``: in JSON Schema
+    a key that misses every pattern is then allowed, while the API refuses it (a key with
+    a control character is 422). Say so: no other keys (``additionalProperties: false``)."""
+    if isinstance(node, dict):
+        if "patternProperties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for value in node.values():
+            close_pattern_properties(value)
+    elif isinstance(node, list):
+        for value in node:
+            close_pattern_properties(value)
 
 
 def _error_response(status: int, component: str) -> DictStrAny:
@@ -151,13 +194,18 @@ def document_common_errors(schema: DictStrAny) -> None:
     parameters, 400/413/415 for unreadable bodies.
     """
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for name, model in (("Message", Message), ("ValidationErrorOut", ValidationErrorOut)):
+    shared = (
+        ("Message", Message),
+        ("ValidationErrorOut", ValidationErrorOut),
+        ("ViolationsOut", ViolationsOut),
+    )
+    for name, model in shared:
         if name not in components:
             json_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(json_schema.pop("$defs", {}))
             components[name] = json_schema
     for item in schema.get("paths", {}).values():
-        for operation in item.values():
+        for method, operation in item.items():
             # ninja keys declared answers by int; JSON keys are strings, and a
             # mix repeats keys in the document (which Swagger UI rejects).
             responses = {str(k): v for k, v in operation.get("responses", {}).items()}
@@ -172,6 +220,12 @@ def document_common_errors(schema: DictStrAny) -> None:
             for status, component in common.items():
                 existing = responses.setdefault(str(status), _error_response(status, component))
                 _also_answer(existing, component)
+            if method != "get":
+                # The rules refuse a change with 422 and their violations (the Refused
+                # handler below answers for every route): whichever service a write
+                # calls, the document says both shapes.
+                existing = responses.setdefault("422", _error_response(422, "ViolationsOut"))
+                _also_answer(existing, "ViolationsOut")
 
 
 api = KapCareAPI(
@@ -184,8 +238,10 @@ api = KapCareAPI(
         '`{"items": [...], "count": n}` and take `limit` (1 to 200) and `offset`. Every '
         'error answers JSON `{"detail": "..."}`: 400 for a body that is not a JSON object, '
         "401 without credentials, 404 for records that do not exist or are not yours to "
-        "see (the two look the same), 413 for a body over the size limit, and 422 for "
-        "invalid values, with `errors: [{field, message}]` naming each field."
+        "see (the two look the same), 413 for a body over the size limit, 415 for a body "
+        "not sent as `application/json`, and 422 for invalid values (a key given twice in "
+        "one object, text with control characters, a date outside 1900 to 2199), with "
+        "`errors: [{field, message}]` naming each field."
     ),
     auth=API_AUTH,
     urls_namespace="api",
@@ -267,16 +323,22 @@ def _form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
     # API could read it as JSON.
     return api.create_response(
         request,
-        {"detail": "Send the request body as JSON, with Content-Type: application/json."},
+        {"detail": NOT_JSON_MEDIA_TYPE},
         status=415,
     )
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if isinstance(exc.__cause__, MalformedBody):
-        # ninja wraps every parser failure in "Cannot parse request body".
-        return api.create_response(request, {"detail": str(exc.__cause__)}, status=400)
+    # ninja wraps every parser failure in "Cannot parse request body".
+    cause = exc.__cause__
+    if isinstance(cause, MalformedBody):
+        return api.create_response(request, {"detail": str(cause)}, status=400)
+    if isinstance(cause, NotJsonBody):
+        return api.create_response(request, {"detail": str(cause)}, status=415)
+    if isinstance(cause, DuplicateKey):
+        field = cause.key if _FIELD_NAME.match(cause.key) else "body"
+        return _invalid(request, [{"field": field, "message": "This field is given twice."}])
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
@@ -288,19 +350,33 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from kapcare.accounts.api import router as accounts_router
     from kapcare.audit.api import router as audit_router
+    from kapcare.intensives.api import router as intensives_router
+    from kapcare.interop.api_v1 import router as interop_router
+    from kapcare.interop.outcomes_api import router as outcomes_router
     from kapcare.measures.api import router as measures_router
     from kapcare.medicine.api import router as medicine_router
+    from kapcare.notes.api import router as notes_router
     from kapcare.pathway.api import router as pathway_router
     from kapcare.people.api import router as people_router
+    from kapcare.people.emergency.api import router as emergency_router
+    from kapcare.portal.api import router as portal_router
     from kapcare.scheduling.api import router as scheduling_router
 
     api.add_router("", people_router)
+    api.add_router("", emergency_router)
     api.add_router("", audit_router)
     api.add_router("", pathway_router)
     api.add_router("", measures_router)
     api.add_router("", scheduling_router)
     api.add_router("", medicine_router)
+    api.add_router("", notes_router)
+    api.add_router("", interop_router)
+    api.add_router("", outcomes_router)
+    api.add_router("", intensives_router)
+    api.add_router("", portal_router)
+    api.add_router("", accounts_router)
 
 
 _register_routers()

@@ -23,6 +23,7 @@ __all__ = [
     "check_email_in_production",
     "check_hosts_in_production",
     "check_password_hasher_in_production",
+    "check_second_factor_in_production",
     "check_session_age_in_production",
     "check_sqlite_in_production",
 ]
@@ -99,6 +100,23 @@ def check_audit_serialization(*, app_configs: _Configs, **kwargs: Any) -> list[C
                 )
             )
     return errors
+
+
+@register(TAG, Tags.security)
+def check_second_factor_in_production(
+    *, app_configs: _Configs, **kwargs: Any
+) -> list[CheckMessage]:
+    if _production() and not getattr(settings, "KAPCARE_SECOND_FACTOR_REQUIRED", False):
+        return [
+            Error(
+                "A second sign-in factor is not required in production.",
+                hint="Clinical staff and the privacy officer must sign in with an authenticator "
+                "app or a passkey (ONC 170.315(d)(13)). Unset KAPCARE_SECOND_FACTOR_REQUIRED "
+                "(it is on by default in production).",
+                id="kapcare.E005",
+            )
+        ]
+    return []
 
 
 @register(TAG, Tags.security)

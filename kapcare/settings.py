@@ -78,8 +78,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-# Never on in production, whatever DEBUG says: error pages would show client data.
-DEBUG = _env_flag("DEBUG", default=not PRODUCTION) and not PRODUCTION
+# Off unless a developer sets DEBUG=1 (so `make run` shows the product's own error pages,
+# never Django's yellow page with URL patterns and settings); never on in production,
+# whatever DEBUG says: error pages would show client data.
+DEBUG = _env_flag("DEBUG", default=False) and not PRODUCTION
 
 _hosts = _env_list("ALLOWED_HOSTS")
 if PRODUCTION and not _hosts:
@@ -98,27 +100,42 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "ninja",
     "django_tasks",
     "django_tasks_db",
     "kapcare.accounts",
     "kapcare.audit",
+    "kapcare.backups",
     "kapcare.people",
     "kapcare.pathway",
     "kapcare.measures",
     "kapcare.scheduling",
     "kapcare.medicine",
+    "kapcare.notes",
+    "kapcare.interop",
+    "kapcare.intensives",
+    "kapcare.synthetic",
+    "kapcare.portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files stay cacheable), before everything that answers.
+    "kapcare.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kapcare.middleware.StaffLoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "kapcare.portal.middleware.ClientConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kapcare.people.idle_timeout.IdleTimeoutMiddleware",
+    "kapcare.people.second_factor.SecondFactorEnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -138,10 +155,16 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kapcare.people.context_processors.actor",
+                "kapcare.people.idle_timeout.idle_timeout",
             ],
+            # The one date and time format (|day, |clock, |when, |span) on every page.
+            "builtins": ["kapcare.core.templatetags.dates"],
         },
     },
 ]
+# Django's stock form errors ("This field is required.") read as the product's own,
+# naming the field (kapcare/core/form_words.py).
+FORM_RENDERER = "kapcare.core.form_words.FormRenderer"
 
 _default_db = f"sqlite:///{VAR_DIR / 'kapcare.sqlite3'}"
 if not os.environ.get("DATABASE_URL"):
@@ -186,19 +209,51 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kapcare.accounts.passwords.VarietyValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
-# Lock an account + address pair out for an hour after repeated failures.
+# Lock an account + address pair out for an hour after repeated failures;
+# kapcare.accounts.lockout adds a larger limit per address across accounts.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "kapcare.accounts.lockout.AddressLimitHandler"
+KAPCARE_ADDRESS_FAILURE_LIMIT = _env_int("KAPCARE_ADDRESS_FAILURE_LIMIT", 30)
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # axes would log the attempted user name otherwise
+
+# Sign-in, password reset and second factors: django-allauth's account and mfa apps
+# behind our own sign-in page (docs/decisions/0011-allauth-second-factor.md).
+ACCOUNT_ADAPTER = "kapcare.accounts.adapters.AccountAdapter"
+MFA_ADAPTER = "kapcare.people.second_factor.MFAAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # the practice enters its staff's work addresses
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # a reset never signs in: the second step still asks
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to addresses without an account
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "KAP Care: "
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# django-axes counts wrong passwords (and locks out); allauth's own counter would stop
+# the same guesses with another message. Its other limits (reset e-mails, codes) stay.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "KAP Care"
+MFA_TOTP_TOLERANCE = 1
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_PASSKEY_LOGIN_ENABLED = False  # a passkey is the second step after the password
+# Browsers only allow WebAuthn on https or on localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Staff in a clinical role, the privacy officer and admins must enrol a second factor
+# (kapcare.people.second_factor); on by default in production, where kapcare.E005
+# refuses to run with it off.
+KAPCARE_SECOND_FACTOR_REQUIRED = _env_flag("KAPCARE_SECOND_FACTOR_REQUIRED", default=PRODUCTION)
 
 SESSION_COOKIE_AGE = _env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -220,7 +275,31 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+
+# Browser features KAP Care never uses are off for every page (kapcare.headers); passkeys
+# and security keys (WebAuthn) are the only ones this origin uses.
+KAPCARE_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 # Nothing is loaded from another origin: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -248,6 +327,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Bulk FHIR exports (NDJSON files with client data): never served as static files.
+EXPORT_DIR = Path(os.environ.get("KAPCARE_EXPORT_DIR") or VAR_DIR / "exports")
 STATICFILES_DIRS = [BASE_DIR / "kapcare" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -289,7 +370,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Tokens, passwords, keys and the secret parts of URLs are masked in every line.
+    "filters": {"mask_secrets": {"()": "kapcare.log_masking.MaskSecretsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

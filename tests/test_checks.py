@@ -37,6 +37,7 @@ def _production(settings: Settings, **overrides: Any) -> None:
     settings.ALLOWED_HOSTS = ["care.example.org"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.SESSION_COOKIE_AGE = 8 * 3600
+    settings.KAPCARE_SECOND_FACTOR_REQUIRED = True
     settings.DATABASES = {
         "default": {**settings.DATABASES["default"], "ENGINE": POSTGRES, "OPTIONS": {}}
     }
@@ -52,6 +53,7 @@ ALL_CHECKS: list[Check] = [
     checks.check_email_in_production,
     checks.check_session_age_in_production,
     checks.check_sqlite_in_production,
+    checks.check_second_factor_in_production,
 ]
 
 
@@ -239,3 +241,16 @@ def test_silencing_a_check_by_id(settings: Settings) -> None:
     call_command("check", stdout=out, stderr=StringIO())
 
     assert "1 silenced" in out.getvalue()
+
+
+def test_e005_production_without_a_required_second_factor(settings: Settings) -> None:
+    _production(settings, KAPCARE_SECOND_FACTOR_REQUIRED=False)
+    [message] = checks.check_second_factor_in_production(app_configs=None)
+    assert message.id == "kapcare.E005"
+    assert isinstance(message, Error)
+
+
+def test_e005_is_silent_in_development(settings: Settings) -> None:
+    settings.PRODUCTION = False
+    settings.KAPCARE_SECOND_FACTOR_REQUIRED = False
+    assert checks.check_second_factor_in_production(app_configs=None) == []

@@ -103,3 +103,18 @@ def test_exempt_from_the_https_redirect(client: HttpClient, settings: Settings) 
     assert health.status_code == 200
     assert sign_in.status_code == 301
     assert sign_in["Location"] == "https://testserver/accounts/sign-in/"
+
+
+def test_live_answers_without_the_database(
+    client: HttpClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a database that cannot be reached
+    down = _DatabaseDown()
+    monkeypatch.setattr(connection, "cursor", down)
+    # when the process is asked whether it lives
+    response = client.get("/livez")
+    # then it answers, without a query
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-store" in response["Cache-Control"]
+    assert down.calls == 0

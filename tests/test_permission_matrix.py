@@ -41,23 +41,34 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from kapcare.accounts.models import User
+from kapcare.accounts.tokens import issue_token
 from kapcare.audit.models import AuditAction, AuditEvent, AuditOutcome
+from kapcare.audit.services import AuditSource
 from kapcare.core import clock
 from kapcare.measures.tests import records as measure_records
-from kapcare.pathway.models import Consent
+from kapcare.pathway.models import Consent, ConsentDocument, TreatmentPlan
+from kapcare.pathway.services import publish_practice_consent_document
 from kapcare.pathway.vocabulary import ConsentKind
 from kapcare.people.access import actor_for_user
-from kapcare.people.models import Client, StaffMember
+from kapcare.people.models import Client, ClientAccount, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
+from kapcare.portal.models import CareTeamNotice
 from kapcare.scheduling import services as scheduling
 from kapcare.scheduling.vocabulary import AppointmentKind, Modality
-from tests.factories import make_user
+from tests.factories import make_emergency_access, make_user
+from tests.page_words import assert_plain_words
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
+    from kapcare.interop.models import ExportJob
+
 ANONYMOUS = "anonymous"
 SUPERUSER = "superuser"
+# portal: a client signed in to the portal (the client role), linked to team_client.
+# An entry names it only where the client may go (the portal); everywhere else
+# test_a_portal_client_gets_404_outside_the_portal expects 404.
+CLIENT = "client"
 ROLES = tuple(r.value for r in Role)
 PRINCIPALS = (ANONYMOUS, *ROLES)
 
@@ -92,7 +103,12 @@ TO_ADMIN_LOGIN = Expect(302, (ADMIN_LOGIN,))
 TO_ANY_LOGIN = Expect(302, LOGIN_PAGES)
 TO_HOME = Expect(302, ("/",))
 TO_PROFILE = Expect(302, ("/clients/",))
+TO_TEMPLATES = Expect(302, ("/intensives/templates/",))
 SIGNED_OUT = Expect(302, ("/accounts/sign-in/",))
+# Changing a sign-in factor asks for the password again first (allauth's re-authentication).
+TO_SIGN_IN_FOR_ADMIN = Expect(302, ("/accounts/sign-in/?next=/admin/",))
+TO_REAUTHENTICATE = Expect(302, ("/accounts/reauthenticate/",))
+TO_API_TOKENS = Expect(302, ("/accounts/api-tokens/",))
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,7 @@ class World:
     team_client: Client
     other_client: Client
     superuser: User
+    client_user: User
 
 
 Body = Callable[[World], dict[str, object]]
@@ -120,6 +137,10 @@ class Check:
     lists_client: bool = False
     # A 403/404 here is "no such page" for everyone, not a refusal to audit.
     audits_denial: bool = True
+    # Emergency access (people/emergency/): the one client URL a clinician off the care
+    # team may use; on the team it refuses or sends to the chart. Left out of the off-team
+    # walk; kapcare/people/tests/test_emergency_pages.py and test_emergency_api.py cover it.
+    emergency_door: bool = False
 
 
 def page(**roles: Expect) -> dict[str, Expect]:
@@ -137,7 +158,7 @@ def everyone(outcome: Expect) -> dict[str, Expect]:
 
 
 def _with(anonymous: Expect, roles: Mapping[str, Expect]) -> dict[str, Expect]:
-    extra = {SUPERUSER} if SUPERUSER in roles else set()
+    extra = {SUPERUSER, CLIENT} & set(roles)
     if set(roles) != set(ROLES) | extra:
         raise ValueError(f"an entry must name every role, got {sorted(roles)}")
     return {ANONYMOUS: anonymous, **roles}
@@ -145,6 +166,11 @@ def _with(anonymous: Expect, roles: Mapping[str, Expect]) -> dict[str, Expect]:
 
 def all_roles(outcome: Expect) -> dict[str, Expect]:
     return dict.fromkeys(ROLES, outcome)
+
+
+def _billers(outcome: Expect) -> dict[str, Expect]:
+    """interop: front desk, therapist and medical provider bill; monitor and privacy 404."""
+    return {**all_roles(outcome), "monitor": NOT_FOUND, "privacy_officer": NOT_FOUND}
 
 
 def _clinicians(outcome: Expect) -> dict[str, Expect]:
@@ -163,7 +189,6 @@ def _new_client_form(world: World) -> dict[str, object]:
         "date_of_birth": "1985-05-05",
         "home_state": "PA",
         "status": "active",
-        "stage": "consultation",
     }
 
 
@@ -177,7 +202,6 @@ def _profile_form(world: World) -> dict[str, object]:
         "home_state": c.home_state,
         "email": c.email,
         "status": c.status,
-        "stage": c.stage,
     }
 
 
@@ -189,6 +213,19 @@ def _new_client_json(world: World) -> dict[str, object]:
         "home_state": "PA",
         "care_team": [world.staff[Role.THERAPIST].pk],
     }
+
+
+def _emergency_reason_form(world: World) -> dict[str, object]:
+    return {"reason": "Client called in crisis."}
+
+
+def _care_team_form(world: World) -> dict[str, object]:
+    return {"change": "removed", "remove-staff": world.staff[Role.MONITOR].pk,
+            "remove-reason": "Matrix test"}  # fmt: skip
+
+
+def _care_team_json(world: World) -> dict[str, object]:
+    return {"change": "removed", "staff": world.staff[Role.MONITOR].pk, "reason": "Matrix test"}
 
 
 def _patch_json(world: World) -> dict[str, object]:
@@ -274,6 +311,76 @@ def _link_json(world: World) -> dict[str, object]:
 
 def _link_form(world: World) -> dict[str, object]:
     return {"instrument": "PHQ-9", "valid_for_days": "7"}
+
+
+# --- intensives (planner): bodies
+_INTENSIVE_PATTERN = [
+    [
+        {"activity": "preparation", "minutes": 60, "modality": "in_person"},
+        {"activity": "closure", "minutes": 30, "modality": "in_person"},
+    ]
+]
+
+
+def _intensive_template_json(world: World) -> dict[str, object]:
+    return {"name": "One day", "pattern": _INTENSIVE_PATTERN}
+
+
+def _intensive_plan_json(world: World) -> dict[str, object]:
+    return {"earliest_start": clock.today().isoformat(), "pattern": _INTENSIVE_PATTERN}
+
+
+def _intensive_request_json(world: World) -> dict[str, object]:
+    return {
+        "clients": [world.team_client.pk],
+        "days": 1,
+        "earliest_start": clock.today().isoformat(),
+    }
+
+
+def _intensive_grid(world: World) -> dict[str, object]:
+    """The edit pages' grid of block slots for ``_INTENSIVE_PATTERN``."""
+    grid: dict[str, object] = {"days": str(len(_INTENSIVE_PATTERN)), "action": "save"}
+    for day, blocks in enumerate(_INTENSIVE_PATTERN, 1):
+        for slot, block in enumerate(blocks, 1):
+            for part, value in block.items():
+                grid[f"day{day}_block{slot}_{part}"] = value
+    return grid
+
+
+def _intensive_plan_page_form(world: World) -> dict[str, object]:
+    return {**_intensive_grid(world), "earliest_start": clock.today().isoformat()}
+
+
+def _intensive_template_form(world: World) -> dict[str, object]:
+    return {**_intensive_grid(world), "name": "A day"}
+
+
+def _intensive_template_of(world: World) -> int:
+    """intensives: a pattern template of the world's practice."""
+    from kapcare.intensives.models import PatternTemplate
+
+    front_desk = world.staff[Role.FRONT_DESK]
+    return PatternTemplate.objects.create(
+        practice_id=front_desk.practice_id,
+        name="One day",
+        pattern=_INTENSIVE_PATTERN,
+        updated_by=front_desk,
+        updated_at=clock.now(),
+    ).pk
+
+
+def _intensive_plan_form(world: World) -> dict[str, object]:
+    return {
+        "clients": [world.team_client.pk],
+        "days": "3",
+        "earliest_start": clock.today().isoformat(),
+        "action": "plan",
+    }
+
+
+def _intensive_booking_json(world: World) -> dict[str, object]:
+    return {"appointments": [_booking_json(world)]}
 
 
 # --- scheduling pages (sched-ui): bodies
@@ -420,6 +527,12 @@ def _medicine_settings_form() -> dict[str, object]:
 # Who may open what. Keys are "namespace:name" as the URL resolver spells them.
 MATRIX: dict[str, tuple[Check, ...]] = {
     "healthz": (Check(everyone(OK)),),
+    # A path under the APIs that no operation matches: their own 404 (issue 12, finding 10).
+    "api-unknown": (Check(everyone(NOT_FOUND), audits_denial=False),),
+    "fhir-unknown": (Check(everyone(NOT_FOUND), audits_denial=False),),
+    # How long until the idle sign-out (GET), "I am here" (POST): no data, anyone may ask.
+    "session-status": (Check(everyone(OK)), Check(everyone(OK), method="POST")),
+    "livez": (Check(everyone(OK)),),
     "home": (Check(page(**all_roles(OK)), lists_client=True),),
     # --- accounts
     "accounts:sign-in": (Check({ANONYMOUS: OK, **all_roles(TO_HOME)}),),
@@ -429,6 +542,60 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     ),
     "accounts:change-password": (Check(page(**all_roles(OK))),),
     "accounts:password-changed": (Check(page(**all_roles(OK))),),
+    # My API tokens: every staff member's own; a portal client has no API, so 404.
+    "accounts:api-tokens": (
+        Check(page(**all_roles(OK), client=NOT_FOUND)),
+        Check(
+            page(**all_roles(CREATED), client=NOT_FOUND),
+            method="POST",
+            body=lambda w: {"name": "matrix", "days": "30"},
+            writes=True,
+        ),
+    ),
+    "accounts:api-token-revoke": (  # the token is the therapist's: nobody else's to revoke
+        Check(page(**all_roles(NOT_ALLOWED), client=NOT_ALLOWED)),
+        Check(
+            page(**{**all_roles(NOT_FOUND), "therapist": TO_API_TOKENS}, client=NOT_FOUND),
+            method="POST",
+            writes=True,
+        ),
+    ),
+    "api:list_my_api_tokens": (Check(api(**all_roles(OK))),),
+    "api:revoke_my_api_token": (
+        Check(
+            api(**{**all_roles(NOT_FOUND), "therapist": OK}),
+            method="POST",
+            json=True,
+            writes=True,
+        ),
+    ),
+    # --- allauth's names for our sign-in pages, and its reset and second-factor pages
+    "account_login": (Check({ANONYMOUS: OK, **all_roles(TO_HOME)}),),
+    "account_logout": (
+        Check(page(**all_roles(NOT_ALLOWED))),
+        Check(page(**all_roles(SIGNED_OUT)), method="POST"),
+    ),
+    "account_change_password": (Check(page(**all_roles(OK))),),
+    "account_reset_password": (Check(everyone(OK)),),
+    "account_reset_password_done": (Check(everyone(OK)),),
+    "account_reset_password_from_key": (Check(everyone(OK)),),  # "this link is not valid"
+    "account_reset_password_from_key_done": (Check(everyone(OK)),),
+    "account_reauthenticate": (Check(page(**all_roles(OK))),),
+    "mfa_index": (Check(page(**all_roles(OK))),),
+    # Only in the middle of a sign-in; otherwise back to where one belongs.
+    "mfa_authenticate": (Check({ANONYMOUS: SIGNED_OUT, **all_roles(TO_HOME)}),),
+    "mfa_reauthenticate": (Check(page(**all_roles(TO_REAUTHENTICATE))),),
+    "mfa_activate_totp": (Check(page(**all_roles(TO_REAUTHENTICATE))),),
+    # Nothing to turn off or show before an app is set up: "no such page", not a refusal.
+    "mfa_deactivate_totp": (Check(page(**all_roles(NOT_FOUND)), audits_denial=False),),
+    "mfa_view_recovery_codes": (Check(page(**all_roles(NOT_FOUND)), audits_denial=False),),
+    "mfa_download_recovery_codes": (Check(page(**all_roles(NOT_FOUND)), audits_denial=False),),
+    "mfa_generate_recovery_codes": (Check(page(**all_roles(TO_REAUTHENTICATE))),),
+    "mfa_list_webauthn": (Check(page(**all_roles(OK))),),
+    "mfa_add_webauthn": (Check(page(**all_roles(TO_REAUTHENTICATE))),),
+    "mfa_reauthenticate_webauthn": (Check(page(**all_roles(TO_REAUTHENTICATE))),),
+    "mfa_remove_webauthn": (Check(page(**all_roles(TO_REAUTHENTICATE))),),
+    "mfa_edit_webauthn": (Check(page(**all_roles(TO_REAUTHENTICATE))),),
     # --- staff pages
     "people:client-new": (
         Check(
@@ -480,8 +647,92 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             writes=True,
         ),
     ),
+    # The care team: everyone who sees the client's details sees it and its history; front
+    # desk and the clinicians on the team change it (a monitor and the privacy officer
+    # are refused).
+    "people:client-care-team": (
+        Check(page(**all_roles(OK))),
+        Check(
+            page(
+                therapist=TO_PROFILE,
+                medical_provider=TO_PROFILE,
+                monitor=NOT_FOUND,
+                front_desk=TO_PROFILE,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_care_team_form,
+            writes=True,
+        ),
+    ),
     "people:practice": (Check(page(**all_roles(OK))),),
+    # Emergency access: clinicians ask (on the team: sent to the chart, which is theirs).
+    "people:emergency-access": tuple(
+        Check(
+            page(
+                therapist=TO_PROFILE,
+                medical_provider=TO_PROFILE,
+                monitor=TO_PROFILE,
+                front_desk=NOT_FOUND,
+                privacy_officer=NOT_FOUND,
+            ),
+            method=method,
+            body=_emergency_reason_form,
+            emergency_door=True,
+        )
+        for method in ("GET", "POST")
+    ),
+    # The privacy officer's review list, and marking one reviewed.
+    "people:emergency-review": (
+        Check(
+            page(
+                therapist=NOT_FOUND,
+                medical_provider=NOT_FOUND,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=OK,
+            )
+        ),
+    ),
+    "people:emergency-access-review": (
+        Check(
+            page(
+                therapist=NOT_FOUND,
+                medical_provider=NOT_FOUND,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=Expect(302, ("/emergency-access/",)),
+            ),
+            method="POST",
+            body=lambda world: {},
+            writes=True,
+        ),
+    ),
+    # Checking an exported PDF by its SHA-256 (ADR 0025): any staff member; the client is
+    # named only to those who may see them (kapcare/audit/tests/test_exports.py).
+    "verify": (
+        Check(page(**all_roles(OK))),
+        Check(
+            page(**all_roles(Expect(302, (f"/verify/{'0' * 64}/",)))),
+            method="POST",
+            body=lambda w: {"sha256": "0" * 64},
+        ),
+    ),
+    "verify-export": (Check(page(**all_roles(OK))),),
+    "api:verify_exported_document": (Check(api(**all_roles(OK))),),
     "audit:log": (
+        Check(
+            page(
+                therapist=NOT_FOUND,
+                medical_provider=NOT_FOUND,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=OK,
+            )
+        ),
+    ),
+    # Who looked at a client's record: the privacy officer's report.
+    "audit:client-access": (
         Check(
             page(
                 therapist=NOT_FOUND,
@@ -528,9 +779,68 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             writes=True,
         ),
     ),
+    "api:list_care_team_changes": (Check(api(**all_roles(OK))),),
+    "api:change_care_team": (
+        Check(
+            api(
+                therapist=CREATED,
+                medical_provider=CREATED,
+                monitor=FORBIDDEN,
+                front_desk=CREATED,
+                privacy_officer=FORBIDDEN,
+            ),
+            method="POST",
+            body=_care_team_json,
+            json=True,
+            writes=True,
+        ),
+    ),
     "api:list_locations": (Check(api(**all_roles(OK))),),
     "api:list_rooms": (Check(api(**all_roles(OK))),),
     "api:list_staff": (Check(api(**all_roles(OK))),),
+    # Emergency access: on the team a clinician needs none (422); practice-wide roles gain
+    # nothing by it (403). The review list and the review: the privacy officer's.
+    "api:request_emergency_access": (
+        Check(
+            api(
+                therapist=REFUSED,
+                medical_provider=REFUSED,
+                monitor=REFUSED,
+                front_desk=FORBIDDEN,
+                privacy_officer=FORBIDDEN,
+            ),
+            method="POST",
+            body=lambda world: {"reason": "Client called in crisis."},
+            json=True,
+            emergency_door=True,
+        ),
+    ),
+    "api:list_emergency_accesses": (
+        Check(
+            api(
+                therapist=NOT_FOUND,
+                medical_provider=NOT_FOUND,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=OK,
+            )
+        ),
+    ),
+    "api:review_emergency_access": (
+        Check(
+            api(
+                therapist=NOT_FOUND,
+                medical_provider=NOT_FOUND,
+                monitor=NOT_FOUND,
+                front_desk=NOT_FOUND,
+                privacy_officer=OK,
+            ),
+            method="POST",
+            body=lambda world: {"note": "Checked with the therapist."},
+            json=True,
+            writes=True,
+        ),
+    ),
     "api:list_audit_events": (
         Check(
             api(
@@ -670,6 +980,171 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "api:list_appointments": (Check(api(**all_roles(OK))),),
+    # --- intensives (planner): templates are the practice's; a plan is schedule data.
+    # The world has no intensive plan, so reading one is 404 for everyone (audited).
+    "api:list_templates": (Check(api(**all_roles(OK))),),
+    "api:post_template": (
+        Check(
+            api(
+                therapist=CREATED,
+                medical_provider=CREATED,
+                monitor=FORBIDDEN,
+                front_desk=CREATED,
+                privacy_officer=FORBIDDEN,
+            ),
+            method="POST",
+            body=_intensive_template_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    # The planning page: whoever schedules (not the privacy officer). The world's client
+    # has no intensive plan, so the form is shown again (nothing planned, nothing written).
+    "intensives:plan": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=OK,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=OK,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_intensive_plan_form,
+        ),
+    ),
+    "api:get_intensive_plan": (Check(api(**all_roles(NOT_FOUND))),),
+    # The edit pages: a client's intensive plan is schedule data (the team, the front
+    # desk); templates are the practice's, changed by the front desk and clinicians.
+    "intensives:client-plan": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=OK,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+        Check(
+            page(
+                therapist=TO_PROFILE,
+                medical_provider=TO_PROFILE,
+                monitor=TO_PROFILE,
+                front_desk=TO_PROFILE,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_intensive_plan_page_form,
+            writes=True,
+        ),
+    ),
+    "intensives:templates": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=OK,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+    ),
+    **{
+        name: (
+            Check(
+                page(
+                    therapist=OK,
+                    medical_provider=OK,
+                    monitor=OK,
+                    front_desk=OK,
+                    privacy_officer=NOT_FOUND,
+                )
+            ),
+            Check(
+                page(
+                    therapist=TO_TEMPLATES,
+                    medical_provider=TO_TEMPLATES,
+                    monitor=NOT_FOUND,
+                    front_desk=TO_TEMPLATES,
+                    privacy_officer=NOT_FOUND,
+                ),
+                method="POST",
+                body=_intensive_template_form,
+            ),
+        )
+        for name in ("intensives:template-new", "intensives:template-edit")
+    },
+    "api:get_template": (Check(api(**all_roles(OK))),),
+    "api:put_template": (
+        Check(
+            api(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=FORBIDDEN,
+                front_desk=OK,
+                privacy_officer=FORBIDDEN,
+            ),
+            method="PUT",
+            body=_intensive_template_json,
+            json=True,
+        ),
+    ),
+    # Planning reads the clients' schedules and writes nothing: the world's client has
+    # no intensive plan, so those who may plan are refused with the reason (422).
+    "api:plan_intensives": (
+        Check(
+            api(
+                therapist=REFUSED,
+                medical_provider=REFUSED,
+                monitor=REFUSED,
+                front_desk=REFUSED,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_intensive_request_json,
+            json=True,
+        ),
+    ),
+    "api:book_intensives": (
+        Check(
+            api(
+                therapist=CREATED,
+                medical_provider=CREATED,
+                monitor=CREATED,
+                front_desk=CREATED,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="POST",
+            body=_intensive_booking_json,
+            json=True,
+            writes=True,
+        ),
+    ),
+    "api:put_intensive_plan": (
+        Check(
+            api(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=OK,
+                privacy_officer=NOT_FOUND,
+            ),
+            method="PUT",
+            body=_intensive_plan_json,
+            json=True,
+            writes=True,
+        ),
+    ),
     # --- measures in care (measures): measures and assignments are clinical (therapist and
     # medical provider on the team); risk flags are safety (the monitor sees them too) and
     # only clinicians review them. The completion link is public: the token is the key.
@@ -775,6 +1250,15 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             api(**_sched_more_own(OK)),
             method="PUT",
             body=lambda w: {"windows": []},
+            json=True,
+        ),
+    ),
+    "api:get_video_room": (Check(api(**all_roles(OK))),),
+    "api:put_video_room": (
+        Check(
+            api(**_sched_more_own(OK)),
+            method="PUT",
+            body=lambda w: {"url": "https://video.example.com/room/test"},
             json=True,
         ),
     ),
@@ -1103,6 +1587,68 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "api:get_medicine_settings": (Check(api(**all_roles(OK))),),
+    # --- FHIR R4 (interop): the same access rules as the rest; the matrix reads the team
+    # client's Patient (every role sees demographics of a client it may see); the
+    # category-by-category rules are in kapcare/interop/tests/test_fhir_read.py.
+    "fhir:openapi-json": (Check(everyone(OK)),),
+    "fhir:api-root": (Check(everyone(NOT_FOUND), audits_denial=False),),
+    "fhir:fhir_metadata": (Check(everyone(OK)),),
+    "fhir:fhir_everything": (Check(api(**all_roles(OK))),),
+    "fhir:fhir_read": (Check(api(**all_roles(OK))),),
+    "fhir:fhir_search": (Check(api(**all_roles(OK)), lists_client=True),),
+    # Bulk export: anyone on staff may start one (it holds what they may see); a job's
+    # status and files are only its requester's ({job_id} and {file_id}: front desk's).
+    "fhir:fhir_export": (Check(api(**all_roles(Expect(202)))),),
+    "fhir:fhir_export_patients": (Check(api(**all_roles(Expect(202)))),),
+    "fhir:fhir_export_status": (Check(api(**{**all_roles(NOT_FOUND), "front_desk": OK})),),
+    "fhir:fhir_export_file": (Check(api(**{**all_roles(NOT_FOUND), "front_desk": OK})),),
+    # Import: those who may add clients (front desk, therapist, medical provider).
+    "interop:import": (
+        Check(page(**{**all_roles(OK), "monitor": NOT_FOUND, "privacy_officer": NOT_FOUND})),
+    ),
+    "interop:import-template": (Check(page(**all_roles(OK))),),
+    "api:import_clients": (
+        Check(
+            api(**{**all_roles(OK), "monitor": FORBIDDEN, "privacy_officer": FORBIDDEN}),
+            method="POST",
+            body=lambda world: {"format": "csv", "content": "legal_given_name\n"},
+            json=True,
+        ),
+    ),
+    # Billing (interop): front desk, therapists and medical providers bill (codes, not
+    # content); the claim file and the fee schedule are front desk's.
+    "interop:superbill": (Check(page(**_billers(OK))),),
+    "interop:superbill-pdf": (Check(page(**_billers(OK))),),
+    "interop:superbill-csv": (Check(page(**_billers(OK))),),
+    "interop:claims-csv": (Check(page(**{**all_roles(NOT_FOUND), "front_desk": OK})),),
+    # Reports (interop): a client's progress report is clinical (the client's clinicians).
+    "interop:progress": (Check(page(**_clinicians(OK))),),
+    "interop:progress-pdf": (Check(page(**_clinicians(OK))),),
+    # The practice's outcomes (aggregates, no names): therapists and the privacy officer.
+    "interop:outcomes": (
+        Check(page(**{**all_roles(NOT_FOUND), "therapist": OK, "privacy_officer": OK})),
+    ),
+    "api:practice_outcomes": (
+        Check(api(**{**all_roles(NOT_FOUND), "therapist": OK, "privacy_officer": OK})),
+    ),
+    "interop:billing-settings": (
+        Check(page(**all_roles(OK))),
+        Check(
+            page(**{**all_roles(NOT_FOUND), "front_desk": Expect(302, ("/billing/settings/",))}),
+            method="POST",
+            body=lambda world: {"npi": "1098765432", "telehealth_pos": "10"},
+            writes=True,
+        ),
+    ),
+    "interop:exports": (
+        Check(page(**all_roles(OK))),
+        Check(
+            page(**all_roles(Expect(303, ("/exports/",)))),
+            method="POST",
+            body=lambda world: {"level": "patient"},
+            writes=True,
+        ),
+    ),
     "api:put_medicine_settings": (
         Check(
             api(**{**all_roles(FORBIDDEN), "medical_provider": OK}),
@@ -1114,7 +1660,8 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     ),
     # --- end medicine
     # --- the admin: superusers only; the client and audit admins are read-only
-    "admin:login": (Check({ANONYMOUS: OK, **all_roles(OK), SUPERUSER: Expect(302, ("/admin/",))}),),
+    # The admin signs in through the staff sign-in page (second step included).
+    "admin:login": (Check({**everyone(TO_SIGN_IN_FOR_ADMIN), SUPERUSER: TO_SIGN_IN_FOR_ADMIN}),),
     # Sign-out is POST only; people who are not admin users are sent to the admin index,
     # which sends them to the admin sign-in.
     "admin:logout": (
@@ -1173,6 +1720,361 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     ),
 }
 
+# --- portal: the client's own pages; every staff member gets 404 (audited).
+TO_PORTAL = Expect(302, ("/portal/",))
+
+
+def _portal(client: Expect) -> dict[str, Expect]:
+    """A portal page: the client gets ``client``, every staff member 404, anonymous sign-in."""
+    return {**page(**all_roles(NOT_FOUND)), CLIENT: client}
+
+
+def _sign_form(world: World) -> dict[str, object]:
+    return {"agree": "on", "typed_name": "Marigold Teamclientsson"}
+
+
+def _consent_document_of(world: World) -> ConsentDocument:
+    return ConsentDocument.objects.filter(
+        practice=world.team_client.practice, kind=ConsentKind.KAP_INFORMED_CONSENT.value
+    ).first() or publish_practice_consent_document(
+        practice=world.team_client.practice,
+        kind=ConsentKind.KAP_INFORMED_CONSENT,
+        title="Informed consent",
+        body="The text.",
+        now=clock.now(),
+        published_by=None,
+        source=AuditSource(user=None, source_ip=None),
+    )
+
+
+def _portal_signed_consent_of(world: World, client: Client) -> int:
+    document = _consent_document_of(world)
+    return Consent.objects.create(
+        client=client,
+        kind=document.kind,
+        version=document.version,
+        signed_on=clock.today(),
+        recorded_at=clock.now(),
+        document=document,
+        signed_name="Typed Name",
+        signed_at=clock.now(),
+        document_sha256=document.sha256,
+    ).pk
+
+
+MATRIX.update(
+    {
+        "portal:home": (Check(_portal(OK)),),
+        "portal:consents": (Check(_portal(OK)),),
+        "portal:consent-document": (
+            Check(_portal(OK)),
+            Check(_portal(TO_PORTAL), method="POST", body=_sign_form, writes=True),
+        ),
+        "portal:consent-pdf": (Check(_portal(OK)),),
+        "portal_staff:notice-seen": (
+            Check(
+                page(**{**all_roles(NOT_FOUND), "therapist": TO_HOME, "medical_provider": TO_HOME}),
+                method="POST",
+                writes=True,
+            ),
+        ),
+        "portal:consent-revoke": (
+            Check({**page(**all_roles(NOT_ALLOWED)), CLIENT: NOT_ALLOWED}),  # POST only
+            Check(_portal(TO_PORTAL), method="POST", writes=True),
+        ),
+    }
+)
+
+# --- portal access (invitations): staff who may change the client's details invite and
+# end access; team_client already signs in (world.client_user), so an invitation is
+# refused on its field (422, a read of the client's details, audited).
+_PORTAL_CHANGERS = {"therapist", "medical_provider", "front_desk"}
+
+
+def _intake_draft(world: World) -> dict[str, object]:
+    return {"goals": "To feel safe when someone gets close.", "action": "save"}
+
+
+def _phq9_form(world: World) -> dict[str, object]:
+    return {f"q{i}": "0" for i in range(9)}
+
+
+def _portal_changers(allowed: Expect, refused: Expect) -> dict[str, Expect]:
+    return {role: allowed if role in _PORTAL_CHANGERS else refused for role in ROLES}
+
+
+MATRIX.update(
+    {
+        "api:create_portal_invitation": (
+            Check(api(**_portal_changers(Expect(422), FORBIDDEN)), method="POST"),
+        ),
+        "api:get_portal_access": (Check(api(**all_roles(OK))),),
+        "api:end_client_portal_access": (
+            Check(api(**_portal_changers(OK, FORBIDDEN)), method="POST", writes=True),
+        ),
+        "portal_staff:invite": (
+            Check(page(**_portal_changers(Expect(302, ("/clients/",)), NOT_FOUND)), method="POST"),
+        ),
+        "portal_staff:end-access": (
+            Check(
+                page(**_portal_changers(Expect(302, ("/clients/",)), NOT_FOUND)),
+                method="POST",
+                writes=True,
+            ),
+        ),
+        # The invitation's own pages need no sign-in: the link is the key. Without a
+        # link in the session (or with a completion link's token) there is nothing here.
+        "portal:welcome": (Check({**everyone(NOT_FOUND), CLIENT: NOT_FOUND}, audits_denial=False),),
+        "portal:welcome-link": (
+            Check({**everyone(NOT_FOUND), CLIENT: NOT_FOUND}, audits_denial=False),
+        ),
+        "portal:account": (Check(_portal(OK)),),
+        "portal:intake": (
+            Check(_portal(OK)),
+            Check(
+                _portal(Expect(302, ("/portal/intake/",))),
+                method="POST",
+                body=_intake_draft,
+                writes=True,
+            ),
+        ),
+        "api:get_intake": (Check(api(**_clinicians(OK))),),
+        # Questionnaires: the client's own assignments due now (PHQ-9, monthly, due today).
+        "portal:questionnaires": (Check(_portal(OK)),),
+        "portal:questionnaire": (
+            Check(_portal(OK)),
+            Check(
+                _portal(Expect(302, ("/portal/questionnaires/done/",))),
+                method="POST",
+                body=_phq9_form,
+                writes=True,
+            ),
+        ),
+        "portal:questionnaire-done": (Check(_portal(OK)),),
+        "portal:sign-out-everywhere": (
+            Check({**page(**all_roles(NOT_ALLOWED)), CLIENT: NOT_ALLOWED}),  # POST only
+            Check(_portal(SIGNED_OUT), method="POST", writes=True),
+        ),
+    }
+)
+
+# --- portal: intentions and journal (the client's own), and what the care team reads.
+TO_JOURNAL = Expect(302, ("/portal/journal/",))
+
+
+def _portal_api(client: Expect) -> dict[str, Expect]:
+    """A portal API endpoint: the client gets ``client``, every staff member 404."""
+    return {**api(**all_roles(NOT_FOUND)), CLIENT: client}
+
+
+def _journal_form(world: World) -> dict[str, object]:
+    return {"body": "I would like to stay curious about the part that braces."}
+
+
+def _journal_json(world: World) -> dict[str, object]:
+    return {"kind": "journal", "body": "Something softened.", "share": False}
+
+
+def _journal_entry_of(world: World, client: Client) -> int:
+    from kapcare.portal.models import JournalEntry
+
+    return JournalEntry.objects.create(
+        client=client, kind="journal", body="Private words.", written_at=clock.now()
+    ).pk
+
+
+MATRIX.update(
+    {
+        "portal:journal": (Check(_portal(OK)),),
+        "portal:journal-new": (
+            Check(_portal(OK)),
+            Check(_portal(TO_JOURNAL), method="POST", body=_journal_form, writes=True),
+        ),
+        "portal:intentions-new": (
+            Check(_portal(OK)),
+            Check(_portal(TO_JOURNAL), method="POST", body=_journal_form, writes=True),
+        ),
+        "portal:journal-share": (
+            Check({**page(**all_roles(NOT_ALLOWED)), CLIENT: NOT_ALLOWED}),  # POST only
+            Check(_portal(TO_JOURNAL), method="POST", writes=True),
+        ),
+        "api:list_my_journal": (Check(_portal_api(OK)),),
+        "api:post_my_journal": (
+            Check(_portal_api(CREATED), method="POST", body=_journal_json, json=True, writes=True),
+        ),
+        "api:share_my_journal_entry": (
+            Check(_portal_api(OK), method="POST", json=True, writes=True),
+        ),
+        "api:list_shared_journal": (Check(api(**_clinicians(OK))),),
+        # The client's JSON API for the intake and questionnaires (only the client; staff get 404).
+        "api:get_my_intake": (Check(_portal_api(OK)),),
+        "api:save_my_intake": (
+            Check(
+                _portal_api(OK),
+                method="PUT",
+                json=True,
+                body=lambda w: {"goals": "To feel safe when someone gets close."},
+                writes=True,
+            ),
+        ),
+        # Sending with the goals and medicines missing is refused on its field.
+        "api:send_my_intake": (Check(_portal_api(Expect(422)), method="POST", json=True),),
+        "api:list_my_questionnaires": (Check(_portal_api(OK)),),
+        "api:get_my_questionnaire": (Check(_portal_api(OK)),),
+        "api:answer_my_questionnaire": (
+            Check(
+                _portal_api(CREATED),
+                method="POST",
+                json=True,
+                body=lambda w: {"answers": [0] * 9},
+                writes=True,
+            ),
+        ),
+    }
+)
+
+# --- portal: sessions (list, calendar file, cancel, location, book, ask), pause, learn.
+TO_SESSIONS = Expect(302, ("/portal/sessions/",))
+TO_PAUSE = Expect(302, ("/portal/pause/",))
+
+
+def _portal_session_of(world: World, client: Client) -> int:
+    """A video therapy session of ``client`` in three days (telehealth consent recorded)."""
+    from kapcare.portal.tests.fixtures import book_video_therapy
+
+    return book_video_therapy(client, world.staff, days=3).pk
+
+
+def _cancel_form(world: World) -> dict[str, object]:
+    return {"reason": "Travelling."}
+
+
+def _note_json(world: World) -> dict[str, object]:
+    return {"note": "Tuesdays suit me."}
+
+
+def _availability_query(world: World) -> str:
+    return f"?kind=therapy&staff={world.staff[Role.THERAPIST].pk}&state=PA"
+
+
+MATRIX.update(
+    {
+        "portal:sessions": (Check(_portal(OK)),),
+        "portal:session-ics": (Check(_portal(OK)),),
+        "portal:session-cancel": (
+            Check(_portal(OK)),
+            Check(_portal(TO_SESSIONS), method="POST", body=_cancel_form, writes=True),
+        ),
+        # The location question opens 30 minutes before a video session: three days
+        # ahead the page explains when, and a POST is refused on its field (422).
+        "portal:session-location": (
+            Check(_portal(OK)),
+            Check(_portal(Expect(422)), method="POST", body=lambda w: {"state": "PA"}),
+        ),
+        # Without a search the booking page shows its form; a POST without a time is 422.
+        "portal:session-book": (
+            Check(_portal(OK)),
+            Check(_portal(Expect(422)), method="POST"),
+        ),
+        "portal:medicine-request": (
+            Check(_portal(OK)),
+            Check(_portal(TO_SESSIONS), method="POST", body=_cancel_form, writes=True),
+        ),
+        "portal:pause": (
+            Check(_portal(OK)),
+            Check(_portal(TO_PAUSE), method="POST", writes=True),
+        ),
+        "portal:learn": (Check(_portal(OK)),),
+        "portal:learn-topic": (Check(_portal(OK)),),
+        "api:list_my_sessions": (Check(_portal_api(OK)),),
+        "api:cancel_my_session": (
+            Check(_portal_api(OK), method="POST", json=True, body=_cancel_form, writes=True),
+        ),
+        "api:confirm_my_location": (
+            Check(
+                _portal_api(Expect(422)),
+                method="POST",
+                json=True,
+                body=lambda w: {"state": "PA", "city": ""},
+            ),
+        ),
+        # Without its query (kind, staff) the search is a field error for the client.
+        "api:list_my_availability": (Check(_portal_api(Expect(422))),),
+        # A time in the past is refused by the rules (422), and nothing is booked.
+        "api:book_my_session": (
+            Check(
+                _portal_api(Expect(422)),
+                method="POST",
+                json=True,
+                body=lambda w: {
+                    "kind": "therapy",
+                    "staff": w.staff[Role.THERAPIST].pk,
+                    "start": "2020-01-06T15:00:00Z",
+                    "state": "PA",
+                },
+            ),
+        ),
+        "api:ask_for_medicine_session": (
+            Check(_portal_api(Expect(202)), method="POST", json=True, body=_note_json, writes=True),
+        ),
+        "api:pause_my_plan": (
+            Check(_portal_api(OK), method="POST", json=True, body=_note_json, writes=True),
+        ),
+    }
+)
+
+
+# --- the practice's consent documents: front desk and the clinicians (who write them).
+def _document_editors(outcome: Expect) -> dict[str, Expect]:
+    return {
+        **all_roles(NOT_FOUND),
+        "front_desk": outcome,
+        "therapist": outcome,
+        "medical_provider": outcome,
+    }
+
+
+def _document_form(world: World) -> dict[str, object]:
+    return {"title": "Informed consent", "body": "The new text."}
+
+
+def _document_json(world: World) -> dict[str, object]:
+    return {"kind": "financial", "title": "Financial agreement", "body": "The fees."}
+
+
+TO_DOCUMENTS = Expect(302, ("/practice/consent-documents/",))
+
+MATRIX.update(
+    {
+        "portal_staff:consent-documents": (Check(page(**_document_editors(OK))),),
+        "portal_staff:consent-document-publish": (
+            Check(page(**_document_editors(OK))),
+            Check(
+                page(**_document_editors(TO_DOCUMENTS)),
+                method="POST",
+                body=_document_form,
+                writes=True,
+            ),
+        ),
+        "api:list_consent_documents": (Check(api(**_document_editors(OK))),),
+        "api:publish_consent_document": (
+            Check(
+                api(
+                    **{
+                        **_document_editors(CREATED),
+                        "monitor": FORBIDDEN,
+                        "privacy_officer": FORBIDDEN,
+                    }
+                ),
+                method="POST",
+                body=_document_json,
+                json=True,
+                writes=True,
+            ),
+        ),
+    }
+)
+
 # Whole namespaces by prefix, used when a pattern has no exact entry above.
 # Nobody on the staff is an admin user: the admin sends them to its own
 # sign-in. Anonymous visitors meet the site's sign-in (model pages) or the
@@ -1186,12 +2088,14 @@ _DENIED_STATUSES = {403, 404}
 CLIENT_RECORD_PARAMS = frozenset(
     {
         "client_id",
+        "resource_id",
         "consent_id",
         "appointment_id",
         "medicine_appointment_id",
         "flag_id",
         "assignment_id",
         "link_id",
+        "notice_id",  # portal: a notice to the care team
     }
 )
 # What a request tries to do, as audit actions: a refused one must not be audited as done.
@@ -1202,6 +2106,332 @@ _ATTEMPTED = {
     "PUT": {AuditAction.CREATE, AuditAction.UPDATE},
     "DELETE": {AuditAction.DELETE},
 }
+
+
+# --- therapy (issue 10): session notes, supervision, parts, EMDR targets. Clinical data:
+# therapist and medical provider on the team; the note's author alone writes and signs it
+# (the medical provider, who may read it, is refused with the rule's reasons).
+
+
+def _therapy_note_of(world: World, client: Client) -> int:
+    from kapcare.notes.models import SessionNote
+    from kapcare.notes.tests.fixtures import held_appointment
+
+    therapist = world.staff[Role.THERAPIST]
+    now = clock.now()
+    return SessionNote.objects.create(
+        client=client, appointment=held_appointment(client, therapist), kind="preparation",
+        author=therapist, risk_level="none", created_at=now, updated_at=now,
+    ).pk  # fmt: skip
+
+
+def _therapy_part_of(world: World, client: Client) -> int:
+    from kapcare.notes.models import Part
+
+    now = clock.now()
+    return Part.objects.create(
+        client=client, name="Guard", role="manager", created_by=world.staff[Role.THERAPIST],
+        created_at=now, updated_at=now,
+    ).pk  # fmt: skip
+
+
+def _therapy_target_json(world: World) -> dict[str, object]:
+    return {"image": "Door", "negative_cognition": "I am alone", "positive_cognition": "I can",
+            "voc": 2, "emotion": "Dread", "sud": 7, "prong": "past"}  # fmt: skip
+
+
+def _therapy_target_of(world: World, client: Client) -> int:
+    from kapcare.notes.models import EmdrTarget
+
+    return EmdrTarget.objects.create(
+        client=client, **{k: v for k, v in _therapy_target_json(world).items()},
+        created_by=world.staff[Role.THERAPIST], created_at=clock.now(),
+    ).pk  # fmt: skip
+
+
+def _therapy_session_json(world: World) -> dict[str, object]:
+    return {"held_at": clock.now().isoformat(), "phase_reached": "desensitization",
+            "sud_start": 7, "sud_end": 2, "voc_start": 3, "voc_end": 6,
+            "bls_type": "eye_movements", "bls_sets": 12, "closure": "complete"}  # fmt: skip
+
+
+def _therapy_psychotherapy_note_of(world: World, client: Client) -> int:
+    from kapcare.notes.crypto import KeyRing
+    from kapcare.notes.models import PsychotherapyNote
+
+    author = world.staff[Role.THERAPIST]
+    sealed = KeyRing.from_environment().seal("Process note", client_id=client.pk,
+                                             author_id=author.pk)  # fmt: skip
+    return PsychotherapyNote.objects.create(
+        client=client, author=author, key_id=sealed.key_id, nonce=sealed.nonce,
+        ciphertext=sealed.ciphertext, created_at=clock.now(),
+    ).pk  # fmt: skip
+
+
+# Psychotherapy notes: the author (the team's therapist) alone; everyone else 404.
+_AUTHOR_ONLY = {**all_roles(NOT_FOUND)}
+
+
+def _therapy(allowed: Expect, author_only: Expect | None = None) -> dict[str, Expect]:
+    """Therapist (the author) and medical provider get ``allowed`` (or the medical provider
+    ``author_only``, for what only the note's author may do); everyone else 404."""
+    roles = {**all_roles(NOT_FOUND), "therapist": allowed, "medical_provider": allowed}
+    if author_only is not None:
+        roles["medical_provider"] = author_only
+    return api(**roles)
+
+
+def _therapy_write(
+    expect: Mapping[str, Expect], method: str, body: Body, writes: bool = True
+) -> Check:
+    return Check(expect, method=method, body=body, json=True, writes=writes)
+
+
+THERAPY_MATRIX: dict[str, tuple[Check, ...]] = {
+    "api:list_session_notes": (Check(_therapy(OK)),),
+    "api:start_session_note": (_therapy_write(_therapy(CREATED), "POST", lambda w: {}),),
+    "api:get_session_note": (Check(_therapy(OK)),),
+    "api:save_session_note": (
+        _therapy_write(_therapy(OK, REFUSED), "PATCH", lambda w: {"narrative": "x"}, False),
+    ),
+    "api:sign_session_note": (_therapy_write(_therapy(OK, REFUSED), "POST", lambda w: {}, False),),
+    "api:cosign_session_note": (_therapy_write(_therapy(REFUSED), "POST", lambda w: {}, False),),
+    "api:add_session_note_addendum": (
+        _therapy_write(_therapy(REFUSED), "POST", lambda w: {"text": "later"}, False),
+    ),
+    "api:link_session_note_emdr": (
+        _therapy_write(_therapy(REFUSED), "POST", lambda w: {"emdr_session": 1}, False),
+    ),
+    "api:put_note_supervision": (
+        _therapy_write(
+            api(**{**all_roles(NOT_FOUND), "front_desk": OK}),
+            "PUT",
+            lambda w: {"supervisor": w.staff[Role.MEDICAL_PROVIDER].pk},
+        ),
+    ),
+    "api:list_parts": (Check(_therapy(OK)),),
+    "api:post_part": (
+        _therapy_write(_therapy(CREATED), "POST", lambda w: {"name": "Guard", "role": "manager"}),
+    ),
+    "api:get_part": (Check(_therapy(OK)),),
+    "api:patch_part": (_therapy_write(_therapy(OK), "PATCH", lambda w: {"permission": "granted"}),),
+    "api:list_emdr_targets": (Check(_therapy(OK)),),
+    "api:post_emdr_target": (_therapy_write(_therapy(CREATED), "POST", _therapy_target_json),),
+    "api:get_emdr_target": (Check(_therapy(OK)),),
+    "api:post_emdr_session": (_therapy_write(_therapy(CREATED), "POST", _therapy_session_json),),
+    "api:list_psychotherapy_notes": (Check(api(**{**_AUTHOR_ONLY, "therapist": OK})),),
+    "api:post_psychotherapy_note": (
+        _therapy_write(
+            api(**{**_AUTHOR_ONLY, "therapist": CREATED}), "POST", lambda w: {"text": "Mine"}
+        ),
+    ),
+    "api:get_psychotherapy_note": (Check(api(**{**_AUTHOR_ONLY, "therapist": OK})),),
+}
+
+
+def _therapy_pages(allowed: Expect, author_only: Expect | None = None) -> dict[str, Expect]:
+    roles = {**all_roles(NOT_FOUND), "therapist": allowed, "medical_provider": allowed}
+    if author_only is not None:
+        roles["medical_provider"] = author_only
+    return page(**roles)
+
+
+def _therapy_session_form(world: World) -> dict[str, object]:
+    from django.utils import timezone
+
+    held = timezone.localtime(clock.now() - dt.timedelta(hours=1))
+    return {**_therapy_session_json(world), "held_at": held.strftime("%Y-%m-%dT%H:%M")}
+
+
+_PART_FORM: Body = lambda w: {"name": "Guard", "role": "manager", "permission": "granted"}  # noqa: E731
+TO_NOTE = Expect(302, ("/notes/",))
+TO_TARGET = Expect(302, ("/emdr-targets/",))
+
+THERAPY_MATRIX.update(
+    {
+        "notes:note-start": (
+            Check(_therapy_pages(TO_NOTE), method="POST", body=lambda w: {}, writes=True),
+        ),
+        "notes:note": (
+            Check(_therapy_pages(OK)),
+            Check(_therapy_pages(TO_NOTE, REFUSED), method="POST",
+                  body=lambda w: {"narrative": "Draft", "action": "save"}),
+        ),
+        "notes:note-cosign": (Check(_therapy_pages(TO_NOTE), method="POST", body=lambda w: {}),),
+        "notes:supervision": (
+            Check(page(**{**all_roles(NOT_FOUND), "front_desk": OK})),
+            Check(page(**{**all_roles(NOT_FOUND), "front_desk": Expect(302, ("/practice/",))}),
+                  method="POST", writes=True,
+                  body=lambda w: {f"staff_{w.staff[Role.THERAPIST].pk}":
+                                  w.staff[Role.MEDICAL_PROVIDER].pk}),
+        ),
+        "notes:note-emdr": (
+            Check(_therapy_pages(REFUSED), method="POST", body=lambda w: {"emdr_session": 0}),
+        ),
+        "notes:note-addendum": (
+            Check(_therapy_pages(REFUSED), method="POST", body=lambda w: {"text": "Later"}),
+        ),
+        "notes:parts": (
+            Check(_therapy_pages(OK)),
+            Check(_therapy_pages(TO_CHART), method="POST", body=_PART_FORM, writes=True),
+        ),
+        "notes:part": (
+            Check(_therapy_pages(OK)),
+            Check(_therapy_pages(TO_CHART), method="POST", body=_PART_FORM, writes=True),
+        ),
+        "notes:emdr": (
+            Check(_therapy_pages(OK)),
+            Check(_therapy_pages(TO_TARGET), method="POST", body=_therapy_target_json,
+                  writes=True),
+        ),
+        "notes:emdr-target": (
+            Check(_therapy_pages(OK)),
+            Check(_therapy_pages(TO_TARGET), method="POST", body=_therapy_session_form,
+                  writes=True),
+        ),
+        "api:list_diagnoses": (Check(_therapy(OK)),),
+        "api:post_diagnosis": (
+            _therapy_write(
+                _therapy(CREATED), "POST", lambda w: {"code": "F43.10", "noted_on": "2026-01-05"}
+            ),
+        ),
+        "notes:psychotherapy": (
+            Check(page(**{**_AUTHOR_ONLY, "therapist": OK})),
+            Check(page(**{**_AUTHOR_ONLY, "therapist": TO_CHART}), method="POST",
+                  body=lambda w: {"text": "Mine"}, writes=True),
+        ),
+    }
+)  # fmt: skip
+MATRIX.update(THERAPY_MATRIX)
+CLIENT_RECORD_PARAMS |= {"note_id", "part_id", "target_id", "psychotherapy_note_id"}
+
+
+# Diagnoses (wave 2): the page and resolving, for the clinicians on the team.
+def _diagnosis_of(world: World, client: Client) -> int:
+    from kapcare.pathway.models import Diagnosis
+
+    return Diagnosis.objects.create(
+        client=client, code="F43.10", description="Post-traumatic stress disorder, unspecified",
+        noted_on=dt.date(2026, 1, 5), recorded_by=world.staff[Role.THERAPIST],
+        recorded_at=clock.now(),
+    ).pk  # fmt: skip
+
+
+TO_DIAGNOSES = Expect(302, ("/clients/",))
+MATRIX.update(
+    {
+        "pathway:diagnoses": (
+            Check(_therapy_pages(OK)),
+            Check(_therapy_pages(TO_DIAGNOSES), method="POST",
+                  body=lambda w: {"code": "F43.12", "noted_on": "2026-01-05"}, writes=True),
+        ),
+        "pathway:diagnosis-resolve": (
+            Check(_therapy_pages(TO_DIAGNOSES), method="POST", writes=True,
+                  body=lambda w: {f"resolve-{_only_diagnosis()}-resolved_on": "2026-02-01"}),
+        ),
+        "api:resolve_diagnosis": (
+            _therapy_write(_therapy(OK), "POST", lambda w: {"resolved_on": "2026-02-01"}),
+        ),
+    }
+)  # fmt: skip
+CLIENT_RECORD_PARAMS |= {"diagnosis_id"}
+
+
+# The treatment plan deepened (wave 2): the team's clinicians read and write it. The
+# world's client has no plan, so a change to it is refused with the reason (422: write
+# the plan first); a goal (goal_id) comes with its plan.
+def _plan_goal_of(world: World, client: Client) -> int:
+    from tests.factories import make_plan, make_plan_goal
+
+    plan = TreatmentPlan.objects.filter(client=client).first() or make_plan(
+        client=client, updated_by=world.staff[Role.THERAPIST]
+    )
+    return make_plan_goal(plan=plan, created_by=world.staff[Role.THERAPIST]).pk
+
+
+def _plan_review_json(world: World) -> dict[str, object]:
+    today = clock.today()
+    return {"reviewed_on": today.isoformat(),
+            "next_review_on": (today + dt.timedelta(days=90)).isoformat(), "goals": []}  # fmt: skip
+
+
+MATRIX.update(
+    {
+        "pathway:plan-detail": (
+            Check(_therapy_pages(OK)),
+            Check(_therapy_pages(REFUSED), method="POST",
+                  body=lambda w: {"form": "problem", "problem-description": "Freezes"}),
+        ),
+        "pathway:plan-review": (
+            Check(_therapy_pages(TO_CHART)),
+            Check(_therapy_pages(TO_CHART), method="POST", body=_plan_review_json),
+        ),
+        "api:get_plan": (Check(_therapy(OK)),),
+        "api:post_plan_problem": (
+            _therapy_write(_therapy(REFUSED), "POST", lambda w: {"description": "x"}, False),
+        ),
+        "api:post_plan_goal": (
+            _therapy_write(_therapy(REFUSED), "POST", lambda w: {"description": "x"}, False),
+        ),
+        "api:post_plan_intervention": (
+            _therapy_write(_therapy(REFUSED), "POST", lambda w: {"kind": "emdr"}, False),
+        ),
+        "api:list_plan_reviews": (Check(_therapy(OK)),),
+        "api:post_plan_review": (
+            _therapy_write(_therapy(REFUSED), "POST", _plan_review_json, False),
+        ),
+        "api:patch_plan_goal": (
+            _therapy_write(_therapy(OK), "PATCH", lambda w: {"status": "met"}),
+        ),
+        "api:patch_plan_problem": (
+            _therapy_write(_therapy(OK), "PATCH", lambda w: {"description": "Reworded"}),
+        ),
+        "api:resolve_plan_problem": (
+            _therapy_write(_therapy(OK), "POST", lambda w: {"resolved_on": "2026-02-01"}),
+        ),
+        "api:end_plan_intervention": (
+            _therapy_write(_therapy(OK), "POST", lambda w: {"ended_on": "2026-02-01"}),
+        ),
+    }
+)  # fmt: skip
+CLIENT_RECORD_PARAMS |= {"goal_id", "problem_id", "intervention_id"}
+
+
+def _plan_problem_of(world: World, client: Client) -> int:
+    from tests.factories import make_plan, make_plan_problem
+
+    plan = TreatmentPlan.objects.filter(client=client).first() or make_plan(
+        client=client, updated_by=world.staff[Role.THERAPIST]
+    )
+    return make_plan_problem(plan=plan, created_by=world.staff[Role.THERAPIST]).pk
+
+
+def _plan_intervention_of(world: World, client: Client) -> int:
+    from tests.factories import make_plan, make_plan_intervention
+
+    plan = TreatmentPlan.objects.filter(client=client).first() or make_plan(
+        client=client, updated_by=world.staff[Role.THERAPIST]
+    )
+    return make_plan_intervention(plan=plan, created_by=world.staff[Role.THERAPIST]).pk
+
+
+def _only_diagnosis() -> int:
+    from kapcare.pathway.models import Diagnosis
+
+    return Diagnosis.objects.order_by("-id").values_list("pk", flat=True).first() or 0
+
+
+def _therapy_values(world: World, client: Client) -> Mapping[str, Callable[[], object]]:
+    return {
+        "diagnosis_id": lambda: _diagnosis_of(world, client),
+        "goal_id": lambda: _plan_goal_of(world, client),
+        "problem_id": lambda: _plan_problem_of(world, client),
+        "intervention_id": lambda: _plan_intervention_of(world, client),
+        "note_id": lambda: _therapy_note_of(world, client),
+        "part_id": lambda: _therapy_part_of(world, client),
+        "target_id": lambda: _therapy_target_of(world, client),
+        "psychotherapy_note_id": lambda: _therapy_psychotherapy_note_of(world, client),
+    }
 
 
 # ---------------------------------------------------------------- URL walking
@@ -1250,7 +2480,8 @@ def fill(route: str, values: Mapping[str, Callable[[], object]]) -> str:
         return str(values[name]())
 
     filled = _PARAM.sub(value, route)
-    return "/" + filled.replace("^", "").replace("$", "")
+    # A regex route's anchors go; a "$" that starts a segment is a FHIR operation ($everything).
+    return "/" + re.sub(r"\$(?=/|$)", "", filled.replace("^", ""))
 
 
 def checks_for(key: str) -> tuple[Check, ...] | None:
@@ -1296,7 +2527,9 @@ def world(staff: dict[Role, StaffMember], team_client: Client, other_client: Cli
     superuser = make_user(
         email="superuser@example.org", full_name="Test Superuser", is_superuser=True, is_staff=True
     )
-    return World(staff, team_client, other_client, superuser)
+    client_user = make_user(email="portal.client@example.com", full_name="Portal Client")
+    ClientAccount.objects.create(user=client_user, client=team_client, created_at=clock.now())
+    return World(staff, team_client, other_client, superuser, client_user)
 
 
 def _user(world: World, principal: str) -> User | None:
@@ -1304,6 +2537,8 @@ def _user(world: World, principal: str) -> User | None:
         return None
     if principal == SUPERUSER:
         return world.superuser
+    if principal == CLIENT:
+        return world.client_user
     return world.staff[Role(principal)].user
 
 
@@ -1383,6 +2618,22 @@ def _sched_more_time_off_of(world: World) -> int:
     return entry.pk
 
 
+def _export_job_of(world: World) -> ExportJob:
+    """interop: a finished Patient export of the front desk's (one file)."""
+    from kapcare.interop.exports import run_export
+    from kapcare.interop.models import ExportJob, ExportLevel
+
+    job = ExportJob.objects.create(
+        practice_id=world.staff[Role.FRONT_DESK].practice_id,
+        requested_by=world.staff[Role.FRONT_DESK],
+        level=ExportLevel.PATIENT,
+        types=["Patient"],
+        requested_at=clock.now(),
+    )
+    run_export(job.pk)
+    return job
+
+
 def _values(world: World, client: Client) -> Mapping[str, Callable[[], object]]:
     """How to fill each path parameter, for ``client``; made only when a route asks."""
     return {
@@ -1399,12 +2650,45 @@ def _values(world: World, client: Client) -> Mapping[str, Callable[[], object]]:
         # measures: an open risk flag, an assignment, a usable completion link
         "flag_id": lambda: measure_records.open_flag_of(client, world.staff[Role.THERAPIST]),
         "assignment_id": lambda: measure_records.assignment_of(client, world.staff[Role.THERAPIST]),
+        # portal: a questionnaire task is the client's own measure assignment; staff get
+        # 404 before any lookup (as for the portal's consent pages).
+        "task_id": lambda: measure_records.assignment_of(client, world.staff[Role.THERAPIST]),
         "token": lambda: measure_records.link_token_of(client, world.staff[Role.THERAPIST]),
         "link_id": lambda: measure_records.link_id_of(client, world.staff[Role.THERAPIST]),
         # sched-more: the therapist's schedule
         "staff_id": lambda: world.staff[Role.THERAPIST].pk,
         "time_off_id": lambda: _sched_more_time_off_of(world),
+        "template_id": lambda: _intensive_template_of(world),  # intensives
         "secret": lambda: "no-such-feed-secret",
+        # people: an emergency access (the privacy officer reviews it)
+        "access_id": lambda: (
+            make_emergency_access(client=client, staff=world.staff[Role.THERAPIST]).pk
+        ),
+        # accounts: one of the therapist's API tokens
+        "token_id": lambda: issue_token(user=world.staff[Role.THERAPIST].user).token.pk,
+        **_therapy_values(world, client),
+        # interop: the FHIR read of the client's own Patient resource
+        "resource_type": lambda: "Patient",
+        "resource_id": lambda: client.pk,
+        "job_id": lambda: _export_job_of(world).pk,
+        "file_id": lambda: _export_job_of(world).files.get().pk,
+        # allauth: a password-reset link that is not valid; someone's passkey
+        "uidb36": lambda: "0",
+        "key": lambda: "no-such-reset-key",
+        "pk": lambda: 1,
+        # portal: the practice's consent document, and a consent the client signed
+        "document_id": lambda: _consent_document_of(world).pk,
+        "signed_id": lambda: _portal_signed_consent_of(world, client),
+        "entry_id": lambda: _journal_entry_of(world, client),
+        "topic": lambda: "preparation",
+        "session_id": lambda: _portal_session_of(world, client),
+        "kind": lambda: "kap_informed_consent",
+        "sha256": lambda: "0" * 64,  # a hash no document has
+        "notice_id": lambda: (
+            CareTeamNotice.objects.create(
+                client=client, kind="consent_revoked", created_at=clock.now()
+            ).pk
+        ),
     }
 
 
@@ -1496,6 +2780,10 @@ def test_permission_matrix(
 
     # Then
     _assert_outcome(response, expected, label)
+    # Finding 4 of issue 12: no answer, allowed or refused, may sit in a browser's cache.
+    assert "no-store" in response.get("Cache-Control", ""), f"{label}: cacheable answer"
+    if _read_by_a_person(path, response):
+        assert_plain_words(response.content.decode(), label)
     events = list(AuditEvent.objects.filter(seq__gt=seq))
     user = _user(world, principal)
     is_staff_role = principal in ROLES
@@ -1531,7 +2819,7 @@ def test_permission_matrix(
             assert _snapshot(client, rows=rows) != before, (
                 f"{label}: an allowed write changed nothing"
             )
-        if user is not None and (on_client_url or check.lists_client):
+        if user is not None and (on_client_url or check.lists_client) and not check.emergency_door:
             assert [
                 e
                 for e in events
@@ -1546,12 +2834,23 @@ def test_permission_matrix(
             )
 
 
+def _read_by_a_person(path: str, response: Response) -> bool:
+    """A page a person reads (not the API, its docs or the administrators' admin)."""
+    return (
+        response["Content-Type"].startswith("text/html")
+        and not path.startswith(("/api/", "/admin/", "/fhir/"))
+        and bool(response.content)
+    )
+
+
 def _client_cases() -> Iterator[object]:
     for pattern in all_patterns():
         checks = checks_for(pattern.key)
         if not path_params(pattern.route) & CLIENT_RECORD_PARAMS or checks is None:
             continue
         for check in checks:
+            if check.emergency_door:
+                continue
             for role in sorted(CARE_TEAM_ROLES):
                 yield pytest.param(
                     pattern, check, role, id=f"{pattern.key}-{check.method}-{role.value}"
@@ -1649,3 +2948,60 @@ def test_entries_name_every_principal() -> None:
     for key, checks in MATRIX.items():
         for check in checks:
             assert set(PRINCIPALS) <= set(check.expect), key
+
+
+# ---------------------------------------------------------------- the client role (portal)
+
+# Outside the portal a client may reach only these (their own sign-in and password pages,
+# shared with staff, and the health check) and the front page, which sends them to the
+# portal (the next test); everything else answers 404.
+_CLIENT_OUTSIDE_PORTAL = frozenset({"healthz", "home"})
+_CLIENT_ACCOUNT_PAGES = "accounts:"
+
+
+def _client_cases_outside_portal() -> Iterator[object]:
+    for pattern in all_patterns():
+        checks = checks_for(pattern.key)
+        if (
+            checks is None
+            or pattern.key in _CLIENT_OUTSIDE_PORTAL
+            or pattern.key.startswith(_CLIENT_ACCOUNT_PAGES)
+            or pattern.route.startswith("accounts/")
+        ):
+            continue
+        for check in checks:
+            if CLIENT not in check.expect:
+                yield pytest.param(pattern, check, id=f"{pattern.key}-{check.method}")
+
+
+@pytest.mark.parametrize(("pattern", "check"), list(_client_cases_outside_portal()))
+def test_a_portal_client_gets_404_outside_the_portal(
+    world: World, pattern: Pattern, check: Check
+) -> None:
+    # Given a client signed in to the portal, and a staff URL naming their own record
+    client = world.team_client
+    path = fill(pattern.route, _values(world, client))
+    http = _http(world, CLIENT)
+    rows = check.method != "GET"
+    before, seq = _snapshot(client, rows=rows), _last_seq()
+    label = f"{check.method} {path} as a portal client"
+
+    # When
+    response = _send(http, check, path, world)
+
+    # Then it is not found (the admin and the API too), nothing changed or leaked, and
+    # the refusal is audited under the client's user
+    _assert_outcome(response, NOT_FOUND, label)
+    assert _snapshot(client, rows=rows) == before, label
+    for other in (world.team_client, world.other_client):
+        for marker in _leak_markers(other):
+            assert marker not in response.content, f"{label}: leaks {marker!r}"
+    events = list(AuditEvent.objects.filter(seq__gt=seq))
+    assert [(e.action, e.outcome, e.actor_id) for e in events] == [
+        (AuditAction.DENIED, AuditOutcome.DENIED, world.client_user.pk)
+    ], label
+
+
+def test_a_portal_client_lands_on_the_portal_from_the_front_page(world: World) -> None:
+    response = _http(world, CLIENT).get("/")
+    _assert_outcome(response, Expect(302, ("/portal/",)), "GET / as a portal client")

@@ -93,7 +93,7 @@ def _refusal(env: dict[str, str], tmp_path: Path) -> str:
 def test_development_defaults(tmp_path: Path) -> None:
     values = _settings({}, tmp_path)
 
-    assert values["DEBUG"] is True
+    assert values["DEBUG"] is False  # the product's own error pages; DEBUG=1 for tracebacks
     assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "testserver"]
     assert values["CSRF_TRUSTED_ORIGINS"] == []
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
@@ -124,7 +124,7 @@ def test_development_runs_without_a_secret_key(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("0", False), ("off", False), ("TRUE", True), ("", True)],
+    [("0", False), ("off", False), ("TRUE", True), ("1", True), ("", False)],
 )
 def test_debug_flag(tmp_path: Path, value: str, expected: bool) -> None:
     assert _settings({"DEBUG": value}, tmp_path)["DEBUG"] is expected
@@ -220,7 +220,8 @@ def test_production_settings(tmp_path: Path) -> None:
     assert values["CSRF_COOKIE_SECURE"] is True
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["SECURE_HSTS_SECONDS"] == 31536000
-    assert values["SECURE_REDIRECT_EXEMPT"] == ["^healthz$"]  # load balancers may use HTTP
+    # load balancers may use HTTP
+    assert values["SECURE_REDIRECT_EXEMPT"] == ["^healthz$", "^livez$"]
     assert values["STORAGE"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 

@@ -2,7 +2,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 
 from kapcare.accounts.models import ApiToken, User
 
@@ -37,3 +39,15 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@login_not_required
+def secure_admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin signs in through the staff sign-in page, second step included.
+
+    The admin's own login form would check the password alone.
+    """
+    return redirect_to_login(request.GET.get("next") or "/admin/")
+
+
+admin.site.login = secure_admin_login  # type: ignore[method-assign]

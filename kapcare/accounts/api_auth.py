@@ -14,6 +14,7 @@ from ninja.utils import check_csrf
 
 from kapcare.accounts.models import User
 from kapcare.accounts.tokens import user_for_token
+from kapcare.audit.services import request_ip
 
 BEARER = "bearer"
 CSRF_FAILED = (
@@ -32,7 +33,7 @@ class BearerToken(HttpBearer):
         return self.authenticate(request, token.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_token(token)
+        user = user_for_token(token, source_ip=request_ip(request))
         if user is not None:
             # Downstream code reads request.user, as for a session.
             request.user = user

@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
+from kapcare.core.form_inputs import InputRules
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(InputRules, AuthenticationForm):
     """Email and password; the messages never say which of the two was wrong."""
 
     username = forms.EmailField(
@@ -30,7 +32,7 @@ class SignInForm(AuthenticationForm):
         return str(self.cleaned_data["username"]).strip().lower()
 
 
-class ChangePasswordForm(PasswordChangeForm):
+class ChangePasswordForm(InputRules, PasswordChangeForm):
     """Django's password change, labelled the way people say it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -44,3 +46,21 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["new_password2"].error_messages["required"] = (
             "Enter the new password a second time."
         )
+
+
+LIFE_CHOICES = [(7, "7 days"), (30, "30 days"), (90, "90 days"), (180, "180 days"), (365, "1 year")]
+
+
+class NewApiTokenForm(InputRules, forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What the token is for, so you recognise it later (e.g. “reports script”).",
+    )
+    days = forms.TypedChoiceField(
+        label="Expires after",
+        choices=LIFE_CHOICES,
+        coerce=int,
+        initial=90,
+        help_text="The token stops working then; make a new one if you still need it.",
+    )

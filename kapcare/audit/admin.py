@@ -3,17 +3,17 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 
-from kapcare.accounts.models import User
 from kapcare.audit.models import AuditAction, AuditEvent
-from kapcare.audit.services import AuditSource, clean_ip, record_event
+from kapcare.audit.services import AuditSource, record_event, request_ip
 from kapcare.people.policy import Category
 
 
 def _source(request: HttpRequest) -> AuditSource:
-    user = request.user if isinstance(request.user, User) else None
-    return AuditSource(user=user, source_ip=clean_ip(request.META.get("REMOTE_ADDR")))
+    user = request.user if isinstance(request.user, get_user_model()) else None
+    return AuditSource(user=user, source_ip=request_ip(request))
 
 
 @admin.register(AuditEvent)

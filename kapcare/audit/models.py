@@ -19,6 +19,8 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", "Sign-in"
     LOGOUT = "logout", "Sign-out"
     DENIED = "denied", "Denied"
+    # A read under an emergency access (people.emergency): the privacy officer reviews these.
+    EMERGENCY = "emergency", "Emergency read"
 
 
 class AuditOutcome(models.TextChoices):
@@ -137,3 +139,52 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head at {self.seq}"
+
+
+class DocumentKind(models.TextChoices):
+    """The kinds of PDF the practice exports (each produced by ``audit.exports``)."""
+
+    SUPERBILL = "superbill", "Superbill"
+    PROGRESS_REPORT = "progress_report", "Progress report"
+    MEDICINE_RECORD = "medicine_record", "Medicine session record"
+    AUDIT_LOG = "audit_log", "Audit log report"
+    SIGNED_CONSENT = "signed_consent", "Signed consent"
+
+
+class ExportedDocument(models.Model):
+    """One exported PDF, known by the SHA-256 of its exact bytes (ONC 170.315(d)(8)).
+
+    Written at export time by ``audit.exports.pdf_response``, the one place PDFs are
+    produced, together with an audit event whose detail holds the same hash: the keyed
+    chain vouches for this row. Plain ids, as in the trail: the record outlives the
+    client or practice it names. Nothing of the document's content is kept.
+    """
+
+    sha256 = models.CharField(max_length=64, db_index=True, editable=False)
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices, editable=False)
+    practice_id = models.BigIntegerField(editable=False)
+    client_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    exported_at = models.DateTimeField(editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    # The audit event written with this row (its detail names the hash).
+    audit_seq = models.PositiveBigIntegerField(editable=False)
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values), name="exported_document_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["exported_by", "-exported_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sha256[:12]}"

@@ -8,8 +8,10 @@ from the input: an error must not echo client data back (or into a log).
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
-from ninja import Field, Schema
+from ninja import Field
 
+from kapcare.core.api_schema import Schema
+from kapcare.core.inputs import first_forbidden_character
 from kapcare.core.violations import Violation
 
 
@@ -27,6 +29,22 @@ class ApiFieldError(Exception):
 
 class MalformedBody(ValueError):
     """The request body could not be read as a JSON object."""
+
+
+class NotJsonBody(ValueError):
+    """The request body was sent with a media type other than JSON (answered 415)."""
+
+
+class DuplicateKey(ValueError):
+    """A JSON object in the body names the same key twice (answered 422 on that field).
+
+    Parsers disagree on which of the two values wins; a proxy or a log that read the
+    other one would see a different request than the one the API acted on.
+    """
+
+    def __init__(self, key: str) -> None:
+        super().__init__("duplicate key")
+        self.key = key
 
 
 # OpenAPI shapes of the error answers.
@@ -108,16 +126,36 @@ _SOURCES = frozenset({"body", "query", "path", "payload", "data", "filters", "pa
 
 
 def _field_name(loc: Iterable[Any]) -> str:
-    parts = [str(p) for p in loc]
+    # A dict key is part of the location: one that is not clean text is not sent back.
+    parts = ["*" if first_forbidden_character(str(p)) else str(p) for p in loc]
     while parts and parts[0] in _SOURCES:
         parts.pop(0)
     return ".".join(parts) or "body"
+
+
+def _length_message(error: Mapping[str, Any]) -> str | None:
+    """Text's length, said as pydantic says it for a plain string.
+
+    On the shared ``Text`` type pydantic checks a length after the text check, and
+    words it as for a list ("at most 100 items after validation").
+    """
+    ctx = error.get("ctx") or {}
+    if ctx.get("field_type") != "Value":
+        return None
+    if error.get("type") == "too_long" and "max_length" in ctx:
+        return f"String should have at most {ctx['max_length']} characters."
+    if error.get("type") == "too_short" and "min_length" in ctx:
+        least = ctx["min_length"]
+        return f"String should have at least {least} character{'s' if least != 1 else ''}."
+    return None
 
 
 def _message(error: Mapping[str, Any]) -> str:
     kind = str(error.get("type", ""))
     if kind in _FRIENDLY:
         return _FRIENDLY[kind]
+    if length := _length_message(error):
+        return length
     message = str(error.get("msg", _NOT_VALID))
     if kind == "value_error":
         message = message.removeprefix("Value error, ")

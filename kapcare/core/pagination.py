@@ -3,7 +3,9 @@
 from typing import Generic, TypeVar
 
 from django.db.models import Model, QuerySet
-from ninja import Field, Schema
+from ninja import Field
+
+from kapcare.core.api_schema import Schema
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")

@@ -6,6 +6,7 @@ the read, and then answers a fixed number of queries whatever the history's leng
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -27,6 +28,7 @@ __all__ = [
     "AssignmentStatus",
     "assignment_statuses",
     "client_record",
+    "due_now",
     "get_assignments",
     "get_responses",
     "get_risk_flags",
@@ -82,30 +84,44 @@ def session_starts(client_id: int, kind: AppointmentKind) -> list[dt.datetime]:
 
 
 def assignment_statuses(
-    client_id: int, assignments: list[MeasureAssignment], *, now: dt.datetime
+    client_id: int,
+    assignments: list[MeasureAssignment],
+    *,
+    now: dt.datetime,
+    sessions: Iterable[tuple[str, dt.datetime]] | None = None,
+    responses: Iterable[tuple[str, dt.datetime]] | None = None,
 ) -> list[AssignmentStatus]:
-    """Each assignment with its next due date (three queries in all, whatever the count)."""
+    """Each assignment with its next due date (two queries in all, whatever the count;
+    none when the caller gives the client's not-cancelled medicine and integration
+    sessions and its responses, each as ``(kind or instrument code, when)``)."""
     if not assignments:
         return []
     today = timezone.localdate(now)
-    sessions = (
-        Appointment.objects.filter(
-            client_id=client_id, kind__in=[AppointmentKind.MEDICINE, AppointmentKind.INTEGRATION]
+    if sessions is None:
+        sessions = (
+            Appointment.objects.filter(
+                client_id=client_id,
+                kind__in=[AppointmentKind.MEDICINE, AppointmentKind.INTEGRATION],
+            )
+            .exclude(status=AppointmentStatus.CANCELLED)
+            .values_list("kind", "start")
         )
-        .exclude(status=AppointmentStatus.CANCELLED)
-        .values_list("kind", "start")
-    )
     medicine: list[dt.date] = []
     integration: list[dt.date] = []
     for kind, start in sessions:
-        (medicine if kind == AppointmentKind.MEDICINE else integration).append(
-            timezone.localdate(start)
-        )
+        if kind in (AppointmentKind.MEDICINE, AppointmentKind.INTEGRATION):
+            (medicine if kind == AppointmentKind.MEDICINE else integration).append(
+                timezone.localdate(start)
+            )
+    codes = {a.instrument_code for a in assignments}
+    if responses is None:
+        responses = MeasureResponse.objects.filter(
+            client_id=client_id, instrument_code__in=codes
+        ).values_list("instrument_code", "completed_at")
     completed: dict[str, list[dt.date]] = {}
-    for code, at in MeasureResponse.objects.filter(
-        client_id=client_id, instrument_code__in={a.instrument_code for a in assignments}
-    ).values_list("instrument_code", "completed_at"):
-        completed.setdefault(code, []).append(timezone.localdate(at))
+    for code, at in responses:
+        if code in codes:
+            completed.setdefault(code, []).append(timezone.localdate(at))
     result = []
     for assignment in assignments:
         found = schedule.occurrences(
@@ -140,6 +156,18 @@ def get_assignments(
         )
     )
     return assignment_statuses(client.pk, assignments, now=now)
+
+
+def due_now(statuses: list[AssignmentStatus], *, now: dt.datetime) -> list[AssignmentStatus]:
+    """The assignments the client is asked to answer now (the next occurrence's window
+    has opened), soonest first: the client's tasks in the portal."""
+    today = timezone.localdate(now)
+    due = [
+        s
+        for s in statuses
+        if s.next_due is not None and schedule.is_open(s.assignment.schedule, s.next_due, today)  # type: ignore[arg-type]
+    ]
+    return sorted(due, key=lambda s: (s.next_due or today, s.assignment.pk))
 
 
 def client_record(

@@ -13,12 +13,14 @@ from django.urls import reverse
 from ninja import Query, Router, Status
 
 from kapcare.core import clock
-from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, ApiFieldError
+from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, ApiFieldError, error_responses
+from kapcare.core.api_fields import Text
 from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.measures import access, registry, services
 from kapcare.measures.schemas import (
     AssignmentIn,
     AssignmentOut,
+    FlagReviewIn,
     InstrumentList,
     InstrumentOut,
     LinkIn,
@@ -27,7 +29,6 @@ from kapcare.measures.schemas import (
     MeasureFilter,
     MeasureIn,
     MeasureOut,
-    ReviewIn,
     RiskFlagFilter,
     RiskFlagOut,
     ScoreIn,
@@ -47,8 +48,13 @@ def list_instruments(request: HttpRequest) -> dict[str, object]:
     return {"items": items, "count": len(items)}
 
 
-@router.post("/instruments/{code}/score", response=ScoreOut, exclude_unset=True)
-def score_instrument(request: HttpRequest, code: str, payload: ScoreIn) -> ScoreOut:
+@router.post(
+    "/instruments/{code}/score",
+    # 404: no instrument has the code.
+    response={200: ScoreOut, **error_responses(400, 401, 404, 413, 415, 422)},
+    exclude_unset=True,
+)
+def score_instrument(request: HttpRequest, code: Text, payload: ScoreIn) -> ScoreOut:
     """Score one set of answers (one per item, in the published order). Nothing is stored.
 
     A wrong number of answers, an answer off the item's scale or a missing required
@@ -140,7 +146,7 @@ def list_risk_flags(
     tags=["measures"],
 )
 def review_risk_flag(
-    request: HttpRequest, client_id: int, flag_id: int, payload: ReviewIn
+    request: HttpRequest, client_id: int, flag_id: int, payload: FlagReviewIn
 ) -> RiskFlagOut:
     """Review an open risk flag with a note (a therapist or medical provider on the team).
 
@@ -198,6 +204,7 @@ def create_measure_assignment(
         schedule=payload.schedule,
         due_on=payload.due_on,
         now=now,
+        site_url=_site_url(request),
     )
     status = access.assignment_statuses(client_id, [assignment], now=now)[0]
     return Status(

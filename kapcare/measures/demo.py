@@ -26,11 +26,11 @@ from kapcare.measures.models import (
     Schedule,
 )
 from kapcare.measures.registry import get_instrument
-from kapcare.people.demo import PRACTICE_NAME
-from kapcare.people.models import CareTeamMember, Client, StaffMember
+from kapcare.people.demo import PRACTICE_NAME, demo_clients
+from kapcare.people.models import CareTeamMember, StaffMember
 from kapcare.people.policy import Role
 
-__all__ = ["MeasuresLoadResult", "load_demo_measures"]
+__all__ = ["MeasuresLoadResult", "load_demo_measures", "synthetic_answers"]
 
 # Days between results, and how long ago the first one was.
 STEP_DAYS = 30
@@ -65,6 +65,8 @@ SERIES = (
     Series("Caleb", "GAD-7", (12,)),
     Series("Caleb", "DES-II", (22,)),
     Series("Caleb", "ECR-RS", (4,)),
+    Series("Delphine", "GAD-7", (9,)),
+    Series("Delphine", "ECR-RS", (5,)),
     Series("Farah", "DES-II", (34,)),
     Series("Farah", "PCL-5", (38,)),
 )
@@ -98,7 +100,8 @@ def _spread(total: int, count: int, low: int, high: int) -> list[int]:
     return answers
 
 
-def _answers(code: str, total: float, item9: int) -> list[int]:
+def synthetic_answers(code: str, total: float, item9: int = 0) -> list[int]:
+    """Answers of ``code`` (PHQ-9, GAD-7, PCL-5, DES-II, ECR-RS) adding up to ``total``."""
     if code == "PHQ-9":
         return [*_spread(int(total) - item9, 8, 0, 3), item9]
     if code == "GAD-7":
@@ -127,7 +130,7 @@ def _therapists() -> dict[int, StaffMember]:
 def load_demo_measures() -> MeasuresLoadResult:
     """Add the demo history for each listed client who has no response yet."""
     result = MeasuresLoadResult()
-    clients = {c.legal_given_name: c for c in Client.objects.filter(practice__name=PRACTICE_NAME)}
+    clients = demo_clients()
     if not clients:
         return result
     therapists = _therapists()
@@ -146,7 +149,7 @@ def load_demo_measures() -> MeasuresLoadResult:
             count = len(spec.totals)
             for index, total in enumerate(spec.totals):
                 item9 = spec.item9[index] if spec.item9 else 0
-                answers = _answers(spec.code, total, item9)
+                answers = synthetic_answers(spec.code, total, item9)
                 scored = instrument.score(answers)
                 at = now - dt.timedelta(days=STEP_DAYS * (count - 1 - index) + 3, hours=index)
                 response = MeasureResponse.objects.create(

@@ -6,6 +6,7 @@ the instrument's definition so a practice's own instrument works the same way.
 
 from django import forms
 
+from kapcare.core.form_inputs import InputRules
 from kapcare.measures.models import Schedule
 from kapcare.measures.registry import list_instruments
 from kapcare.measures.services import MAX_NOTE_LENGTH
@@ -15,7 +16,7 @@ def instrument_choices() -> list[tuple[str, str]]:
     return [(i.code, f"{i.code}: {i.name}") for i in list_instruments()]
 
 
-class AssignForm(forms.Form):
+class AssignForm(InputRules, forms.Form):
     instrument = forms.ChoiceField(label="Measure", choices=instrument_choices)
     schedule = forms.ChoiceField(
         label="When",
@@ -30,7 +31,7 @@ class AssignForm(forms.Form):
     )
 
 
-class LinkForm(forms.Form):
+class LinkForm(InputRules, forms.Form):
     instrument = forms.ChoiceField(label="Measure", choices=instrument_choices)
     valid_for_days = forms.IntegerField(
         label="Link works for (days)",
@@ -41,7 +42,7 @@ class LinkForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(InputRules, forms.Form):
     note = forms.CharField(
         label="Review note",
         max_length=MAX_NOTE_LENGTH,

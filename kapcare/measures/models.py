@@ -83,6 +83,7 @@ class Schedule(models.TextChoices):
 class ResponseSource(models.TextChoices):
     STAFF = "staff", "Entered by staff"
     LINK = "link", "Completed by the client (link)"
+    PORTAL = "portal", "Completed by the client (portal)"
 
 
 class RiskFlagCode(models.TextChoices):
@@ -208,7 +209,8 @@ class MeasureResponse(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(source="staff") & Q(entered_by__isnull=False))
-                | (Q(source="link") & Q(link__isnull=False)),
+                | (Q(source="link") & Q(link__isnull=False))
+                | (Q(source="portal") & Q(entered_by__isnull=True) & Q(link__isnull=True)),
                 name="measures_response_source_matches",
             ),
         ]

@@ -15,7 +15,15 @@ from typing import Any
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.scoring import ItemSpec, Number, compare
 
-__all__ = ["Option", "Question", "QuestionForm", "build_form", "read_answers"]
+__all__ = [
+    "Answered",
+    "Option",
+    "Question",
+    "QuestionForm",
+    "answered",
+    "build_form",
+    "read_answers",
+]
 
 # Integer items with at most this many values are radio groups (SUD 0-10, VOC 1-7).
 MAX_RADIO_VALUES = 11
@@ -156,6 +164,27 @@ def build_form(instrument: Instrument) -> QuestionForm:
         questions=questions,
         licence=instrument.licence,
     )
+
+
+@dataclass(frozen=True)
+class Answered:
+    prefix: str
+    text: str
+    answer: str  # in words: the option's label, the number given, or "Not asked"
+
+
+def answered(instrument: Instrument, answers: Sequence[object]) -> list[Answered]:
+    """Each question of ``instrument`` with the answer given, in words (a flag's reviewer
+    reads what the client said, not only the score)."""
+    rows = []
+    for question, value in zip(build_form(instrument).questions, answers, strict=False):
+        if isinstance(value, bool | int | float):
+            raw = _shown(value)
+            shown = next((o.label for o in question.options if o.value == raw), raw)
+        else:
+            shown = "Not asked"
+        rows.append(Answered(question.prefix, question.text, shown))
+    return rows
 
 
 def _parse(item: ItemSpec, raw: str) -> bool | int | float | None:

@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-__all__ = ["WINDOWS", "Occurrence", "ScheduleKind", "add_months", "next_due", "occurrences"]
+__all__ = [
+    "WINDOWS",
+    "Occurrence",
+    "ScheduleKind",
+    "add_months",
+    "is_open",
+    "next_due",
+    "occurrences",
+]
 
 ScheduleKind: TypeAlias = Literal["once", "before_medicine", "each_integration", "monthly"]
 
@@ -113,3 +121,12 @@ def occurrences(
 def next_due(found: Sequence[Occurrence]) -> Occurrence | None:
     """The earliest occurrence not yet met, if any."""
     return next((o for o in found if not o.done), None)
+
+
+def is_open(kind: ScheduleKind, due_on: dt.date, today: dt.date) -> bool:
+    """Whether a response today would meet the occurrence due on ``due_on`` (its window
+    has opened): what the client is asked to do now. ``once`` is open from assigning."""
+    if kind == "once":
+        return True
+    before, _after = WINDOWS[kind]
+    return today >= due_on - dt.timedelta(days=before)

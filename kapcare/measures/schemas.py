@@ -4,10 +4,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from ninja import Field, Schema
+from ninja import Field
 from pydantic import ConfigDict
 
-from kapcare.core.api_fields import RecordId
+from kapcare.core.api_fields import Day, RecordId, Text
+from kapcare.core.api_schema import Schema
 from kapcare.core.pagination import PageQuery
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.models import (
@@ -105,7 +106,7 @@ class ScoreOut(Schema):
 # --- measures in care -------------------------------------------------------------------
 
 InstrumentCode = Annotated[
-    str,
+    Text,
     Field(
         min_length=1,
         max_length=32,
@@ -200,8 +201,8 @@ class MeasureOut(Schema):
         )
 
 
-class ReviewIn(Schema):
-    note: str = Field(
+class FlagReviewIn(Schema):
+    note: Text = Field(
         max_length=2000, description="What the clinician found and decided (required)."
     )
 
@@ -211,7 +212,7 @@ class RiskFlagFilter(PageQuery):
 
 
 class MeasureFilter(PageQuery):
-    instrument: str | None = Field(
+    instrument: Text | None = Field(
         default=None, max_length=32, description="Only this instrument's responses."
     )
 
@@ -219,7 +220,7 @@ class MeasureFilter(PageQuery):
 class AssignmentIn(Schema):
     instrument: InstrumentCode
     schedule: Schedule
-    due_on: dt.date = Field(description="Once: the due date. Monthly: the first due date.")
+    due_on: Day = Field(description="Once: the due date. Monthly: the first due date.")
 
 
 class AssignmentOut(Schema):

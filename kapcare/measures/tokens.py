@@ -1,43 +1,18 @@
-"""Completion-link tokens: random, signed, and stored only as a digest.
+"""Completion-link tokens (``core.tokens``, under the measures' own salt): random,
+signed, and stored only as a SHA-256 digest."""
 
-A token is ``<random>.<signature>``: 32 random bytes (URL-safe base64) signed with the
-site's secret key. The database keeps the SHA-256 of the random part only, so neither
-a copy of the database nor a guessed string opens a link; a token whose signature
-does not verify is refused before any query.
-"""
+from kapcare.core.tokens import MAX_TOKEN_LENGTH, LinkTokens
 
-import hashlib
-import secrets
+__all__ = ["MAX_TOKEN_LENGTH", "digest_of", "make_token"]
 
-from django.core import signing
-
-__all__ = ["digest_of", "make_token"]
-
-_SALT = "kapcare.measures.completion-link"
-_SEP = "."  # not in the URL-safe base64 alphabet, so the two parts split cleanly
-MAX_TOKEN_LENGTH = 200
-
-
-def _signer() -> signing.Signer:
-    return signing.Signer(salt=_SALT, sep=_SEP)
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+_TOKENS = LinkTokens("kapcare.measures.completion-link")
 
 
 def make_token() -> tuple[str, str]:
     """A new token and the digest to store for it."""
-    secret = secrets.token_urlsafe(32)
-    return _signer().sign(secret), _digest(secret)
+    return _TOKENS.make()
 
 
 def digest_of(token: str) -> str | None:
     """The stored digest a token answers to, or None when it is not one of ours."""
-    if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
-        return None
-    try:
-        secret = _signer().unsign(token)
-    except signing.BadSignature:
-        return None
-    return _digest(secret)
+    return _TOKENS.digest_of(token)

@@ -17,17 +17,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kapcare.audit.models import AuditAction
 from kapcare.core import clock
-from kapcare.core.errors import FieldError, PermissionDenied
-from kapcare.core.form_errors import add_field_error
+from kapcare.core.errors import FieldError
+from kapcare.core.form_errors import add_field_error, submitting
 from kapcare.measures import services
 from kapcare.measures.access import client_record
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.forms import AssignForm, LinkForm, ReviewForm
-from kapcare.measures.models import RiskFlag, Schedule
-from kapcare.measures.questionnaire import QuestionForm, build_form, read_answers
+from kapcare.measures.models import MeasureResponse, RiskFlag, Schedule
+from kapcare.measures.questionnaire import (
+    Answered,
+    QuestionForm,
+    answered,
+    build_form,
+    read_answers,
+)
+from kapcare.measures.registry import UnknownInstrument, get_instrument
+from kapcare.measures.services.assignment_mail import has_portal_sign_in
 from kapcare.people.access import (
     Actor,
-    NotFound,
     access_client,
     anonymous_source,
     deny,
@@ -164,7 +171,7 @@ def enter(request: HttpRequest, client_id: int, code: str) -> HttpResponse:
     if request.method == "POST":
         answers = read_answers(instrument, form, request.POST)
         if answers is not None:
-            try:
+            with submitting(lambda error: _mark(form, error)) as submitted:
                 recorded = services.record_response(
                     actor=actor,
                     client_id=client.pk,
@@ -173,11 +180,7 @@ def enter(request: HttpRequest, client_id: int, code: str) -> HttpResponse:
                     now=clock.now(),
                     site_url=_site_url(request),
                 )
-            except FieldError as error:
-                _mark(form, error)
-            except PermissionDenied:  # audited by the service
-                raise NotFound from None
-            else:
+            if submitted.ok:
                 flagged = len(recorded.risk_flags)
                 messages.success(
                     request,
@@ -217,11 +220,19 @@ def assign(request: HttpRequest, client_id: int) -> HttpResponse:
                 schedule=Schedule(form.cleaned_data["schedule"]),
                 due_on=form.cleaned_data["due_on"],
                 now=clock.now(),
+                site_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except FieldError as error:
             add_field_error(form, error)
         else:
-            messages.success(request, "The measure was assigned.")
+            told = has_portal_sign_in(client.pk)
+            messages.success(
+                request,
+                "The measure was assigned; the client is told by e-mail that it waits in"
+                " their portal."
+                if told
+                else "The measure was assigned.",
+            )
             return redirect(_chart(client.pk, "measures"))
     return render(
         request,
@@ -310,7 +321,7 @@ def review_flag(request: HttpRequest, client_id: int, flag_id: int) -> HttpRespo
     flag = _flag(actor, client, flag_id, action)
     form = ReviewForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        try:
+        with submitting(form) as submitted:
             services.review_flag(
                 actor=actor,
                 client_id=client.pk,
@@ -318,19 +329,25 @@ def review_flag(request: HttpRequest, client_id: int, flag_id: int) -> HttpRespo
                 note=form.cleaned_data["note"],
                 now=clock.now(),
             )
-        except FieldError as error:
-            add_field_error(form, error)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        else:
+        if submitted.ok:
             messages.success(request, "The flag was reviewed.")
             return redirect(_chart(client.pk, "safety"))
     return render(
         request,
         "measures/review.html",
-        {"form": form, "client": client, "flag": flag},
+        {"form": form, "client": client, "flag": flag, "answers": _answers_of(flag.response)},
         status=422 if form.is_bound else 200,
     )
+
+
+def _answers_of(response: MeasureResponse) -> list[Answered]:
+    """The answers that raised the flag, in words (none when the instrument's version is
+    no longer known: the score and the flag still show)."""
+    try:
+        instrument = get_instrument(response.instrument_code, version=response.instrument_version)
+    except UnknownInstrument:
+        return []
+    return answered(instrument, response.answers)
 
 
 @require_POST

@@ -9,22 +9,24 @@ make 403.
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from kapcare.core import clock
 from kapcare.core.api_errors import WRITE_ERRORS, ViolationsOut, error_responses
+from kapcare.core.api_fields import Text
+from kapcare.core.api_schema import Schema
 from kapcare.core.errors import FieldError
 from kapcare.medicine import services
 from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
 from kapcare.medicine.schemas import (
-    AddendumIn,
-    AddendumOut,
     AdverseEventIn,
     AdverseEventOut,
     ChecklistIn,
     DischargeIn,
     DoseIn,
     DoseOut,
+    MedicineAddendumIn,
+    MedicineAddendumOut,
     ObservationIn,
     ObservationOut,
     RecordOut,
@@ -242,10 +244,10 @@ def sign_medicine_record(
     return _record(actor, medicine_appointment_id)
 
 
-@router.post(f"{RECORD}/addenda", response={201: AddendumOut, **RULE_ERRORS})
+@router.post(f"{RECORD}/addenda", response={201: MedicineAddendumOut, **RULE_ERRORS})
 def post_medicine_addendum(
-    request: HttpRequest, medicine_appointment_id: int, payload: AddendumIn
-) -> Status[AddendumOut]:
+    request: HttpRequest, medicine_appointment_id: int, payload: MedicineAddendumIn
+) -> Status[MedicineAddendumOut]:
     """Amend a signed (locked) record with an addendum."""
     addendum = services.add_addendum(
         actor=staff_actor(request),
@@ -255,7 +257,7 @@ def post_medicine_addendum(
     )
     return Status(
         201,
-        AddendumOut(
+        MedicineAddendumOut(
             id=addendum.pk,
             text=addendum.text,
             written_by=addendum.written_by_id,
@@ -282,12 +284,12 @@ class MedicineSettingsOut(Schema):
 
 
 class MedicineSettingsIn(Schema):
-    overrides: dict[str, Any] = Field(
+    overrides: dict[Text, Any] = Field(
         default_factory=dict,
         description=f"Setting name to a whole number (null: back to the default). Names: "
         f"{', '.join(SETTING_NAMES)}",
     )
-    reason: str = Field(..., min_length=1, max_length=200, description="Why (kept as the source)")
+    reason: Text = Field(..., min_length=1, max_length=200, description="Why (kept as the source)")
 
 
 def _settings_out(actor: Actor) -> MedicineSettingsOut:

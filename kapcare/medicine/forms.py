@@ -12,11 +12,11 @@ from typing import Any
 from django import forms
 
 from kapcare.core.choices import choices
+from kapcare.core.form_inputs import InputRules
 from kapcare.medicine.thresholds import SessionPolicy
 from kapcare.medicine.vocabulary import (
     ADVERSE_EVENT_LABELS,
     SEVERITY_LABELS,
-    SIGNER_ROLE_LABELS,
 )
 from kapcare.pathway.vocabulary import (
     ROUTE_LABELS,
@@ -65,7 +65,7 @@ class LocalTimeField(forms.CharField):
             ) from None
 
 
-class ZonedForm(forms.Form):
+class ZonedForm(InputRules, forms.Form):
     """A form whose ``at`` is made aware in the location's zone."""
 
     def __init__(
@@ -85,7 +85,7 @@ class ZonedForm(forms.Form):
         return value
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(InputRules, forms.Form):
     identity_confirmed = forms.BooleanField(required=False, label="Identity confirmed")
     fasting_confirmed = forms.BooleanField(
         required=False,
@@ -208,11 +208,21 @@ class DischargeForm(ZonedForm):
     escort_present = forms.BooleanField(required=False, label="Named escort present")
 
 
-class SignForm(forms.Form):
-    role = forms.ChoiceField(choices=choices(SIGNER_ROLE_LABELS))
+class SignForm(InputRules, forms.Form):
+    """Signing asks for the signer's password again: a signature is the person's own act,
+    and a tablet left signed in on the ward must not sign for them."""
+
+    password = forms.CharField(
+        label="Your password",
+        help_text="To confirm it is you who signs.",
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to sign."},
+    )
 
 
-class AddendumForm(forms.Form):
+class AddendumForm(InputRules, forms.Form):
     text = forms.CharField(
         label="Addendum", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

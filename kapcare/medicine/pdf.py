@@ -2,33 +2,33 @@
 
 The HTML is rendered from a template with its stylesheet inline, and WeasyPrint's
 URL fetcher refuses every URL: the PDF needs nothing from anywhere, so nothing
-about the client can leak through a fetch (and no network is ever touched).
+about the client can leak through a fetch (and no network is ever touched). The PDF
+comes from ``audit.exports.pdf_response``, which records its SHA-256.
 """
 
-from typing import Any, NoReturn
-
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from kapcare.audit.exports import DocumentKind, pdf_response
+from kapcare.core.pdf import FetchRefused
 from kapcare.medicine.services import RecordView
+from kapcare.people.access import Actor
+from kapcare.people.policy import Category
+
+__all__ = ["FetchRefused", "record_pdf_response"]
 
 
-class FetchRefused(ValueError):
-    """The PDF asked for a URL: it must be self-contained."""
-
-
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
-    raise FetchRefused("The medicine record PDF fetches nothing.")
-
-
-def render_record_pdf(request: HttpRequest, view: RecordView) -> bytes:
-    # Imported when a PDF is asked for: WeasyPrint is heavy and logs at import, and
-    # every page and command would otherwise pay for it.
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
+def record_pdf_response(request: HttpRequest, actor: Actor, view: RecordView) -> HttpResponse:
     html = render_to_string(
         "medicine/record_pdf.html", {"view": view, "client": view.client}, request
     )
-    document = HTML(string=html, base_url="about:blank", url_fetcher=_no_fetch)
-    # write_pdf without a target answers the document's bytes.
-    return bytes(document.write_pdf())
+    # The file name carries ids only, never the client's name.
+    return pdf_response(
+        html,
+        kind=DocumentKind.MEDICINE_RECORD,
+        source=actor.audit_source,
+        practice_id=actor.practice_id,
+        client_id=view.client.pk,
+        category=Category.MEDICINE_SESSION,
+        filename=f"medicine-record-{view.appointment.pk}.pdf",
+    )

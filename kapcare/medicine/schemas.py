@@ -9,17 +9,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Field, Schema
+from ninja import Field
 
 from kapcare.core.api_errors import ViolationOut
-from kapcare.core.api_fields import Instant, RecordId
+from kapcare.core.api_fields import Instant, LongText, RecordId, Text
+from kapcare.core.api_schema import Schema
 from kapcare.medicine.billing import CPT_FIRST_CLINICIAN, CPT_SECOND_CLINICIAN, CPT_STAFF_CONCURRENT
 from kapcare.medicine.rules import ScheduledCheck
 from kapcare.medicine.services import RecordView
 from kapcare.medicine.vocabulary import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.pathway.vocabulary import Route
 
-Text = Annotated[str, Field(max_length=5000)]
 Vital = Annotated[int, Field(ge=0, le=1000)]
 Milligrams = Annotated[Decimal, Field(gt=0, max_digits=7, decimal_places=2)]
 
@@ -27,9 +27,9 @@ Milligrams = Annotated[Decimal, Field(gt=0, max_digits=7, decimal_places=2)]
 class ChecklistIn(Schema):
     identity_confirmed: bool
     fasting_confirmed: bool
-    escort_name: str = Field(max_length=200)
+    escort_name: Text = Field(max_length=200)
     no_driving_agreed: bool
-    intention: Text
+    intention: LongText
     todays_measures_done: bool = Field(
         False,
         description="Today's PHQ-9 and ASQ are done and no flag from them awaits review.",
@@ -50,7 +50,7 @@ class DoseIn(Schema):
     at: Instant
     route: Route
     dose_mg: Milligrams
-    lot: str = Field(max_length=60)
+    lot: Text = Field(max_length=60)
     administered_by: RecordId | None = Field(
         None, description="Staff id of who gave it (monitor or medical provider); default: you."
     )
@@ -60,15 +60,15 @@ class ObservationIn(Schema):
     at: Instant
     dissociation: int | None = Field(None, ge=0, le=10, description="Clinician rating 0-10.")
     sedation: int | None = Field(None, ge=0, le=5, description="MOAA/S, 5 alert to 0.")
-    note: Text = ""
-    emerged: Text = Field("", description="What emerged (parts, memories), for integration.")
+    note: LongText = ""
+    emerged: LongText = Field("", description="What emerged (parts, memories), for integration.")
 
 
 class AdverseEventIn(Schema):
     at: Instant
     kind: AdverseEventKind
     severity: AdverseEventSeverity
-    action: Text
+    action: LongText
     provider_notified: bool = False
 
 
@@ -85,8 +85,8 @@ class SignIn(Schema):
     )
 
 
-class AddendumIn(Schema):
-    text: str = Field(min_length=1, max_length=5000)
+class MedicineAddendumIn(Schema):
+    text: Text = Field(min_length=1, max_length=5000)
 
 
 class VitalsOut(Schema):
@@ -188,7 +188,7 @@ class SignatureOut(Schema):
     signed_at: dt.datetime
 
 
-class AddendumOut(Schema):
+class MedicineAddendumOut(Schema):
     id: int
     text: str
     written_by: int
@@ -238,7 +238,7 @@ class RecordOut(Schema):
     discharge: DischargeOut
     required_signatures: list[SignerRole]
     signatures: list[SignatureOut]
-    addenda: list[AddendumOut]
+    addenda: list[MedicineAddendumOut]
     monitoring_minutes: int | None = Field(
         description="Minutes since the last dose until discharge (or now)."
     )
@@ -256,8 +256,8 @@ class RecordOut(Schema):
             completed=view.completed,
             checklist=ChecklistOut(
                 identity_confirmed=checklist.identity_confirmed,
-                consent_current=checklist.consent_current,
-                clearance_current=checklist.clearance_current,
+                consent_current=view.facts.consent_current,
+                clearance_current=view.facts.clearance_current,
                 fasting_confirmed=checklist.fasting_confirmed,
                 escort_name=checklist.escort_name,
                 no_driving_agreed=checklist.no_driving_agreed,
@@ -357,7 +357,7 @@ class RecordOut(Schema):
                 for s in rows.signatures
             ],
             addenda=[
-                AddendumOut(
+                MedicineAddendumOut(
                     id=a.pk, text=a.text, written_by=a.written_by_id, written_at=a.written_at
                 )
                 for a in rows.addenda

@@ -13,16 +13,16 @@ from django.views.decorators.http import require_http_methods
 
 from kapcare.audit.models import AuditAction
 from kapcare.core import clock
-from kapcare.core.errors import FieldError, PermissionDenied
-from kapcare.core.form_errors import add_field_error
+from kapcare.core.form_errors import submitting
+from kapcare.core.form_inputs import InputRules
 from kapcare.core.practice_overrides import SettingRow
 from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
 from kapcare.medicine.services import settings as settings_services
-from kapcare.people.access import NotFound, deny, staff_actor
+from kapcare.people.access import deny, staff_actor
 from kapcare.people.policy import Category
 
 
-class MedicineSettingsForm(forms.Form):
+class MedicineSettingsForm(InputRules, forms.Form):
     """One whole-number field per setting, initial from the value in force; a reason."""
 
     reason = forms.CharField(
@@ -67,18 +67,14 @@ def medicine_settings(request: HttpRequest) -> HttpResponse:
     rows = setting_rows(stored.overrides)
     form = MedicineSettingsForm(request.POST if request.method == "POST" else None, rows=rows)
     if form.is_bound and form.is_valid():
-        try:
+        with submitting(form) as submitted:
             settings_services.update_settings(
                 actor=actor,
                 values=form.changed_values(),
                 reason=form.cleaned_data["reason"],
                 now=clock.now(),
             )
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        except FieldError as error:
-            add_field_error(form, error)
-        else:
+        if submitted.ok:
             messages.success(request, "The medicine settings are saved.")
             return redirect("medicine:settings")
     return render(

@@ -15,18 +15,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kapcare.audit.models import AuditAction
+from kapcare.audit.models import AuditAction, AuditOutcome
+from kapcare.audit.services import record_event
 from kapcare.core import clock
 from kapcare.core.choices import values
-from kapcare.core.errors import FieldError, PermissionDenied
-from kapcare.core.form_errors import add_field_error
-from kapcare.core.violations import Refused, Violation
+from kapcare.core.errors import FieldError
+from kapcare.core.form_errors import submitting
+from kapcare.core.violations import Violation
 from kapcare.medicine import forms, services
 from kapcare.medicine.access import SIGNER_ROLES
-from kapcare.medicine.pdf import render_record_pdf
+from kapcare.medicine.pdf import record_pdf_response
 from kapcare.medicine.vocabulary import AdverseEventKind, AdverseEventSeverity, SignerRole
 from kapcare.pathway.vocabulary import Route
-from kapcare.people.access import Actor, NotFound, deny, staff_actor
+from kapcare.people.access import Actor, deny, staff_actor
 from kapcare.people.policy import Category, Role
 
 CONSOLE_FORMS = (
@@ -101,6 +102,36 @@ def _console_forms(
         ),
         "addendum": forms.AddendumForm(bound("addendum"), prefix="addendum"),
     }
+
+
+def _sign_forms(
+    actor: Actor, view: services.RecordView, data: Any = None
+) -> dict[str, django_forms.Form]:
+    """One signing form per role the actor may still sign in; the submitted one bound."""
+    posted_role = data.get("role") if data is not None else None
+    return {
+        r.value: forms.SignForm(
+            data if posted_role == r.value else None,
+            prefix=f"sign-{r.value}",
+        )
+        for r in SignerRole
+        if SIGNER_ROLES[r] in actor.roles and r.value not in view.signed_roles
+    }
+
+
+def _confirm_password(actor: Actor, password: str, client_id: int) -> None:
+    """The signer's password, asked again at the moment of signing; a wrong one is
+    refused beside the field and left in the audit trail as a failed attempt."""
+    if not actor.user.check_password(password):
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.UPDATE,
+            outcome=AuditOutcome.FAILURE,
+            client_id=client_id,
+            category=Category.MEDICINE_SESSION,
+            detail="sign:password_not_confirmed",
+        )
+        raise FieldError("password", "That is not your password. Enter it again to sign.")
 
 
 def _apply(
@@ -208,6 +239,10 @@ def _apply(
     raise FieldError("form", "Unknown form.")
 
 
+REASONS_CARD = {"ack": "alerts"}
+"""The card a form's refusal shows in, where it is not the form's own (``#adverse-event``)."""
+
+
 @require_http_methods(["GET", "POST"])
 def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
     """The medicine-session console: checklist, dose, timed vitals, discharge, signing."""
@@ -215,6 +250,7 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
     which = request.POST.get("form", "") if request.method == "POST" else ""
     reasons: list[Any] = []
     posted: dict[str, django_forms.Form] = {}
+    form: django_forms.Form | None = None
     if request.method == "POST":
         view = services.get_record(
             actor=actor,
@@ -228,20 +264,33 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
                 action=AuditAction.UPDATE, detail="page:console:unknown_form",
             )  # fmt: skip
         posted = _console_forms(view, request.POST, which)
-        form = posted.get(which)
-        if form is None or form.is_valid():
-            try:
+        signing = _sign_forms(actor, view, request.POST) if which == "sign" else {}
+        form = (
+            next((f for f in signing.values() if f.is_bound), None)
+            if which == "sign"
+            else posted.get(which)
+        )
+        if which == "sign" and form is None:
+            # No signing form for that role: signed in it already, or not the actor's role.
+            reasons.append(
+                Violation(
+                    rule="form",
+                    message="The record cannot be signed in that role: it is signed in it "
+                    "already, or the role is not yours.",
+                )
+            )
+        elif form is None or form.is_valid():
+            # A form-less action (acknowledging an alert, signing) shows a field error as a reason.
+            with submitting(
+                form
+                if form is not None
+                else lambda error: reasons.append(Violation(rule="form", message=error.message)),
+                refused=lambda refused: reasons.extend(refused.violations),
+            ) as submitted:
+                if which == "sign" and form is not None:
+                    _confirm_password(actor, form.cleaned_data["password"], view.client.pk)
                 message = _apply(actor, medicine_appointment_id, which, form, request.POST)
-            except Refused as refused:
-                reasons = refused.violations
-            except PermissionDenied:  # audited by the service
-                raise NotFound from None
-            except FieldError as error:
-                if form is not None:
-                    add_field_error(form, error)
-                else:
-                    reasons = [Violation(rule="form", message=error.message)]
-            else:
+            if submitted.ok:
                 messages.success(request, message)
                 return redirect(
                     reverse("medicine:console", args=[medicine_appointment_id])
@@ -252,7 +301,12 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
     )
     page_forms = _console_forms(view)
     page_forms.update(posted)
-    failed = bool(reasons) or any(f.errors for f in posted.values())
+    sign_forms = _sign_forms(actor, view)
+    if which == "sign" and form is not None and form.is_bound:
+        role = str(request.POST.get("role", ""))
+        if role in sign_forms:
+            sign_forms[role] = form
+    failed = bool(reasons) or any(f.errors for f in [*posted.values(), *sign_forms.values()])
     return render(
         request,
         "medicine/console.html",
@@ -262,13 +316,12 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
             "forms": page_forms,
             "which": which,
             "reasons": reasons,
+            # A refusal is shown inside the card whose form was refused (the form's
+            # action scrolls there), not at the top of the page.
+            "reasons_card": REASONS_CARD.get(which, which.replace("_", "-")) if reasons else "",
             "may_dose": actor.has_role(Role.MONITOR, Role.MEDICAL_PROVIDER),
             "may_ack": actor.has_role(Role.MEDICAL_PROVIDER),
-            "sign_roles": [
-                r
-                for r in SignerRole
-                if SIGNER_ROLES[r] in actor.roles and r.value not in view.signed_roles
-            ],
+            "sign_forms": [(SignerRole(r), f) for r, f in sign_forms.items()],
             "zone": view.zone,
         },
         status=422 if failed else 200,
@@ -278,13 +331,8 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
 @require_GET
 def record_pdf(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
     """The printable record (PDF), audited as a print."""
+    actor = staff_actor(request)
     view = services.print_record(
-        actor=staff_actor(request), appointment_id=medicine_appointment_id, now=clock.now()
+        actor=actor, appointment_id=medicine_appointment_id, now=clock.now()
     )
-    response = HttpResponse(render_record_pdf(request, view), content_type="application/pdf")
-    # The file name carries ids only, never the client's name.
-    response["Content-Disposition"] = (
-        f'inline; filename="medicine-record-{view.appointment.pk}.pdf"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return record_pdf_response(request, actor, view)

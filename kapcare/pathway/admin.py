@@ -11,6 +11,7 @@ from kapcare.pathway.models import (
     Clearance,
     Consent,
     DoseOrder,
+    PracticeDiagnosisCode,
     TreatmentPlan,
     TreatmentPlanVersion,
 )
@@ -55,3 +56,12 @@ class DoseOrderAdmin(ReadOnlyClientRecordAdmin):
     label = "dose_order"
     list_display = ["id", "client_id", "route", "dose_mg", "max_dose_mg", "active_from"]
     list_filter = ["route"]
+
+
+@admin.register(PracticeDiagnosisCode)
+class PracticeDiagnosisCodeAdmin(admin.ModelAdmin[PracticeDiagnosisCode]):
+    """The practice's own ICD-10-CM codes, added to the defaults of ``pathway.diagnoses``
+    (configuration, not client data: a plain admin)."""
+
+    list_display = ["code", "description", "practice"]
+    search_fields = ["code", "description"]

@@ -7,7 +7,8 @@ availability search, the chart and dosing all read them here (``scheduling.facts
 adds the client's appointments). Nothing here checks a permission: a caller has
 reached the client through ``people.access`` first.
 
-The safety facts come from measures (unreviewed risk flags, the latest DES-II):
+The safety facts come from measures (unreviewed risk flags, the latest DES-II), and so
+do the instruments a plan goal can target and their latest totals at a plan review:
 ``measures.flags`` answers them as plain data, and this is the one place the pathway
 reads measures (the exception is written down in the import contracts).
 """
@@ -15,12 +16,35 @@ reads measures (the exception is written down in the import contracts).
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from kapcare.measures.flags import count_unreviewed_booking_flags, latest_des_total
+from kapcare.measures.flags import (
+    TOTAL,
+    GoalMeasure,
+    LatestTotal,
+    client_risk_flags,
+    count_unreviewed_booking_flags,
+    goal_measures,
+    latest_des_total,
+    latest_scores,
+    unreviewed_booking_flags_among,
+)
 from kapcare.pathway import rules
 from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
 from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat, PlanStatus
+from kapcare.people.access import Actor, page_fact
 
-__all__ = ["PathwayRecords", "ScreeningInputs", "load_pathway_records", "screening_inputs"]
+__all__ = [
+    "TOTAL",
+    "ClientPathway",
+    "GoalMeasure",
+    "LatestTotal",
+    "PathwayRecords",
+    "ScreeningInputs",
+    "client_pathway",
+    "goal_instruments",
+    "goal_scores",
+    "load_pathway_records",
+    "screening_inputs",
+]
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,70 @@ def load_pathway_records(client_id: int) -> PathwayRecords:
 
 
 @dataclass(frozen=True)
+class ClientPathway:
+    """A client's pathway records as rows, for a page that shows them and checks the
+    rules over them (the chart): each kind read once, shared by the page's panels."""
+
+    plan: TreatmentPlan | None
+    consents: list[Consent]  # newest signed first
+    clearances: list[Clearance]  # newest recorded first, with who recorded it
+    dose_orders: list[DoseOrder]  # newest ordered first, with who ordered it
+    records: PathwayRecords  # the same, as the rules read them
+
+
+def client_pathway(actor: Actor, client_id: int) -> ClientPathway:
+    """The client's pathway records, once per page view (four queries, and the risk flags
+    the page's safety panel shows). The caller has reached the client through access."""
+    return page_fact(actor, f"pathway.records:{client_id}", lambda: _load(actor, client_id))
+
+
+def _load(actor: Actor, client_id: int) -> ClientPathway:
+    plan = TreatmentPlan.objects.filter(client_id=client_id).first()
+    consents = list(Consent.objects.filter(client_id=client_id).order_by("-signed_on", "-id"))
+    clearances = list(
+        Clearance.objects.filter(client_id=client_id)
+        .select_related("recorded_by__user")
+        .order_by("-recorded_at", "-id")
+    )
+    orders = list(
+        DoseOrder.objects.filter(client_id=client_id)
+        .select_related("ordered_by__user")
+        .order_by("-ordered_at", "-id")
+    )
+    records = PathwayRecords(
+        plan=(
+            rules.TreatmentPlan(format=PlanFormat(plan.format), status=PlanStatus(plan.status))
+            if plan is not None
+            else None
+        ),
+        consents=tuple(
+            rules.Consent(
+                kind=ConsentKind(c.kind),
+                signed_on=c.signed_on,
+                revoked_on=c.revoked_on,
+                version=c.version,
+            )
+            for c in consents
+        ),
+        clearances=tuple(
+            rules.Clearance(
+                status=ClearanceStatus(c.status),
+                valid_until=c.valid_until,
+                recorded_at=c.recorded_at,
+            )
+            for c in clearances
+        ),
+        dose_orders=tuple(
+            rules.DoseOrder(active_from=o.active_from, active_to=o.active_to) for o in orders
+        ),
+        unreviewed_risk_flags=unreviewed_booking_flags_among(client_risk_flags(actor, client_id)),
+    )
+    return ClientPathway(
+        plan=plan, consents=consents, clearances=clearances, dose_orders=orders, records=records
+    )
+
+
+@dataclass(frozen=True)
 class ScreeningInputs:
     """What a medical screening records from measures, as they stand when it is made."""
 
@@ -87,3 +175,17 @@ def screening_inputs(client_id: int) -> ScreeningInputs:
         ),
         open_suicide_flag=count_unreviewed_booking_flags(client_id) > 0,
     )
+
+
+def goal_instruments() -> dict[str, GoalMeasure]:
+    """The instruments a measurable goal may name (those with a total or a subscale),
+    with their subscales in words."""
+    return goal_measures()
+
+
+def goal_scores(
+    client_id: int, wanted: list[tuple[str, str]]
+) -> dict[tuple[str, str], LatestTotal]:
+    """The client's latest value of each ``(instrument, subscale)`` its goals target
+    (subscale ``TOTAL``: the total), in one query."""
+    return latest_scores(client_id, wanted) if wanted else {}

@@ -4,17 +4,23 @@ Thin: they parse what a person typed; the services check it against the rules an
 answer field errors in the same words as the API.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from kapcare.core.choices import choices
+from kapcare.core.form_inputs import InputRules
+from kapcare.pathway.facts import GoalMeasure
 from kapcare.pathway.vocabulary import (
     ANSWER_LABELS,
     CLEARANCE_LABELS,
     CONSENT_LABELS,
     FORMAT_LABELS,
+    GOAL_COMPARISON_LABELS,
+    GOAL_PROGRESS_LABELS,
+    INTERVENTION_LABELS,
     ORDERABLE_ROUTES,
     PREGNANCY_LABELS,
     ROUTE_LABELS,
@@ -24,8 +30,11 @@ from kapcare.pathway.vocabulary import (
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# Between an instrument's code and its subscale's name in a "Measured by" choice.
+SCORE_SEPARATOR = "|"
 
-class PlanForm(forms.Form):
+
+class PlanForm(InputRules, forms.Form):
     format = forms.ChoiceField(
         label="Format",
         choices=choices(FORMAT_LABELS),
@@ -56,9 +65,16 @@ class PlanForm(forms.Form):
             "invalid": "Enter a whole number.",
         },
     )
+    review_due_on = forms.DateField(
+        label="Review the plan by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Each signed review sets the next date.",
+        error_messages={"invalid": "Enter a real date, for example 2026-03-04."},
+    )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(InputRules, forms.Form):
     kind = forms.ChoiceField(
         label="Consent",
         choices=choices(CONSENT_LABELS),
@@ -79,7 +95,7 @@ class ConsentForm(forms.Form):
     )
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(InputRules, forms.Form):
     revoked_on = forms.DateField(
         label="Revoked on",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -93,7 +109,7 @@ class RevokeForm(forms.Form):
 # --- the medical page ----------------------------------------------------------------
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(InputRules, forms.Form):
     """History, medications, each contraindication yes/no/unknown with notes, baseline."""
 
     history = forms.CharField(
@@ -165,7 +181,7 @@ class ScreeningForm(forms.Form):
         ]
 
 
-class ClearanceForm(forms.Form):
+class ClearanceForm(InputRules, forms.Form):
     status = forms.ChoiceField(
         label="Decision",
         choices=choices(CLEARANCE_LABELS),
@@ -195,7 +211,7 @@ class ClearanceForm(forms.Form):
         }
 
 
-class DoseOrderForm(forms.Form):
+class DoseOrderForm(InputRules, forms.Form):
     route = forms.ChoiceField(
         label="Route", choices=choices({r: ROUTE_LABELS[r] for r in ORDERABLE_ROUTES})
     )
@@ -219,3 +235,222 @@ class DoseOrderForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+# --- diagnoses -----------------------------------------------------------------------
+
+
+class DiagnosisForm(InputRules, forms.Form):
+    code = forms.CharField(
+        label="ICD-10-CM code",
+        max_length=8,
+        help_text="From the practice's list, such as F43.10; type a code or a word to choose.",
+        widget=forms.TextInput(
+            attrs={"list": "diagnosis-codes", "autocomplete": "off", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Give an ICD-10-CM code, such as F43.10."},
+    )
+    noted_on = forms.DateField(
+        label="Noted on",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Enter the date of the diagnosis.",
+            "invalid": "Enter a real date, for example 2026-03-04.",
+        },
+    )
+
+
+class ResolveDiagnosisForm(InputRules, forms.Form):
+    resolved_on = forms.DateField(
+        label="Resolved on",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Enter the date it resolved.",
+            "invalid": "Enter a real date, for example 2026-03-04.",
+        },
+    )
+
+
+# --- the plan's problems, goals, interventions and reviews -----------------------------
+
+NO_CHOICE = ("", "—")
+
+
+class ProblemForm(InputRules, forms.Form):
+    description = forms.CharField(
+        label="Problem",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="In relational terms, e.g. “freezes when a partner withdraws”.",
+        error_messages={"required": "Describe the problem."},
+    )
+
+
+class GoalForm(InputRules, forms.Form):
+    description = forms.CharField(
+        label="Goal",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Describe the goal."},
+    )
+    problem = forms.TypedChoiceField(
+        label="Answers the problem", required=False, coerce=int, empty_value=None
+    )
+    instrument = forms.ChoiceField(
+        label="Measured by",
+        required=False,
+        help_text=(
+            "Optional: a measure's total or one of its subscales, a comparison and a target "
+            "make it measurable."
+        ),
+    )
+    comparison = forms.ChoiceField(
+        label="Comparison",
+        required=False,
+        choices=[NO_CHOICE, *choices(GOAL_COMPARISON_LABELS)],
+    )
+    target = forms.DecimalField(
+        label="Target score",
+        required=False,
+        min_value=Decimal(0),
+        max_digits=7,
+        decimal_places=2,
+        error_messages={"invalid": "Enter a number, for example 33."},
+    )
+    target_date = forms.DateField(
+        label="Hoped for by",
+        required=False,
+        widget=DATE_INPUT,
+        error_messages={"invalid": "Enter a real date, for example 2026-03-04."},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        problems: list[tuple[int, str]],
+        instruments: Mapping[str, GoalMeasure],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["problem"].choices = [NO_CHOICE, *problems]  # type: ignore[attr-defined]
+        # One choice per score a goal can target, grouped by measure: its total (if it has
+        # one) and each subscale; the value carries both, split again in ``clean``.
+        groups: list[tuple[str, list[tuple[str, str]]]] = []
+        for code, measure in sorted(instruments.items()):
+            options = [(code, f"{code} total")] if measure.has_total else []
+            options += [
+                (f"{code}{SCORE_SEPARATOR}{name}", f"{code} {words}")
+                for name, words in measure.subscales.items()
+            ]
+            groups.append((f"{code}: {measure.name}", options))
+        self.fields["instrument"].choices = [("", "Not measured"), *groups]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        instrument, _, subscale = (data.get("instrument") or "").partition(SCORE_SEPARATOR)
+        data["instrument"], data["subscale"] = instrument, subscale
+        return data
+
+
+class RewordProblemForm(InputRules, forms.Form):
+    description = forms.CharField(
+        label="New wording",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The wording it has now is kept in its history.",
+        error_messages={"required": "Write the problem's new wording."},
+    )
+
+
+class ResolveProblemForm(InputRules, forms.Form):
+    resolved_on = forms.DateField(
+        label="Resolved on",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Enter the date it resolved.",
+            "invalid": "Enter a real date, for example 2026-03-04.",
+        },
+    )
+
+
+class EndInterventionForm(InputRules, forms.Form):
+    ended_on = forms.DateField(
+        label="Ended on",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Enter the date it ended.",
+            "invalid": "Enter a real date, for example 2026-03-04.",
+        },
+    )
+
+
+class InterventionForm(InputRules, forms.Form):
+    kind = forms.ChoiceField(
+        label="Intervention",
+        choices=choices(INTERVENTION_LABELS),
+        error_messages={"required": "Choose the intervention."},
+    )
+    description = forms.CharField(
+        label="What it involves",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    frequency = forms.CharField(
+        label="How often", required=False, max_length=200, help_text="e.g. weekly."
+    )
+    goal = forms.TypedChoiceField(
+        label="Toward the goal", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, goals: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [NO_CHOICE, *goals]  # type: ignore[attr-defined]
+
+
+class ReviewForm(InputRules, forms.Form):
+    """A plan review: dates, a summary, and each goal in progress judged."""
+
+    reviewed_on = forms.DateField(
+        label="Reviewed on",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Enter the date of the review.",
+            "invalid": "Enter a real date, for example 2026-03-04.",
+        },
+    )
+    summary = forms.CharField(
+        label="Summary",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What has changed, in relational terms; what the plan keeps or changes.",
+    )
+    next_review_on = forms.DateField(
+        label="Next review by",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Enter the date of the next review.",
+            "invalid": "Enter a real date, for example 2026-03-04.",
+        },
+    )
+
+    def __init__(self, *args: Any, goals: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.goal_ids = [goal_id for goal_id, _ in goals]
+        for goal_id, words in goals:
+            self.fields[f"goal_{goal_id}"] = forms.ChoiceField(
+                label=f"Progress: {words}",
+                choices=choices(GOAL_PROGRESS_LABELS),
+                widget=forms.RadioSelect,
+                error_messages={"required": "Judge this goal's progress."},
+            )
+            self.fields[f"note_{goal_id}"] = forms.CharField(
+                label=f"Note on {words}",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def goal_fields(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        return [(g, self[f"goal_{g}"], self[f"note_{g}"]) for g in self.goal_ids]

@@ -8,9 +8,19 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, cast
 
-from ninja import Field, Schema
+from ninja import Field
 
-from kapcare.pathway.models import Clearance, Consent, DoseOrder, MedicalScreening, TreatmentPlan
+from kapcare.core.api_fields import Day, LongText, Text
+from kapcare.core.api_schema import Schema
+from kapcare.pathway.diagnoses import ICD10_SYSTEM
+from kapcare.pathway.models import (
+    Clearance,
+    Consent,
+    Diagnosis,
+    DoseOrder,
+    MedicalScreening,
+    TreatmentPlan,
+)
 from kapcare.pathway.screening import ScreeningEvaluation
 from kapcare.pathway.vocabulary import (
     Answer,
@@ -24,16 +34,18 @@ from kapcare.pathway.vocabulary import (
 )
 
 Milligrams = Annotated[Decimal, Field(gt=0, max_digits=6, decimal_places=2)]
-Version = Annotated[str, Field(min_length=1, max_length=40)]
-Text = Annotated[str, Field(max_length=5000)]
+Version = Annotated[Text, Field(min_length=1, max_length=40)]
 
 
 class PlanIn(Schema):
     format: PlanFormat
     status: PlanStatus
     modalities: list[TreatmentModality] = Field(min_length=1, max_length=3)
-    relational_goals: str | None = Field(None, max_length=5000)
+    relational_goals: Text | None = Field(None, max_length=5000)
     planned_preparation_count: int | None = Field(None, ge=0, le=50)
+    review_due_on: Day | None = Field(
+        None, description="When the plan is next reviewed; kept as it is when left out."
+    )
 
 
 class PlanOut(Schema):
@@ -45,6 +57,7 @@ class PlanOut(Schema):
     relational_goals: str
     planned_preparation_count: int | None
     updated_at: dt.datetime
+    review_due_on: dt.date | None = None
 
     @staticmethod
     def of(plan: TreatmentPlan) -> "PlanOut":
@@ -57,12 +70,13 @@ class PlanOut(Schema):
             relational_goals=plan.relational_goals,
             planned_preparation_count=plan.planned_preparation_count,
             updated_at=plan.updated_at,
+            review_due_on=plan.review_due_on,
         )
 
 
 class ConsentIn(Schema):
     kind: ConsentKind
-    signed_on: dt.date
+    signed_on: Day
     version: Version
 
 
@@ -87,17 +101,17 @@ class ConsentOut(Schema):
 
 
 class ConsentRevokeIn(Schema):
-    revoked_on: dt.date
+    revoked_on: Day
 
 
-ContraindicationCode = Annotated[str, Field(min_length=1, max_length=80)]
-Justification = Annotated[str, Field(max_length=2000)]
+ContraindicationCode = Annotated[Text, Field(min_length=1, max_length=80)]
+Justification = Annotated[Text, Field(max_length=2000)]
 
 
 class ClearanceIn(Schema):
     status: ClearanceStatus
-    valid_until: dt.date
-    note: str = Field("", max_length=2000)
+    valid_until: Day
+    note: Text = Field("", max_length=2000)
     justifications: dict[ContraindicationCode, Justification] = Field(
         default_factory=dict,
         max_length=40,
@@ -134,8 +148,8 @@ class DoseOrderIn(Schema):
     route: OrderableRoute
     dose_mg: Milligrams
     max_dose_mg: Milligrams
-    active_from: dt.date | None = None
-    active_to: dt.date | None = None
+    active_from: Day | None = None
+    active_to: Day | None = None
 
 
 class DoseOrderOut(Schema):
@@ -165,18 +179,18 @@ class DoseOrderOut(Schema):
 
 class AnswerIn(Schema):
     answer: Answer
-    notes: str = Field("", max_length=2000)
+    notes: Text = Field("", max_length=2000)
 
 
 class ScreeningIn(Schema):
-    answers: dict[Annotated[str, Field(max_length=80)], AnswerIn] = Field(
+    answers: dict[Annotated[Text, Field(max_length=80)], AnswerIn] = Field(
         description="Contraindication code -> {answer: yes|no|unknown, notes}. Items left out "
         "are unknown. Pregnancy is answered by pregnancy_status.",
         max_length=40,
     )
     pregnancy_status: PregnancyStatus
-    history: Text = ""
-    medications: Text = Field(
+    history: LongText = ""
+    medications: LongText = Field(
         "", description="Including benzodiazepines, hypnotics, stimulants, MAOIs and opioids."
     )
     baseline_systolic: int | None = Field(None, ge=0, le=1000)
@@ -285,4 +299,37 @@ class ScreeningOut(Schema):
             des_ii_total=record.des_ii_total,
             unreviewed_suicide_flag=record.unreviewed_suicide_flag,
             evaluation=EvaluationOut.of(evaluation),
+        )
+
+
+class DiagnosisIn(Schema):
+    code: Text = Field(max_length=8, description="ICD-10-CM, from the practice's list (F43.10).")
+    noted_on: Day
+
+
+class DiagnosisResolveIn(Schema):
+    resolved_on: Day = Field(description="On or after the day it was noted; not later than today.")
+
+
+class DiagnosisOut(Schema):
+    id: int
+    client: int
+    code: str
+    system: str = Field(description="The code system: ICD-10-CM's FHIR URI.")
+    description: str
+    noted_on: dt.date
+    resolved_on: dt.date | None
+    active: bool
+
+    @staticmethod
+    def of(diagnosis: "Diagnosis") -> "DiagnosisOut":
+        return DiagnosisOut(
+            id=diagnosis.pk,
+            client=diagnosis.client_id,
+            code=diagnosis.code,
+            system=ICD10_SYSTEM,
+            description=diagnosis.description,
+            noted_on=diagnosis.noted_on,
+            resolved_on=diagnosis.resolved_on,
+            active=diagnosis.active,
         )

@@ -1,5 +1,5 @@
-"""Pathway pages: the treatment plan, consents and the medical page (screening,
-clearance, dose orders).
+"""Pathway pages: the treatment plan, consents, the diagnoses and the medical page
+(screening, clearance, dose orders).
 
 Thin: clients are reached through ``people.access`` (and ``pathway.access``); every
 change goes through ``pathway.services``, so a page refuses exactly what the API
@@ -18,13 +18,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kapcare.audit.models import AuditAction
 from kapcare.core import clock
-from kapcare.core.errors import FieldError, PermissionDenied
-from kapcare.core.form_errors import add_field_error
-from kapcare.core.violations import Refused
+from kapcare.core.form_errors import submitting
 from kapcare.pathway import forms, services
-from kapcare.pathway.access import access_consent
-from kapcare.pathway.forms import ConsentForm, PlanForm, RevokeForm
-from kapcare.pathway.models import TreatmentPlan
+from kapcare.pathway.access import access_consent, access_diagnosis
+from kapcare.pathway.forms import (
+    ConsentForm,
+    DiagnosisForm,
+    PlanForm,
+    ResolveDiagnosisForm,
+    RevokeForm,
+)
+from kapcare.pathway.models import Diagnosis, TreatmentPlan
 from kapcare.pathway.vocabulary import (
     ClearanceStatus,
     ConsentKind,
@@ -34,7 +38,8 @@ from kapcare.pathway.vocabulary import (
     Route,
     TreatmentModality,
 )
-from kapcare.people.access import Actor, NotFound, access_client, deny, staff_actor
+from kapcare.people.access import Actor, access_client, deny, staff_actor
+from kapcare.people.models import Client
 from kapcare.people.policy import Category, Role
 
 
@@ -55,11 +60,12 @@ def plan(request: HttpRequest, client_id: int) -> HttpResponse:
             "modalities": [m.value for m in current.modalities],
             "relational_goals": current.relational_goals,
             "planned_preparation_count": current.planned_preparation_count,
+            "review_due_on": current.review_due_on,
         }
     form = PlanForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        try:
+        with submitting(form) as submitted:
             services.record_plan(
                 actor=actor,
                 client_id=client.pk,
@@ -68,13 +74,10 @@ def plan(request: HttpRequest, client_id: int) -> HttpResponse:
                 modalities=[TreatmentModality(m) for m in data["modalities"]],
                 relational_goals=data["relational_goals"],
                 planned_preparation_count=data["planned_preparation_count"],
+                review_due_on=data["review_due_on"],
                 now=clock.now(),
             )
-        except FieldError as error:
-            add_field_error(form, error)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        else:
+        if submitted.ok:
             messages.success(request, "The plan was saved.")
             return redirect(_chart_url(client.pk))
     return render(
@@ -100,7 +103,7 @@ def plan_status(request: HttpRequest, client_id: int) -> HttpResponse:
             "Write the plan first." if current is None else "Choose pause, resume or close.",
         )
         return HttpResponseRedirect(_chart_url(client.pk), status=303)
-    try:
+    with submitting():
         services.record_plan(
             actor=actor,
             client_id=client.pk,
@@ -109,8 +112,6 @@ def plan_status(request: HttpRequest, client_id: int) -> HttpResponse:
             modalities=current.modalities,
             now=clock.now(),
         )
-    except PermissionDenied:  # audited by the service
-        raise NotFound from None
     words = {"paused": "paused", "active": "resumed", "closed": "closed"}
     messages.success(request, f"The plan is {words[wanted]}.")
     return redirect(_chart_url(client.pk))
@@ -128,7 +129,7 @@ def consent_new(request: HttpRequest, client_id: int) -> HttpResponse:
         initial={"kind": ConsentKind.KAP_INFORMED_CONSENT.value, "signed_on": clock.today()},
     )
     if form.is_bound and form.is_valid():
-        try:
+        with submitting(form) as submitted:
             services.record_consent(
                 actor=actor,
                 client_id=client.pk,
@@ -137,11 +138,7 @@ def consent_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 signed_on=form.cleaned_data["signed_on"],
                 now=clock.now(),
             )
-        except FieldError as error:
-            add_field_error(form, error)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        else:
+        if submitted.ok:
             messages.success(request, "The consent was recorded.")
             return redirect(_chart_url(client.pk))
     return render(
@@ -162,18 +159,14 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
         initial={"revoked_on": clock.today()},
     )
     if form.is_bound and form.is_valid():
-        try:
+        with submitting(form) as submitted:
             services.revoke_consent(
                 actor=actor,
                 consent_id=consent.pk,
                 revoked_on=form.cleaned_data["revoked_on"],
                 now=clock.now(),
             )
-        except FieldError as error:
-            add_field_error(form, error)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        else:
+        if submitted.ok:
             messages.success(request, "The revocation was recorded.")
             return redirect(_chart_url(client.pk))
     return render(
@@ -182,6 +175,95 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
         {"form": form, "client": client, "consent": consent},
         status=422 if form.is_bound else 200,
     )
+
+
+# --- diagnoses (ICD-10-CM, on the plan) -------------------------------------------------
+
+
+def _diagnoses_page(
+    request: HttpRequest,
+    client: Client,
+    *,
+    form: DiagnosisForm | None = None,
+    resolving: tuple[int, ResolveDiagnosisForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = list(Diagnosis.objects.filter(client=client).order_by("noted_on", "id"))
+    today = clock.today()
+    active = []
+    for diagnosis in rows:
+        if diagnosis.resolved_on is not None:
+            continue
+        resolve_form = (
+            resolving[1]
+            if resolving is not None and resolving[0] == diagnosis.pk
+            else ResolveDiagnosisForm(initial={"resolved_on": today})
+        )
+        resolve_form.prefix = f"resolve-{diagnosis.pk}"
+        active.append((diagnosis, resolve_form))
+    return render(
+        request,
+        "pathway/diagnoses.html",
+        {
+            "client": client,
+            "active": active,
+            "resolved": [d for d in rows if d.resolved_on is not None],
+            "form": form or DiagnosisForm(initial={"noted_on": today}),
+            "codes": sorted(services.practice_codes(client.practice_id).items()),
+            "may_write": bool(staff_actor(request).roles & services.DIAGNOSING_ROLES),
+            "resolve_errors": resolving is not None and bool(resolving[1].errors),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def diagnoses(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The client's diagnoses: the active ones (each resolvable), the resolved, and a form
+    to add one from the practice's ICD-10-CM list."""
+    actor = staff_actor(request)
+    posted = request.method == "POST"
+    client = access_client(
+        actor, client_id, Category.CLINICAL,
+        action=AuditAction.CREATE if posted else AuditAction.READ, detail="page:diagnoses",
+    )  # fmt: skip
+    if not posted:
+        return _diagnoses_page(request, client)
+    form = DiagnosisForm(request.POST)
+    if form.is_valid():
+        with submitting(form) as submitted:
+            diagnosis = services.record_diagnosis(
+                actor=actor,
+                client_id=client.pk,
+                code=form.cleaned_data["code"],
+                noted_on=form.cleaned_data["noted_on"],
+                now=clock.now(),
+            )
+        if submitted.ok:
+            messages.success(request, f"{diagnosis.code} {diagnosis.description} is recorded.")
+            return redirect(reverse("pathway:diagnoses", args=[client.pk]))
+    return _diagnoses_page(request, client, form=form, status=422)
+
+
+@require_POST
+def diagnosis_resolve(request: HttpRequest, diagnosis_id: int) -> HttpResponse:
+    actor = staff_actor(request)
+    found, client = access_diagnosis(
+        actor, diagnosis_id, action=AuditAction.UPDATE, detail="page:diagnosis-resolve"
+    )
+    form = ResolveDiagnosisForm(request.POST, prefix=f"resolve-{found.pk}")
+    if form.is_valid():
+        with submitting(form) as submitted:
+            services.resolve_diagnosis(
+                actor=actor,
+                diagnosis_id=found.pk,
+                resolved_on=form.cleaned_data["resolved_on"],
+                now=clock.now(),
+            )
+        if submitted.ok:
+            messages.success(request, f"{found.code} is resolved.")
+            return redirect(reverse("pathway:diagnoses", args=[client.pk]))
+    return _diagnoses_page(request, client, resolving=(found.pk, form), status=422)
 
 
 # --- the medical page (screening, clearance, dose orders) ------------------------------
@@ -299,15 +381,11 @@ def medical(request: HttpRequest, client_id: int) -> HttpResponse:
     if which:
         form = page_forms[which]
         if form.is_valid():
-            try:
+            with submitting(
+                form, refused=lambda refused: reasons.extend(refused.violations)
+            ) as submitted:
                 message = _apply_medical(actor, summary.client.pk, which, form)
-            except Refused as refused:
-                reasons = refused.violations
-            except PermissionDenied:
-                raise NotFound from None
-            except FieldError as error:
-                add_field_error(form, error)
-            else:
+            if submitted.ok:
                 messages.success(request, message)
                 return redirect(
                     reverse("pathway:medical", args=[summary.client.pk])

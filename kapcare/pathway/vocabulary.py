@@ -13,6 +13,10 @@ __all__ = [
     "CLEARANCE_LABELS",
     "CONSENT_LABELS",
     "FORMAT_LABELS",
+    "GOAL_COMPARISON_LABELS",
+    "GOAL_PROGRESS_LABELS",
+    "GOAL_STATUS_LABELS",
+    "INTERVENTION_LABELS",
     "ORDERABLE_ROUTES",
     "PLAN_STATUS_LABELS",
     "PREGNANCY_LABELS",
@@ -21,6 +25,10 @@ __all__ = [
     "Answer",
     "ClearanceStatus",
     "ConsentKind",
+    "GoalComparison",
+    "GoalProgress",
+    "GoalStatus",
+    "InterventionKind",
     "OrderableRoute",
     "PlanFormat",
     "PlanStatus",
@@ -142,4 +150,75 @@ PREGNANCY_LABELS = {
     PregnancyStatus.NOT_PREGNANT: "Not pregnant",
     PregnancyStatus.PREGNANT: "Pregnant or breastfeeding",
     PregnancyStatus.UNKNOWN: "Unknown",
+}
+
+
+# --- the treatment plan's problems, goals, interventions and reviews (issue 10) ---------
+
+
+class GoalComparison(StrEnum):
+    """How a measured goal compares the instrument's total with its target."""
+
+    BELOW = "below"
+    AT_OR_BELOW = "at_or_below"
+    ABOVE = "above"
+    AT_OR_ABOVE = "at_or_above"
+
+
+GOAL_COMPARISON_LABELS = {
+    GoalComparison.BELOW: "below",
+    GoalComparison.AT_OR_BELOW: "at or below",
+    GoalComparison.ABOVE: "above",
+    GoalComparison.AT_OR_ABOVE: "at or above",
+}
+
+
+class GoalStatus(StrEnum):
+    ACTIVE = "active"
+    MET = "met"
+    DISCONTINUED = "discontinued"
+
+
+GOAL_STATUS_LABELS = {
+    GoalStatus.ACTIVE: "Working on it",
+    GoalStatus.MET: "Met",
+    GoalStatus.DISCONTINUED: "Set aside",
+}
+
+
+class GoalProgress(StrEnum):
+    """A goal's progress as judged at a plan review."""
+
+    WORSE = "worse"
+    NO_CHANGE = "no_change"
+    SOME_PROGRESS = "some_progress"
+    MUCH_PROGRESS = "much_progress"
+    MET = "met"
+
+
+GOAL_PROGRESS_LABELS = {
+    GoalProgress.WORSE: "Worse",
+    GoalProgress.NO_CHANGE: "No change",
+    GoalProgress.SOME_PROGRESS: "Some progress",
+    GoalProgress.MUCH_PROGRESS: "Much progress",
+    GoalProgress.MET: "Met",
+}
+
+
+class InterventionKind(StrEnum):
+    """What the plan does toward its goals: the program's three modalities and the rest."""
+
+    KAP = "kap"
+    PARTS_WORK = "parts_work"
+    EMDR = "emdr"
+    RELATIONAL = "relational"
+    OTHER = "other"
+
+
+INTERVENTION_LABELS = {
+    InterventionKind.KAP: "Ketamine-assisted psychotherapy",
+    InterventionKind.PARTS_WORK: "Parts work",
+    InterventionKind.EMDR: "EMDR",
+    InterventionKind.RELATIONAL: "Relational psychotherapy",
+    InterventionKind.OTHER: "Other",
 }

@@ -14,9 +14,8 @@ from django.http import HttpRequest, HttpResponse
 
 from kapcare.accounts.models import User
 from kapcare.audit.models import AuditAction, AuditOutcome
-from kapcare.audit.services import AuditSource, record_event, record_events
+from kapcare.audit.services import AuditSource, record_event, record_events, request_ip
 from kapcare.core.ids import is_record_id
-from kapcare.people.access import request_ip
 from kapcare.people.models import (
     CareTeamMember,
     Client,
@@ -170,7 +169,7 @@ class RoomInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name"]
+    list_display = ["name", "idle_timeout_minutes"]
 
 
 @admin.register(Location)
@@ -192,7 +191,7 @@ class StaffLicenseInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(StaffMember)
 class StaffMemberAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "credentials", "npi", "is_active"]
+    list_display = ["name", "credentials", "npi", "video_room_url", "is_active"]
     list_select_related = ["user"]
     search_fields = ["user__full_name", "user__email"]
     inlines = [StaffRoleInline, StaffLicenseInline]
@@ -212,8 +211,8 @@ class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     staff pages and API (``people.access``) are.
     """
 
-    list_display = ["id", "legal_family_name", "legal_given_name", "status", "stage"]
-    list_filter = ["status", "stage"]
+    list_display = ["id", "legal_family_name", "legal_given_name", "status"]
+    list_filter = ["status"]
     inlines = [CareTeamInline]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:

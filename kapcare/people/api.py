@@ -4,38 +4,44 @@ Thin: every client goes through ``people.access`` (scoped, audited) and every
 change through ``people.services``; this module only translates shapes.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
-from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, error_responses
+from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, ApiFieldError, error_responses
 from kapcare.core.api_fields import RecordId
 from kapcare.core.pagination import Page, PageQuery, page_of
-from kapcare.people import services
+from kapcare.people import policy, services
 from kapcare.people.access import (
+    Actor,
     access_client,
+    sees_pathway_stage,
     staff_actor,
     visible_clients,
 )
+from kapcare.people.duplicates import DUPLICATE_MESSAGE, PossibleDuplicate
 from kapcare.people.models import CareTeamMember, Client, Location, Room, StaffMember
 from kapcare.people.policy import Category, Role
 from kapcare.people.schemas import (
+    CareTeamChangeIn,
+    CareTeamChangeOut,
     ClientIn,
     ClientOut,
     ClientPatch,
     LocationOut,
+    PossibleDuplicateOut,
     RoomOut,
     SearchText,
     StaffOut,
     to_model_fields,
 )
-from kapcare.people.vocabulary import ClientStatus, PathwayStage, RoomKind
+from kapcare.people.search import search_clients
+from kapcare.people.stage_query import STAGE_ANNOTATION, with_stage
+from kapcare.people.vocabulary import CareTeamChangeKind, ClientStatus, PathwayStage, RoomKind
 
 router = Router(tags=["practice"])
-
-MAX_SEARCH_WORDS = 4
 
 
 def _with_team(clients: QuerySet[Client]) -> QuerySet[Client]:
@@ -44,9 +50,17 @@ def _with_team(clients: QuerySet[Client]) -> QuerySet[Client]:
     )
 
 
-def _client_out(client_id: int) -> ClientOut:
-    """The client as the API shows it, with its care team (already access-checked)."""
-    return ClientOut.of(_with_team(Client.objects.filter(pk=client_id)).get())
+def _out(client: Client, *, shows_stage: bool) -> ClientOut:
+    stage = PathwayStage(getattr(client, STAGE_ANNOTATION)) if shows_stage else None
+    return ClientOut.of(client, stage=stage)
+
+
+def _client_out(actor: Actor, client_id: int) -> ClientOut:
+    """The client as the API shows it, with its care team and derived stage (one query each;
+    already access-checked). The stage only to those who see it (``policy.STAGE_CATEGORIES``)."""
+    shows_stage = sees_pathway_stage(actor, client_id)
+    clients = _with_team(Client.objects.filter(pk=client_id))
+    return _out((with_stage(clients) if shows_stage else clients).get(), shows_stage=shows_stage)
 
 
 class ClientFilter(PageQuery):
@@ -59,22 +73,25 @@ class ClientFilter(PageQuery):
 def list_clients(request: HttpRequest, filters: Query[ClientFilter]) -> dict[str, object]:
     """Clients the caller may see: their care team's, or the practice's for front desk.
 
-    ``q`` matches words in the legal or preferred name. Each client listed is
+    ``q`` matches words in the legal or preferred name, a date of birth (``1990-03-04`` or
+    ``03/04/1990``), a phone number (its digits, whatever the punctuation) or an e-mail
+    address (or part of one, with ``@``). Each client listed is
     recorded in the audit trail as read.
     """
     actor = staff_actor(request)
+    shows_stage = policy.list_shows_pathway_stage(actor.roles)
+    if filters.stage and not shows_stage:
+        # Filtering by a stage one may not see would reveal it by the count.
+        raise ApiFieldError("stage", "Your role does not see pathway stages.")
     clients = visible_clients(actor)
     if filters.q:
-        for word in filters.q.split()[:MAX_SEARCH_WORDS]:
-            clients = clients.filter(
-                Q(legal_family_name__icontains=word)
-                | Q(legal_given_name__icontains=word)
-                | Q(preferred_name__icontains=word)
-            )
+        clients = search_clients(clients, filters.q)
     if filters.status:
         clients = clients.filter(status=filters.status)
+    if shows_stage:
+        clients = with_stage(clients)
     if filters.stage:
-        clients = clients.filter(stage=filters.stage)
+        clients = clients.filter(**{STAGE_ANNOTATION: filters.stage})
     items, count = page_of(_with_team(clients), filters)
     record_events(
         source=actor.audit_source,
@@ -83,17 +100,44 @@ def list_clients(request: HttpRequest, filters: Query[ClientFilter]) -> dict[str
         category=Category.DEMOGRAPHICS,
         detail="api:list_clients",
     )
-    return {"items": [ClientOut.of(c) for c in items], "count": count}
+    return {"items": [_out(c, shows_stage=shows_stage) for c in items], "count": count}
 
 
-@router.post("/clients", response={201: ClientOut, **WRITE_ERRORS}, tags=["clients"])
-def create_client(request: HttpRequest, payload: ClientIn) -> Status[ClientOut]:
-    """Create a client; a clinician who creates one joins its care team."""
+@router.post(
+    "/clients",
+    response={201: ClientOut, 409: PossibleDuplicateOut, **WRITE_ERRORS},
+    tags=["clients"],
+)
+def create_client(
+    request: HttpRequest, payload: ClientIn
+) -> Status[ClientOut] | Status[PossibleDuplicateOut]:
+    """Create a client; a clinician who creates one joins its care team.
+
+    A client with the same legal name and date of birth already on file answers 409 with
+    the ids on file, unless the request says ``"confirm_duplicate": true``.
+    """
     actor = staff_actor(request)
     data = payload.model_dump()
     care_team = data.pop("care_team")
-    client = services.create_client(actor=actor, fields=to_model_fields(data), care_team=care_team)
-    return Status(201, _client_out(client.pk))
+    confirm = data.pop("confirm_duplicate")
+    try:
+        client = services.create_client(
+            actor=actor,
+            fields=to_model_fields(data),
+            care_team=care_team,
+            confirm_duplicate=confirm,
+        )
+    except PossibleDuplicate as duplicate:
+        return Status(
+            409,
+            PossibleDuplicateOut(
+                detail=DUPLICATE_MESSAGE,
+                existing_id=duplicate.existing_ids[0],
+                existing_ids=duplicate.existing_ids,
+                confirm_with={"confirm_duplicate": True},
+            ),
+        )
+    return Status(201, _client_out(actor, client.pk))
 
 
 @router.get(
@@ -103,10 +147,9 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Status[ClientOut]:
 )
 def get_client(request: HttpRequest, client_id: int) -> ClientOut:
     """One client; 404 when it does not exist or is not the caller's to see."""
-    client = access_client(
-        staff_actor(request), client_id, Category.DEMOGRAPHICS, detail="api:get_client"
-    )
-    return _client_out(client.pk)
+    actor = staff_actor(request)
+    client = access_client(actor, client_id, Category.DEMOGRAPHICS, detail="api:get_client")
+    return _client_out(actor, client.pk)
 
 
 @router.patch(
@@ -115,10 +158,60 @@ def get_client(request: HttpRequest, client_id: int) -> ClientOut:
 def update_client(request: HttpRequest, client_id: int, payload: ClientPatch) -> ClientOut:
     """Change the fields sent (null clears an optional one); the care team is not set here."""
     changes = to_model_fields(payload.model_dump(exclude_unset=True))
-    client = services.update_client(
-        actor=staff_actor(request), client_id=client_id, changes=changes
+    actor = staff_actor(request)
+    client = services.update_client(actor=actor, client_id=client_id, changes=changes)
+    return _client_out(actor, client.pk)
+
+
+@router.get(
+    "/clients/{int:client_id}/care-team/changes",
+    response={200: Page[CareTeamChangeOut], **LIST_ERRORS},
+    tags=["clients"],
+)
+def list_care_team_changes(
+    request: HttpRequest, client_id: int, page: Query[PageQuery]
+) -> dict[str, object]:
+    """The history of the client's care team, newest first: who joined or left, in which
+    role, who made the change, when and why."""
+    actor = staff_actor(request)
+    client = access_client(
+        actor, client_id, Category.DEMOGRAPHICS, detail="api:list_care_team_changes"
     )
-    return _client_out(client.pk)
+    items, count = page_of(services.care_team_changes(client), page)
+    return {"items": [CareTeamChangeOut.of(c) for c in items], "count": count}
+
+
+@router.post(
+    "/clients/{int:client_id}/care-team/changes",
+    response={201: CareTeamChangeOut, **WRITE_ERRORS},
+    tags=["clients"],
+)
+def change_care_team(
+    request: HttpRequest, client_id: int, payload: CareTeamChangeIn
+) -> Status[CareTeamChangeOut]:
+    """Add someone to the client's care team or take them off it, with a reason.
+
+    Front desk may change any client's care team; a therapist or medical provider their own
+    clients'; others are refused with 403. Access follows at once: a person taken off the
+    team no longer reaches the client (404) from their next request. Each change is in the
+    audit trail with who, when and why.
+    """
+    actor = staff_actor(request)
+    if payload.change is CareTeamChangeKind.ADDED:
+        if payload.role is None:
+            raise ApiFieldError("role", "Say which role they take on the care team.")
+        change = services.add_care_team_member(
+            actor=actor,
+            client_id=client_id,
+            staff_id=payload.staff,
+            role=payload.role,
+            reason=payload.reason,
+        )
+    else:
+        change = services.remove_care_team_member(
+            actor=actor, client_id=client_id, staff_id=payload.staff, reason=payload.reason
+        )
+    return Status(201, CareTeamChangeOut.of(change))
 
 
 @router.get("/locations", response={200: Page[LocationOut], **LIST_ERRORS})

@@ -209,24 +209,26 @@ def load_demo_practice() -> LoadResult:
     monitors = [staff["monitor@example.org"], staff["monitor2@example.org"]]
     created_clients = created_team = 0
     for index, person in enumerate(CLIENTS):
-        client, created = Client.objects.get_or_create(
-            practice=practice,
-            legal_given_name=person.given,
-            legal_family_name=person.family,
-            date_of_birth=person.born,
-            defaults={
-                "preferred_name": person.preferred,
-                "pronouns": person.pronouns,
-                "email": f"{person.given.lower()}.{person.family.lower()}@example.com",
-                "phone": f"555-01{10 + index:02d}",
-                "home_state": person.home_state,
-                "emergency_contact_name": f"Contact of {person.given} (demo)",
-                "emergency_contact_relationship": "friend",
-                "emergency_contact_phone": f"555-02{10 + index:02d}",
-                "stage": person.stage,
-                "status": person.status,
-            },
-        )
+        client = _demo_client(practice, person)
+        created = client is None
+        if client is None:
+            client = Client.objects.create(
+                practice=practice,
+                legal_given_name=person.given,
+                legal_family_name=person.family,
+                date_of_birth=person.born,
+                **{
+                    "preferred_name": person.preferred,
+                    "pronouns": person.pronouns,
+                    "email": f"{person.given.lower()}.{person.family.lower()}@example.com",
+                    "phone": f"555-01{10 + index:02d}",
+                    "home_state": person.home_state,
+                    "emergency_contact_name": f"Contact of {person.given} (demo)",
+                    "emergency_contact_relationship": "friend",
+                    "emergency_contact_phone": f"555-02{10 + index:02d}",
+                    "status": person.status,
+                },
+            )
         team = [(staff[person.therapist], Role.THERAPIST)]
         if person.stage in _MEDICAL_FROM:
             team.append((staff["medical@example.org"], Role.MEDICAL_PROVIDER))
@@ -253,6 +255,30 @@ def load_demo_practice() -> LoadResult:
         created_clients=created_clients,
         created_care_team_members=created_team,
     )
+
+
+def _demo_client(practice: Practice, person: DemoClient) -> Client | None:
+    # The first client with the demo's name and date of birth is the demo's own: a
+    # practice may have added a confirmed duplicate since, and that must not break a load.
+    return (
+        Client.objects.filter(
+            practice=practice,
+            legal_given_name=person.given,
+            legal_family_name=person.family,
+            date_of_birth=person.born,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def demo_clients(practice_name: str = PRACTICE_NAME) -> dict[str, Client]:
+    """The demo's own clients by first name (never a later duplicate of one)."""
+    practice = Practice.objects.filter(name=practice_name).first()
+    if practice is None:
+        return {}
+    found = {person.given: _demo_client(practice, person) for person in CLIENTS}
+    return {given: client for given, client in found.items() if client is not None}
 
 
 def sign_ins() -> list[tuple[str, str, str]]:

@@ -7,15 +7,16 @@ from django import forms
 
 from kapcare.core import clock
 from kapcare.core.choices import choices
+from kapcare.core.form_inputs import InputRules
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, ROLE_LABELS, Role
-from kapcare.people.states import STATE_CHOICES
+from kapcare.people.states import STATES_BY_NAME
 from kapcare.people.vocabulary import STAGE_LABELS
 
 MAX_SEARCH_LENGTH = 100
 
 
-class ClientForm(forms.ModelForm):  # type: ignore[type-arg]
+class ClientForm(InputRules, forms.ModelForm):  # type: ignore[type-arg]
     """A client's details and contact, as front desk and the care team keep them."""
 
     class Meta:
@@ -33,14 +34,12 @@ class ClientForm(forms.ModelForm):  # type: ignore[type-arg]
             "emergency_contact_relationship",
             "emergency_contact_phone",
             "status",
-            "stage",
         ]
         labels = {
             "legal_given_name": "Legal first name",
             "legal_family_name": "Legal last name",
             "preferred_name": "Preferred name",
             "home_state": "Home state",
-            "stage": "Pathway stage",
         }
         help_texts = {
             "preferred_name": "Shown instead of the legal first name.",
@@ -70,7 +69,7 @@ class ClientForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         state = cast(forms.ChoiceField, self.fields["home_state"])
-        state.choices = [("", "Choose a state"), *STATE_CHOICES]
+        state.choices = [("", "Choose a state"), *STATES_BY_NAME]
 
     GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("Name", ("legal_given_name", "legal_family_name", "preferred_name", "pronouns")),
@@ -83,7 +82,7 @@ class ClientForm(forms.ModelForm):  # type: ignore[type-arg]
                 "emergency_contact_phone",
             ),
         ),
-        ("Care", ("status", "stage", "care_team")),
+        ("Care", ("status", "care_team")),
     )
 
     @property
@@ -123,13 +122,36 @@ class ClientCreateForm(ClientForm):
         help_text="Therapists, medical providers and monitors who will see this client's chart.",
     )
 
+    # Shown only once a client with the same legal name and date of birth was found.
+    confirm_duplicate = forms.BooleanField(
+        required=False,
+        label="This is a different person",
+        help_text="Tick this only after checking that the client on file is someone else.",
+    )
+
     class Meta(ClientForm.Meta):
         fields = [*ClientForm.Meta.fields]
+
+    GROUPS = (
+        (
+            "Name",
+            (
+                "legal_given_name",
+                "legal_family_name",
+                "preferred_name",
+                "pronouns",
+                "confirm_duplicate",
+            ),
+        ),
+        *ClientForm.GROUPS[1:],
+    )
 
     def __init__(
         self, *args: Any, practice_id: int, creator: StaffMember | None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        # The record(s) on file this one may duplicate, when the service said so.
+        self.duplicate_ids: list[int] = []
         field = cast(CareTeamChoiceField, self.fields["care_team"])
         field.queryset = (
             StaffMember.objects.filter(
@@ -146,14 +168,23 @@ class ClientCreateForm(ClientForm):
             # A clinician who adds a client joins the team (services does it too).
             self.initial["care_team"] = [creator.pk]
 
+    @property
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        asked = bool(self.duplicate_ids) or (self.is_bound and self.data.get("confirm_duplicate"))
+        return [
+            (legend, [f for f in fields if f.name != "confirm_duplicate" or asked])
+            for legend, fields in super().groups
+        ]
 
-class ClientSearchForm(forms.Form):
+
+class ClientSearchForm(InputRules, forms.Form):
     """The client list's filters: a name and a pathway stage."""
 
     q = forms.CharField(
         required=False,
         max_length=MAX_SEARCH_LENGTH,
-        label="Find a client by name",
+        label="Find a client",
+        help_text="Name, date of birth (1990-03-04 or 03/04/1990), phone number or e-mail.",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     stage = forms.ChoiceField(
@@ -162,3 +193,85 @@ class ClientSearchForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(str(self.cleaned_data.get("q", "")).split())
+
+
+class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A staff member, named with the care-team roles they hold."""
+
+    def label_from_instance(self, obj: StaffMember) -> str:
+        return CareTeamChoiceField.label_from_instance(self, obj)  # type: ignore[arg-type]
+
+
+TEAM_ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role if r in CARE_TEAM_ROLES]
+REASON_HELP = "Kept with the care team's history and in the audit trail."
+
+
+class CareTeamAddForm(InputRules, forms.Form):
+    """Someone joins a client's care team, in one of their roles, for a stated reason."""
+
+    prefix = "add"  # two forms on one page: their fields' ids differ
+
+    staff = StaffChoiceField(
+        queryset=StaffMember.objects.none(),
+        label="Who joins",
+        empty_label="Choose a staff member",
+        error_messages={"required": "Choose who joins the care team."},
+    )
+    role = forms.ChoiceField(
+        choices=[("", "Choose a role"), *TEAM_ROLE_CHOICES],
+        label="As",
+        error_messages={"required": "Choose the role they take on the care team."},
+    )
+    reason = forms.CharField(
+        max_length=500,
+        label="Why",
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why they join the care team."},
+    )
+
+    def __init__(self, *args: Any, practice_id: int, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(StaffChoiceField, self.fields["staff"])
+        field.queryset = (
+            StaffMember.objects.filter(
+                practice_id=practice_id,
+                is_active=True,
+                roles__role__in=[r.value for r in CARE_TEAM_ROLES],
+            )
+            .exclude(care_teams__client=client)
+            .distinct()
+            .select_related("user")
+            .prefetch_related("roles")
+            .order_by("user__full_name")
+        )
+
+
+class CareTeamRemoveForm(InputRules, forms.Form):
+    """Someone leaves a client's care team, for a stated reason."""
+
+    prefix = "remove"
+
+    staff = StaffChoiceField(
+        queryset=StaffMember.objects.none(),
+        label="Who leaves",
+        empty_label="Choose a member of the care team",
+        error_messages={"required": "Choose who leaves the care team."},
+    )
+    reason = forms.CharField(
+        max_length=500,
+        label="Why",
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why they leave the care team."},
+    )
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(StaffChoiceField, self.fields["staff"])
+        field.queryset = (
+            StaffMember.objects.filter(care_teams__client=client)
+            .select_related("user")
+            .prefetch_related("roles")
+            .order_by("user__full_name")
+        )

@@ -1,35 +1,26 @@
 """API shapes for the practice and its people (a stable contract: add, never rename)."""
 
 import datetime as dt
-import unicodedata
 from typing import Annotated
 
-from ninja import Field, Schema
+from ninja import Field
 from pydantic import AfterValidator, EmailStr, TypeAdapter, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from kapcare.core.api_fields import RecordId
-from kapcare.people.models import Client
+from kapcare.core.api_fields import Day, RecordId, Text
+from kapcare.core.api_schema import Schema
+from kapcare.people.models import CareTeamChange, Client
+from kapcare.people.policy import Role
 from kapcare.people.states import US_STATES
-from kapcare.people.vocabulary import ClientStatus, PathwayStage, RoomKind
-
-# Control characters (NUL cannot even be stored by PostgreSQL) and lone
-# surrogates (which no database encoding accepts).
-_UNPRINTABLE = frozenset({"Cc", "Cs"})
-# Bidirectional embeddings, overrides and isolates: they make a name display
-# as something other than what it is. (Joiners stay: some scripts need them.)
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _printable(value: str) -> str:
-    if any(unicodedata.category(ch) in _UNPRINTABLE or ch in _BIDI_CONTROLS for ch in value):
-        raise ValueError("Use letters, digits, spaces and punctuation only")
-    return value
+from kapcare.people.vocabulary import CareTeamChangeKind, ClientStatus, PathwayStage, RoomKind
 
 
 def _one_line(value: str) -> str:
-    """Runs of whitespace (tabs, line breaks) become one space; ends are trimmed."""
-    return _printable(" ".join(value.split()))
+    """Runs of whitespace (tabs, line breaks) become one space; ends are trimmed.
+
+    Control characters never get here: ``Text`` refuses them first.
+    """
+    return " ".join(value.split())
 
 
 def _state(value: str) -> str:
@@ -52,14 +43,14 @@ def _name(value: str) -> str:
 # database as a number the database cannot hold.
 
 # Text fields: lengths match the model's columns, so the database never refuses one.
-StateCode = Annotated[str, AfterValidator(_state)]
-Name = Annotated[str, Field(max_length=100), AfterValidator(_name)]
-Phone = Annotated[str, Field(max_length=30), AfterValidator(_one_line)]
-PreferredName = Annotated[str, Field(max_length=100), AfterValidator(_one_line)]
-Pronouns = Annotated[str, Field(max_length=40), AfterValidator(_one_line)]
-ContactName = Annotated[str, Field(max_length=150), AfterValidator(_one_line)]
-Relationship = Annotated[str, Field(max_length=60), AfterValidator(_one_line)]
-SearchText = Annotated[str, Field(max_length=100), AfterValidator(_printable)]
+StateCode = Annotated[Text, AfterValidator(_state)]
+Name = Annotated[Text, Field(max_length=100), AfterValidator(_name)]
+Phone = Annotated[Text, Field(max_length=30), AfterValidator(_one_line)]
+PreferredName = Annotated[Text, Field(max_length=100), AfterValidator(_one_line)]
+Pronouns = Annotated[Text, Field(max_length=40), AfterValidator(_one_line)]
+ContactName = Annotated[Text, Field(max_length=150), AfterValidator(_one_line)]
+Relationship = Annotated[Text, Field(max_length=60), AfterValidator(_one_line)]
+SearchText = Annotated[Text, Field(max_length=100)]
 
 _EMAIL = TypeAdapter(EmailStr)
 
@@ -77,7 +68,7 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[
-    str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)
+    Text, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)
 ]
 
 
@@ -101,11 +92,16 @@ class ClientOut(Schema):
     emergency_contact_relationship: str
     emergency_contact_phone: str
     status: str
-    stage: str
+    stage: PathwayStage | None = Field(
+        description="Where the client is on the care pathway, derived from the record "
+        "(screenings, clearance, plan, consent, sessions held); never set by hand. Null for "
+        "a caller who sees neither the clinical record nor the schedule (the privacy "
+        "officer): the stage names the medicine program, which is clinical data."
+    )
     care_team: list[CareTeamMemberOut]
 
     @staticmethod
-    def of(client: Client) -> "ClientOut":
+    def of(client: Client, *, stage: PathwayStage | None) -> "ClientOut":
         return ClientOut(
             id=client.pk,
             given_name=client.legal_given_name,
@@ -120,7 +116,7 @@ class ClientOut(Schema):
             emergency_contact_relationship=client.emergency_contact_relationship,
             emergency_contact_phone=client.emergency_contact_phone,
             status=client.status,
-            stage=client.stage,
+            stage=stage,
             care_team=[
                 CareTeamMemberOut(staff=m.staff_id, name=m.staff.user.full_name, role=m.role)
                 for m in client.care_team.all()
@@ -128,10 +124,24 @@ class ClientOut(Schema):
         )
 
 
+_DERIVED_STAGE = (
+    "Not accepted: the pathway stage is derived from the record. Sending it answers 422."
+)
+
+
+def _refuse_stage(value: object) -> object:
+    if value is not None:
+        raise ValueError(
+            "The pathway stage follows the record (screenings, clearance, plan, sessions) "
+            "and cannot be set"
+        )
+    return value
+
+
 class ClientIn(Schema):
     given_name: Name
     family_name: Name
-    date_of_birth: dt.date
+    date_of_birth: Day
     email: Email | None = None
     phone: Phone | None = None
     home_state: StateCode
@@ -146,7 +156,33 @@ class ClientIn(Schema):
     emergency_contact_relationship: Relationship = ""
     emergency_contact_phone: Phone = ""
     status: ClientStatus = ClientStatus.ACTIVE
-    stage: PathwayStage = PathwayStage.CONSULTATION
+    stage: object = Field(None, description=_DERIVED_STAGE, deprecated=True)
+    confirm_duplicate: bool = Field(
+        False,
+        description="Add the client even though one with the same legal name and date of "
+        "birth is on file (the caller checked: a different person). Without it, such a "
+        "request answers 409 with the ids of the clients on file.",
+    )
+
+    @field_validator("stage")
+    @classmethod
+    def _stage_is_derived(cls, value: object) -> object:
+        return _refuse_stage(value)
+
+
+class PossibleDuplicateOut(Schema):
+    """409: clients with the same legal name and date of birth are already on file."""
+
+    detail: str
+    existing_id: int = Field(description="The first (oldest) client on file with this name.")
+    existing_ids: list[int] = Field(
+        description="Every client on file with this legal name and date of birth, oldest "
+        "first. Only ids: open one with GET /clients/{id} (404 when it is not yours to see)."
+    )
+    confirm_with: dict[str, bool] = Field(
+        description="Send the request again with this added to add the client anyway: "
+        '{"confirm_duplicate": true}.'
+    )
 
 
 # Fields a PATCH may clear by sending null (stored as ""); the others need a value.
@@ -168,7 +204,7 @@ class ClientPatch(Schema):
 
     given_name: Name | None = None
     family_name: Name | None = None
-    date_of_birth: dt.date | None = None
+    date_of_birth: Day | None = None
     email: Email | None = None
     phone: Phone | None = None
     home_state: StateCode | None = None
@@ -178,9 +214,14 @@ class ClientPatch(Schema):
     emergency_contact_relationship: Relationship | None = None
     emergency_contact_phone: Phone | None = None
     status: ClientStatus | None = None
-    stage: PathwayStage | None = None
+    stage: object = Field(None, description=_DERIVED_STAGE, deprecated=True)
 
-    @field_validator("given_name", "family_name", "date_of_birth", "home_state", "status", "stage")
+    @field_validator("stage")
+    @classmethod
+    def _stage_is_derived(cls, value: object) -> object:
+        return _refuse_stage(value)
+
+    @field_validator("given_name", "family_name", "date_of_birth", "home_state", "status")
     @classmethod
     def _required_value(cls, value: object) -> object:
         # Defaults are not validated, so this only sees an explicit null.
@@ -200,7 +241,8 @@ def api_field_name(model_field: str) -> str:
 
 
 def to_model_fields(data: dict[str, object]) -> dict[str, object]:
-    fields = {API_TO_MODEL.get(k, k): v for k, v in data.items()}
+    # "stage" is only ever None here (anything else was refused): it is not a field.
+    fields = {API_TO_MODEL.get(k, k): v for k, v in data.items() if k != "stage"}
     for text in CLEARABLE:
         if text in fields and fields[text] is None:
             fields[text] = ""
@@ -236,3 +278,50 @@ class StaffOut(Schema):
     licensed_states: list[str]
     credentials: str
     npi: str
+
+
+class CareTeamChangeIn(Schema):
+    """Someone joins or leaves a client's care team."""
+
+    change: CareTeamChangeKind = Field(
+        description='"added" puts the staff member on the care team in ``role``; "removed" '
+        "takes them off (``role`` is then not needed)."
+    )
+    staff: RecordId = Field(description="The staff member's id.")
+    role: Role | None = Field(
+        None,
+        description="The role they take on the care team: therapist, medical_provider or "
+        "monitor; one they hold. Needed when adding.",
+    )
+    reason: Annotated[Text, Field(min_length=1, max_length=500)] = Field(
+        description="Why the care team changes; kept with the team's history and in the "
+        "audit trail."
+    )
+
+
+class CareTeamChangeOut(Schema):
+    """One change to a care team: who joined or left, in which role, by whom, when, why."""
+
+    id: int
+    change: CareTeamChangeKind
+    staff: int
+    name: str
+    role: str
+    reason: str
+    changed_by: int = Field(description="The staff id of who made the change.")
+    changed_by_name: str
+    changed_at: dt.datetime
+
+    @staticmethod
+    def of(change: CareTeamChange) -> "CareTeamChangeOut":
+        return CareTeamChangeOut(
+            id=change.pk,
+            change=CareTeamChangeKind(change.change),
+            staff=change.staff_id,
+            name=change.staff.name,
+            role=change.role,
+            reason=change.reason,
+            changed_by=change.changed_by_id,
+            changed_by_name=change.changed_by.name,
+            changed_at=change.changed_at,
+        )

@@ -5,15 +5,20 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
-from kapcare.audit.models import AuditAction
+from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
 from kapcare.core import clock
 from kapcare.core.errors import FieldError
+from kapcare.core.inputs import first_forbidden_character
+from kapcare.core.text import clean_text
 from kapcare.people import policy
-from kapcare.people.access import Actor, access_client, refuse_change
-from kapcare.people.models import CareTeamMember, Client, StaffMember
-from kapcare.people.policy import Category, Role
+from kapcare.people.access import Actor, access_client, lock_client, on_care_team, refuse_change
+from kapcare.people.duplicates import PossibleDuplicate, find_duplicate_clients
+from kapcare.people.models import CareTeamChange, CareTeamMember, Client, StaffMember
+from kapcare.people.policy import CARE_TEAM_ROLES, Category, Role
+from kapcare.people.vocabulary import CareTeamChangeKind
 
 # The fields a client record may be created or edited with, API and forms alike.
 EDITABLE_FIELDS = (
@@ -29,7 +34,6 @@ EDITABLE_FIELDS = (
     "emergency_contact_relationship",
     "emergency_contact_phone",
     "status",
-    "stage",
 )
 
 
@@ -81,7 +85,14 @@ def create_client(
     fields: dict[str, object],
     care_team: Sequence[int] = (),
     today: dt.date | None = None,
+    confirm_duplicate: bool = False,
 ) -> Client:
+    """A new client and its care team.
+
+    Refused with :class:`PossibleDuplicate` when a client with the same legal name and date
+    of birth is on file, unless the person adding it confirms it is a different person
+    (``confirm_duplicate``); both the refusal and the confirmation are in the audit trail.
+    """
     if actor.staff is None or not policy.may_create_clients(actor.roles):
         raise refuse_change(
             actor, client_id=None, category=Category.DEMOGRAPHICS, detail="create:client"
@@ -94,6 +105,23 @@ def create_client(
     _validate(client)  # first: it reports a missing date of birth as a field error
     _check_date_of_birth(client.date_of_birth, today=today)
     team = _care_team_staff(actor, list(dict.fromkeys(care_team)))
+    matches = find_duplicate_clients(
+        practice_id=client.practice_id,
+        given_name=client.legal_given_name,
+        family_name=client.legal_family_name,
+        date_of_birth=client.date_of_birth,
+    )
+    if matches and not confirm_duplicate:
+        # The caller learns that this record exists (its id): recorded against it.
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.CREATE,
+            outcome=AuditOutcome.FAILURE,
+            client_id=matches[0],
+            category=Category.DEMOGRAPHICS,
+            detail="client:possible_duplicate",
+        )
+        raise PossibleDuplicate(matches)
     with transaction.atomic():
         client.save()
         members = [CareTeamMember(client=client, staff=s, role=str(_team_role(s))) for s in team]
@@ -108,7 +136,7 @@ def create_client(
             action=AuditAction.CREATE,
             client_id=client.pk,
             category=Category.DEMOGRAPHICS,
-            detail="client",
+            detail="client:confirmed_different_person" if matches else "client",
         )
     return client
 
@@ -142,4 +170,158 @@ def update_client(
     return client
 
 
-__all__ = ["create_client", "update_client"]
+# ---------------------------------------------------------------- care team changes
+
+REASON_LIMIT = 500
+# The audit event's detail column holds 200 characters; the reason is cut to fit there
+# (the change's own row keeps it whole).
+_AUDIT_DETAIL_LIMIT = 200
+
+
+def _reason(reason: str) -> str:
+    if first_forbidden_character(reason) is not None:
+        raise FieldError("reason", "Remove the control characters from the reason.")
+    reason = clean_text(reason, "reason", limit=REASON_LIMIT)
+    if not reason:
+        raise FieldError("reason", "Say why the care team changes.")
+    return reason
+
+
+def _may_change_team(actor: Actor, client: Client) -> None:
+    if not policy.may_change_care_team(actor.roles, on_care_team=on_care_team(actor, client.pk)):
+        raise refuse_change(
+            actor, client_id=client.pk, category=Category.DEMOGRAPHICS, detail="care_team"
+        )
+
+
+def _record_change(
+    actor: Actor,
+    client: Client,
+    *,
+    staff: StaffMember,
+    role: str,
+    kind: CareTeamChangeKind,
+    reason: str,
+    now: dt.datetime,
+) -> CareTeamChange:
+    if actor.staff is None:  # access_client lets only staff through; this says it to mypy
+        raise refuse_change(
+            actor, client_id=client.pk, category=Category.DEMOGRAPHICS, detail="care_team"
+        )
+    change = CareTeamChange.objects.create(
+        client=client,
+        staff=staff,
+        role=role,
+        change=kind,
+        reason=reason,
+        changed_by=actor.staff,
+        changed_at=now,
+    )
+    actor._team_cache.pop(client.pk, None)  # the actor may have just left the team
+    verb = "Added to" if kind is CareTeamChangeKind.ADDED else "Removed from"
+    detail = f"{verb} the care team: {staff.name} as {Role(role).label.lower()}. Why: {reason}"
+    if len(detail) > _AUDIT_DETAIL_LIMIT:
+        detail = detail[: _AUDIT_DETAIL_LIMIT - 1] + "…"
+    record_event(
+        source=actor.audit_source,
+        action=AuditAction.UPDATE,
+        client_id=client.pk,
+        category=Category.DEMOGRAPHICS,
+        detail=detail,
+    )
+    return change
+
+
+def add_care_team_member(
+    *,
+    actor: Actor,
+    client_id: int,
+    staff_id: int,
+    role: str,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> CareTeamChange:
+    """Put a staff member on the client's care team in one of their roles; they see the
+    client's record from their next page. Audited, with the reason, in the same transaction."""
+    client = access_client(actor, client_id, Category.DEMOGRAPHICS, action=AuditAction.UPDATE)
+    _may_change_team(actor, client)
+    reason = _reason(reason)
+    team_roles = {r.value for r in CARE_TEAM_ROLES}
+    if role not in team_roles:
+        raise FieldError("role", "Choose therapist, medical provider or monitor.")
+    staff = (
+        StaffMember.objects.filter(pk=staff_id, practice_id=actor.practice_id, is_active=True)
+        .select_related("user")
+        .prefetch_related("roles")
+        .first()
+    )
+    if staff is None:
+        raise FieldError("staff", "Choose someone who works at the practice.")
+    if role not in {r.role for r in staff.roles.all()}:
+        raise FieldError("role", f"{staff.name} does not work as {Role(role).label.lower()}.")
+    with transaction.atomic():
+        lock_client(client.pk)
+        if CareTeamMember.objects.filter(client=client, staff=staff).exists():
+            raise FieldError("staff", f"{staff.name} is already on the care team.")
+        CareTeamMember.objects.create(client=client, staff=staff, role=role)
+        return _record_change(
+            actor,
+            client,
+            staff=staff,
+            role=role,
+            kind=CareTeamChangeKind.ADDED,
+            reason=reason,
+            now=now or clock.now(),
+        )
+
+
+def remove_care_team_member(
+    *,
+    actor: Actor,
+    client_id: int,
+    staff_id: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> CareTeamChange:
+    """Take a staff member off the client's care team; from their next page on they no
+    longer reach the record (unless their role sees the whole practice). Audited, with the
+    reason, in the same transaction."""
+    client = access_client(actor, client_id, Category.DEMOGRAPHICS, action=AuditAction.UPDATE)
+    _may_change_team(actor, client)
+    reason = _reason(reason)
+    with transaction.atomic():
+        lock_client(client.pk)
+        member = (
+            CareTeamMember.objects.filter(client=client, staff_id=staff_id)
+            .select_related("staff__user")
+            .first()
+        )
+        if member is None:
+            raise FieldError("staff", "That person is not on the care team.")
+        member.delete()
+        return _record_change(
+            actor,
+            client,
+            staff=member.staff,
+            role=member.role,
+            kind=CareTeamChangeKind.REMOVED,
+            reason=reason,
+            now=now or clock.now(),
+        )
+
+
+def care_team_changes(client: Client) -> QuerySet[CareTeamChange]:
+    """The client's care team history, newest first (the caller has checked access)."""
+    return CareTeamChange.objects.filter(client=client).select_related(
+        "staff__user", "changed_by__user"
+    )
+
+
+__all__ = [
+    "REASON_LIMIT",
+    "add_care_team_member",
+    "care_team_changes",
+    "create_client",
+    "remove_care_team_member",
+    "update_client",
+]

@@ -17,4 +17,7 @@ US_STATES: dict[str, str] = {
     "MP": "Northern Mariana Islands", "PR": "Puerto Rico", "VI": "U.S. Virgin Islands",
 }  # fmt: skip
 
+# By code: the model fields' choices (their order is part of the migrations' state).
 STATE_CHOICES = sorted(US_STATES.items())
+# By name, as a person looks for one in a list (every form's select).
+STATES_BY_NAME = sorted(US_STATES.items(), key=lambda item: item[1])

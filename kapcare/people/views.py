@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,22 +19,41 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_events
 from kapcare.core import clock
-from kapcare.core.errors import FieldError, PermissionDenied
-from kapcare.core.form_errors import add_field_error
+from kapcare.core.form_errors import submitting
 from kapcare.people import policy, services
 from kapcare.people.access import (
-    NotFound,
+    Actor,
     access_client,
     actor_for_request,
     allowed_categories,
     deny,
+    may_access,
+    may_change_care_team,
     may_edit_demographics,
+    one_page_view,
+    sees_pathway_stage,
     staff_actor,
     visible_clients,
 )
-from kapcare.people.forms import ClientCreateForm, ClientForm, ClientSearchForm
-from kapcare.people.models import CareTeamMember, Client, Location, Room, StaffMember
+from kapcare.people.duplicates import DUPLICATE_MESSAGE, PossibleDuplicate
+from kapcare.people.forms import (
+    CareTeamAddForm,
+    CareTeamRemoveForm,
+    ClientCreateForm,
+    ClientForm,
+    ClientSearchForm,
+)
+from kapcare.people.models import (
+    CareTeamMember,
+    Client,
+    EmergencyAccess,
+    Location,
+    Room,
+    StaffMember,
+)
 from kapcare.people.policy import Category
+from kapcare.people.search import search_clients
+from kapcare.people.stage_query import STAGE_ANNOTATION, stage_of, with_stage
 from kapcare.people.vocabulary import PathwayStage
 
 # Safety data (risk flags) is the least every chart shows, so it is the chart's
@@ -42,6 +61,8 @@ from kapcare.people.vocabulary import PathwayStage
 CHART_CATEGORY = Category.SAFETY
 
 HOME_PAGE_SIZE = 100
+# The chart's care team panel lists the latest changes; the care team page lists them all.
+RECENT_TEAM_CHANGES = 3
 
 
 @dataclass(frozen=True)
@@ -56,7 +77,7 @@ class StageStep:
 STAGES = tuple(
     StageStep(value=s.value, label=s.label, number=n) for n, s in enumerate(PathwayStage, start=1)
 )
-STAGE_NUMBERS = {step.value: step.number for step in STAGES}
+STEP_OF = {step.value: step for step in STAGES}
 
 
 @dataclass(frozen=True)
@@ -64,7 +85,7 @@ class ClientRow:
     """One line of the client list."""
 
     client: Client
-    stage_number: int
+    stage: StageStep | None  # None: the reader does not see stages (the privacy officer)
     opens_chart: bool
 
 
@@ -86,21 +107,14 @@ def _age(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _search(clients: QuerySet[Client], text: str) -> QuerySet[Client]:
-    for word in text.split()[:4]:
-        clients = clients.filter(
-            Q(legal_given_name__icontains=word)
-            | Q(legal_family_name__icontains=word)
-            | Q(preferred_name__icontains=word)
-        )
-    return clients
-
-
 def _stage_counts(
     clients: QuerySet[Client], *, query: str, current: str | None
 ) -> list[StageCount]:
     counts = dict(
-        clients.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
+        with_stage(clients.order_by())
+        .values_list(STAGE_ANNOTATION)
+        .annotate(n=Count("pk"))
+        .values_list(STAGE_ANNOTATION, "n")
     )
     base = {"q": query} if query else {}
     rows = [
@@ -139,10 +153,14 @@ def home(request: HttpRequest) -> HttpResponse:
     search = ClientSearchForm(request.GET)
     search.is_valid()  # a bad filter is shown as an error; the good ones still apply
     query: str = search.cleaned_data.get("q", "")
-    stage: str | None = search.cleaned_data.get("stage") or None
+    shows_stage = policy.list_shows_pathway_stage(actor.roles)
+    # A stage filter from someone who does not see stages would reveal them by count.
+    stage: str | None = (search.cleaned_data.get("stage") or None) if shows_stage else None
 
-    matching = _search(visible_clients(actor), query)
-    shown = matching.filter(stage=stage) if stage else matching
+    matching = search_clients(visible_clients(actor), query)
+    shown = with_stage(matching) if shows_stage else matching
+    if stage:
+        shown = shown.filter(**{STAGE_ANNOTATION: stage})
     page = Paginator(shown.prefetch_related(_team_prefetch()), HOME_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -165,10 +183,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "people/home.html",
         {
             "rows": [
-                ClientRow(client=c, stage_number=STAGE_NUMBERS[c.stage], opens_chart=c.pk in charts)
+                ClientRow(
+                    client=c,
+                    stage=STEP_OF[getattr(c, STAGE_ANNOTATION)] if shows_stage else None,
+                    opens_chart=c.pk in charts,
+                )
                 for c in clients
             ],
-            "stage_counts": _stage_counts(matching, query=query, current=stage),
+            "stage_counts": _stage_counts(matching, query=query, current=stage)
+            if shows_stage
+            else [],
+            "shows_stage": shows_stage,
             "page": page,
             "previous_url": _page_url(filters, page.previous_page_number())
             if page.has_previous()
@@ -181,6 +206,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "actor": actor,
             "sees_all": actor.sees_all_clients,
             "reads_audit": policy.may_read_audit_log(actor.roles),
+            "emergency_to_review": EmergencyAccess.objects.filter(
+                practice_id=actor.practice_id, reviewed_at__isnull=True
+            ).count()
+            if policy.may_review_emergency_access(actor.roles)
+            else 0,
             "may_create": policy.may_create_clients(actor.roles),
         },
         status=422 if search.errors else 200,
@@ -192,23 +222,46 @@ def _client_with_team(client: Client) -> Client:
     return Client.objects.prefetch_related(_team_prefetch()).get(pk=client.pk)
 
 
+def _chart_client(clients: QuerySet[Client]) -> QuerySet[Client]:
+    # The chart's one read of the client: its stage, portal account and care team come
+    # with it (the team also answers whether the actor is on it).
+    return with_stage(clients).select_related("portal_account").prefetch_related(_team_prefetch())
+
+
+def _team_panel(actor: Actor, client: Client) -> dict[str, object]:
+    """What the care team panel shows besides the team: its latest changes (one query)."""
+    changes = list(services.care_team_changes(client)[: RECENT_TEAM_CHANGES + 1])
+    return {
+        "team_changes": changes[:RECENT_TEAM_CHANGES],
+        "more_team_changes": len(changes) > RECENT_TEAM_CHANGES,
+        "may_change_team": may_change_care_team(actor, client.pk),
+    }
+
+
 @require_GET
 def client_chart(request: HttpRequest, client_id: int) -> HttpResponse:
     actor = staff_actor(request)
-    client = _client_with_team(access_client(actor, client_id, CHART_CATEGORY, detail="page:chart"))
-    categories = allowed_categories(actor, client.pk)
-    return render(
-        request,
-        "people/chart.html",
-        {
-            "client": client,
-            "age": _age(client.date_of_birth, clock.today()),
-            "stages": STAGES,
-            "stage_number": STAGE_NUMBERS[client.stage],
-            "sees": {c.value: c in categories for c in Category},
-            "opens_chart": True,
-        },
-    )
+    # Every panel's read audited in one write; the client and the facts several panels
+    # show read once (``people.access.page_fact``).
+    with one_page_view(actor, client_query=_chart_client):
+        client = access_client(actor, client_id, CHART_CATEGORY, detail="page:chart")
+        categories = allowed_categories(actor, client.pk)
+        return render(
+            request,
+            "people/chart.html",
+            {
+                "client": client,
+                "age": _age(client.date_of_birth, clock.today()),
+                "stages": STAGES,
+                "stage": STEP_OF[getattr(client, STAGE_ANNOTATION)]
+                if sees_pathway_stage(actor, client.pk)
+                else None,
+                "sees": {c.value: c in categories for c in Category},
+                "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
+                "opens_chart": True,
+                **_team_panel(actor, client),
+            },
+        )
 
 
 @require_http_methods(["GET", "POST"])
@@ -227,18 +280,15 @@ def client_profile(request: HttpRequest, client_id: int) -> HttpResponse:
     form = ClientForm(request.POST if request.method == "POST" else None, instance=client)
     if form.is_bound and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
+        with submitting(form) as submitted:
             if changes:
                 services.update_client(actor=actor, client_id=client.pk, changes=changes)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        except FieldError as error:
-            add_field_error(form, error)
-        else:
+        if submitted.ok:
             messages.success(request, "Details saved." if changes else "Nothing was changed.")
             return redirect("people:client-profile", client_id=client.pk)
     # The instance holds the submitted (unsaved) values now; show what is stored.
     client = _client_with_team(client)
+    categories = allowed_categories(actor, client.pk)
     return render(
         request,
         "people/profile.html",
@@ -246,7 +296,79 @@ def client_profile(request: HttpRequest, client_id: int) -> HttpResponse:
             "client": client,
             "form": form if may_edit else None,
             "age": _age(client.date_of_birth, clock.today()),
-            "opens_chart": CHART_CATEGORY in allowed_categories(actor, client.pk),
+            "stage": STEP_OF[stage_of(client.pk)] if sees_pathway_stage(actor, client.pk) else None,
+            "opens_chart": CHART_CATEGORY in categories,
+            "sees": {c.value: c in categories for c in Category},
+            "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
+            **_team_panel(actor, client),
+        },
+        status=422 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def client_care_team(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Who is on the client's care team, its history, and (for those who may) the forms that
+    add someone or take someone off it, each with a reason."""
+    actor = staff_actor(request)
+    client = access_client(actor, client_id, Category.DEMOGRAPHICS, detail="page:care_team")
+    may_change = may_change_care_team(actor, client.pk)
+    change = request.POST.get("change") if request.method == "POST" else None
+    if request.method == "POST" and (not may_change or change not in {"added", "removed"}):
+        raise deny(
+            actor,
+            client_id=client.pk,
+            category=Category.DEMOGRAPHICS,
+            action=AuditAction.UPDATE,
+            detail="page:care_team",
+        )
+    add_form = CareTeamAddForm(
+        request.POST if change == "added" else None, practice_id=actor.practice_id, client=client
+    )
+    remove_form = CareTeamRemoveForm(request.POST if change == "removed" else None, client=client)
+    form = add_form if change == "added" else remove_form
+    if form.is_bound and form.is_valid():
+        staff = form.cleaned_data["staff"]
+        with submitting(form) as submitted:
+            if form is add_form:
+                services.add_care_team_member(
+                    actor=actor,
+                    client_id=client.pk,
+                    staff_id=staff.pk,
+                    role=form.cleaned_data["role"],
+                    reason=form.cleaned_data["reason"],
+                )
+            else:
+                services.remove_care_team_member(
+                    actor=actor,
+                    client_id=client.pk,
+                    staff_id=staff.pk,
+                    reason=form.cleaned_data["reason"],
+                )
+        if submitted.ok:
+            joined = form is add_form
+            messages.success(
+                request,
+                f"{staff.name} {'joined' if joined else 'left'} the care team.",
+            )
+            if not joined and not may_access(actor, client.pk, Category.DEMOGRAPHICS):
+                return redirect("home")  # they took themselves off the team
+            return redirect("people:client-care-team", client_id=client.pk)
+    client = _client_with_team(client)
+    categories = allowed_categories(actor, client.pk)
+    return render(
+        request,
+        "people/care_team.html",
+        {
+            "client": client,
+            "add_form": add_form if may_change else None,
+            "remove_form": remove_form if may_change and client.care_team.all() else None,
+            "changes": list(services.care_team_changes(client)),
+            "age": _age(client.date_of_birth, clock.today()),
+            "stage": STEP_OF[stage_of(client.pk)] if sees_pathway_stage(actor, client.pk) else None,
+            "opens_chart": CHART_CATEGORY in categories,
+            "sees": {c.value: c in categories for c in Category},
+            "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
         },
         status=422 if form.is_bound else 200,
     )
@@ -265,18 +387,30 @@ def client_new(request: HttpRequest) -> HttpResponse:
         creator=actor.staff,
     )
     if form.is_bound and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "care_team"}
+        fields = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in {"care_team", "confirm_duplicate"}
+        }
         try:
-            client = services.create_client(
-                actor=actor,
-                fields=fields,
-                care_team=[s.pk for s in form.cleaned_data["care_team"]],
+            with submitting(form) as submitted:
+                client = services.create_client(
+                    actor=actor,
+                    fields=fields,
+                    care_team=[s.pk for s in form.cleaned_data["care_team"]],
+                    confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                )
+        except PossibleDuplicate as duplicate:
+            form.duplicate_ids = duplicate.existing_ids
+            form.add_error("confirm_duplicate", DUPLICATE_MESSAGE)
+            on_file = visible_clients(actor).filter(pk__in=duplicate.existing_ids)
+            return render(
+                request,
+                "people/client_new.html",
+                {"form": form, "on_file": list(on_file.values_list("pk", flat=True))},
+                status=409,
             )
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        except FieldError as error:
-            add_field_error(form, error)
-        else:
+        if submitted.ok:
             messages.success(request, f"{client.display_name} was added.")
             return redirect("people:client-profile", client_id=client.pk)
     return render(

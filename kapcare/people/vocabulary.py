@@ -8,9 +8,11 @@ pages. The values are what the API sends and the database stores: a stable contr
 from enum import StrEnum
 
 __all__ = [
+    "CARE_TEAM_CHANGE_KIND_LABELS",
     "CLIENT_STATUS_LABELS",
     "ROOM_KIND_LABELS",
     "STAGE_LABELS",
+    "CareTeamChangeKind",
     "ClientStatus",
     "PathwayStage",
     "RoomKind",
@@ -73,4 +75,21 @@ STAGE_LABELS: dict[PathwayStage, str] = {
     PathwayStage.MEDICINE: "Medicine sessions",
     PathwayStage.INTEGRATION: "Integration",
     PathwayStage.ONGOING: "Ongoing measurement",
+}
+
+
+class CareTeamChangeKind(StrEnum):
+    """What happened to a care team: someone joined it or left it."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+
+    @property
+    def label(self) -> str:
+        return CARE_TEAM_CHANGE_KIND_LABELS[self]
+
+
+CARE_TEAM_CHANGE_KIND_LABELS: dict[CareTeamChangeKind, str] = {
+    CareTeamChangeKind.ADDED: "Added",
+    CareTeamChangeKind.REMOVED: "Removed",
 }

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kapcare.core.violations import Violation
+from kapcare.core.wording import fmt_date
 from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.hours import StaffSchedule, check_staff_availability
 from kapcare.scheduling.rules import (
@@ -73,6 +74,9 @@ class SlotRequest:
     count: int = DEFAULT_COUNT
     step: dt.timedelta = dt.timedelta(minutes=15)
     horizon: dt.timedelta = dt.timedelta(days=28)
+    per_day: int | None = None
+    """At most this many slots on one day (on the location's clock): spreads the offer
+    across days, as a person choosing a time wants; None offers the next ones in a row."""
 
     def __post_init__(self) -> None:
         if self.after.tzinfo is None or self.after.utcoffset() is None:
@@ -81,6 +85,8 @@ class SlotRequest:
             raise ValueError("The duration and step must be positive.")
         if self.count < 1:
             raise ValueError("Ask for at least one slot.")
+        if self.per_day is not None and self.per_day < 1:
+            raise ValueError("Allow at least one slot a day.")
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,7 @@ def _no_hours(request: SlotRequest, tz: zoneinfo.ZoneInfo) -> Violation:
     return Violation(
         Rule.STAFF_OUTSIDE_WORKING_HOURS,
         f"The staff chosen have no working hours{where} long enough for this session before "
-        f"{until:%a %d %b %Y}. Choose other staff or another location, or add working hours.",
+        f"{fmt_date(until.date())}. Choose other staff or another location, or add working hours.",
         Subject.APPOINTMENT,
     )
 
@@ -209,7 +215,11 @@ def find_slots(
     slots: list[Slot] = []
     always: dict[str, Violation] | None = None
     tried = 0
+    on_day: dict[dt.date, int] = {}
     for start in _candidates(request, schedule, tz):
+        day = start.astimezone(tz).date()
+        if request.per_day is not None and on_day.get(day, 0) >= request.per_day:
+            continue
         end = start + request.duration
         nearby = [a for a in relevant if a.start < end and a.end > start]
         for room in rooms if rooms else [None]:
@@ -234,6 +244,7 @@ def find_slots(
             ]
             if not violations:
                 slots.append(Slot(start, end, room))
+                on_day[day] = on_day.get(day, 0) + 1
                 break
             found = {v.rule: v for v in violations}
             always = found if always is None else {k: v for k, v in always.items() if k in found}

@@ -32,7 +32,7 @@ from kapcare.pathway.vocabulary import (
     TreatmentModality,
 )
 from kapcare.people.access import Actor, actor_for_user
-from kapcare.people.demo import PRACTICE_NAME
+from kapcare.people.demo import PRACTICE_NAME, demo_clients
 from kapcare.people.models import CareTeamMember, Client, Location, Room, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling import services
@@ -68,7 +68,9 @@ _KAP, _PARTS, _EMDR = TreatmentModality.KAP, TreatmentModality.PARTS_WORK, Treat
 _ONGOING, _INTENSIVE = PlanFormat.ONGOING, PlanFormat.INTENSIVE
 
 PLANS = (
-    DemoPlan("Elias", _ONGOING, (_KAP, _PARTS), "Stay present when a partner is upset."),
+    DemoPlan(
+        "Elias", _ONGOING, (_KAP, _PARTS), "Stay present when a partner is upset.", cleared=True
+    ),
     DemoPlan("Farah", _ONGOING, (_KAP, _EMDR), "Let friendships be close.", cleared=True),
     DemoPlan("Gideon", _INTENSIVE, (_KAP,), "Ask for help without shame.", cleared=True),
     DemoPlan("Harper", _ONGOING, (_KAP, _PARTS), "Feel safe being cared for.", cleared=True),
@@ -77,7 +79,12 @@ PLANS = (
     DemoPlan("Kiri", _ONGOING, (_KAP,), "Stay connected to self in intimacy.", cleared=True),
     DemoPlan("Lena", _ONGOING, (_PARTS, _EMDR), "Notice old patterns early."),
     DemoPlan(
-        "Mateo", _ONGOING, (_KAP, _PARTS), "Decide in his own time.", status=PlanStatus.PAUSED
+        "Mateo",
+        _ONGOING,
+        (_KAP, _PARTS),
+        "Decide in his own time.",
+        status=PlanStatus.PAUSED,
+        cleared=True,
     ),
 )
 
@@ -131,7 +138,9 @@ def _s(
 # integration session booked in the same request.
 # fmt: off
 SESSIONS = (
-    # three and two weeks ago
+    # three and two weeks ago (Mateo's one medicine session, before he paused his plan)
+    _s("Mateo", P, -20, 10, "Linden"), _s("Mateo", P, -17, 10, "Linden"),
+    _s("Mateo", M, -11, 9, "Lantern", minutes=180, follow_up=_s("Mateo", INT, -10, 14, "Linden")),
     _s("Jonah", P, -21, 10, "Willow"), _s("Kiri", P, -19, 14, "Birch"),
     _s("Jonah", P, -14, 10, "Willow"), _s("Kiri", P, -12, 14, "Birch"),
     _s("Harper", P, -13, 14, "Willow"), _s("Imani", P, -12, 10, "Birch"),
@@ -146,7 +155,7 @@ SESSIONS = (
     _s("Avery", K, 0, 14, "Willow"), _s("Bianca", K, 0, 10, None),
     _s("Farah", P, 1, 10, "Willow"), _s("Gideon", P, 1, 10, "Linden"),
     _s("Mateo", T, 2, 10, "Linden"), _s("Delphine", T, 2, 14, "Birch"),
-    _s("Lena", T, 3, 10, "Cedar"), _s("Elias", P, 4, 10, "Willow"),
+    _s("Lena", T, 3, 10, "Cedar"), _s("Elias", T, 4, 10, "Willow"),
     _s("Harper", M, 2, 9, "Harbor", minutes=180, follow_up=_s("Harper", INT, 4, 13, "Willow")),
     _s("Imani", M, 3, 9, "Lantern", minutes=180, follow_up=_s("Imani", INT, 4, 14, "Birch")),
 )
@@ -183,7 +192,7 @@ class _Demo:
 
 
 def _demo() -> _Demo | None:
-    clients = {c.legal_given_name: c for c in Client.objects.filter(practice__name=PRACTICE_NAME)}
+    clients = demo_clients()
     if not clients:
         return None
     team = {
@@ -220,11 +229,12 @@ def _pathway(demo: _Demo, base: dt.date, now: dt.datetime, result: ScheduleLoadR
         client = demo.clients[spec.given]
         therapist = _therapist(demo, client)
         if not TreatmentPlan.objects.filter(client=client).exists():
+            # Written active: a plan paused later (Mateo) had its sessions booked first.
             pathway_services.record_plan(
                 actor=therapist,
                 client_id=client.pk,
                 plan_format=spec.plan_format,
-                status=spec.status,
+                status=PlanStatus.ACTIVE,
                 modalities=list(spec.modalities),
                 relational_goals=spec.goals,
                 now=now,
@@ -348,4 +358,21 @@ def load_demo_schedule(now: dt.datetime | None = None) -> ScheduleLoadResult:
     base = today - dt.timedelta(days=today.weekday())
     _pathway(demo, base, now, result)
     _appointments(demo, base, now, result)
+    _plan_changes(demo, now)
     return result
+
+
+def _plan_changes(demo: _Demo, now: dt.datetime) -> None:
+    """Plans whose demo status is not active change to it once their sessions are in."""
+    for spec in PLANS:
+        client = demo.clients[spec.given]
+        plan = TreatmentPlan.objects.get(client=client)
+        if spec.status.value != plan.status and plan.status == PlanStatus.ACTIVE.value:
+            pathway_services.record_plan(
+                actor=_therapist(demo, client),
+                client_id=client.pk,
+                plan_format=spec.plan_format,
+                status=spec.status,
+                modalities=list(spec.modalities),
+                now=now,
+            )

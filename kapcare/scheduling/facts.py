@@ -188,21 +188,25 @@ def _staff_of_request(
 
 
 def load_calendar(
-    client_id: int,
+    client_id: int | None,
     staff_ids: Iterable[int],
     room_ids: Iterable[int],
     low: dt.datetime,
     high: dt.datetime,
 ) -> tuple[rules.Appointment, ...]:
-    """Other clients' appointments of these staff or rooms overlapping ``[low, high)``."""
+    """Other clients' appointments of these staff or rooms overlapping ``[low, high)``.
+
+    ``client_id`` None: every client's (the intensive planner, planning several at once).
+    """
     nearby = (
         Appointment.objects.filter(start__lt=high, end__gt=low)
         .filter(Q(room_id__in=set(room_ids)) | Q(staff_links__staff_id__in=set(staff_ids)))
-        .exclude(client_id=client_id)
         .exclude(status=AppointmentStatus.CANCELLED.value)
         .distinct()
         .prefetch_related("staff_links")
     )
+    if client_id is not None:
+        nearby = nearby.exclude(client_id=client_id)
     return tuple(as_rule_appointment(a) for a in nearby)
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kapcare.core.violations import Violation
+from kapcare.core.wording import fmt_datetime, fmt_time
 from kapcare.scheduling.rules import ProposedAppointment, StaffInfo, intervals_overlap
 from kapcare.scheduling.vocabulary import Modality, Rule, Subject
 
@@ -149,15 +150,14 @@ def _label(staff: StaffInfo) -> str:
 
 
 def _fmt(moment: dt.datetime, tz: zoneinfo.ZoneInfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local:%a %d %b %Y %H:%M}"
+    return fmt_datetime(moment.astimezone(tz))
 
 
 def _hours_text(windows: Sequence[WorkingWindow], weekday: int) -> str:
     same_day = [w for w in windows if w.weekday == weekday]
     if not same_day:
         return f"no working hours on {WEEKDAY_NAMES[weekday]}s"
-    spans = ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in _joined(same_day))
+    spans = ", ".join(f"{fmt_time(s)}\N{EN DASH}{fmt_time(e)}" for s, e in _joined(same_day))
     return f"working hours on {WEEKDAY_NAMES[weekday]}s {spans}"
 
 

@@ -55,10 +55,20 @@ class Appointment(models.Model):
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     client_location_state = models.CharField(max_length=2, blank=True)
+    # Where the client said they are, at the start of a virtual session (the portal);
+    # the state goes in ``client_location_state``, which the licensure rule reads.
+    client_location_city = models.CharField(max_length=100, blank=True)
+    client_location_confirmed_at = models.DateTimeField(null=True, blank=True)
     follow_up_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, related_name="follow_ups", null=True, blank=True
     )
-    created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    # Booked by a staff member, or by the client in the portal (``booked_by_client``).
+    created_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    booked_by_client = models.BooleanField(default=False)
+    # Cancelled by the client in the portal (then no staff member changed the status).
+    status_changed_by_client = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     staff: "models.ManyToManyField[StaffMember, AppointmentStaff]" = models.ManyToManyField(
         StaffMember, through="AppointmentStaff", related_name="appointments"
@@ -93,8 +103,13 @@ class Appointment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status=AppointmentStatus.BOOKED.value)
-                | Q(status_changed_by__isnull=False),
+                | Q(status_changed_by__isnull=False)
+                | Q(status=AppointmentStatus.CANCELLED.value, status_changed_by_client=True),
                 name="appointment_status_change_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(created_by__isnull=False) | Q(booked_by_client=True),
+                name="appointment_booking_recorded",
             ),
         ]
         indexes = [

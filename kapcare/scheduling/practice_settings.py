@@ -25,6 +25,7 @@ from kapcare.scheduling.thresholds import (
 )
 
 __all__ = [
+    "MAX_CANCEL_NOTICE_HOURS",
     "MAX_DAYS",
     "REMINDER_HOURS_RANGE",
     "SETTING_NAMES",
@@ -38,6 +39,7 @@ __all__ = [
 
 MAX_DAYS = 60
 MAX_PREPARATIONS = 20
+MAX_CANCEL_NOTICE_HOURS = 168  # a week
 REMINDER_HOURS_RANGE = (1, 336)  # one hour to two weeks
 
 _FORMATS = tuple(f.value for f in PlanFormat)
@@ -50,6 +52,7 @@ SETTING_NAMES: tuple[str, ...] = (
     *(f"{fmt}.{name}" for fmt in _FORMATS for name in (*_INT_FIELDS, "medicine_spacing_measure")),
     "telehealth_states",
     "time_zone",
+    "client_cancel_notice_hours",
 )
 """Every setting a practice may change, as the API and the settings page name them."""
 
@@ -60,6 +63,7 @@ _LABELS = {
     "medicine_spacing_measure": "how the days between medicine sessions are counted",
     "telehealth_states": "states where virtual sessions are offered",
     "time_zone": "practice time zone (for sessions without a location)",
+    "client_cancel_notice_hours": "hours of notice a client gives to cancel in the portal",
 }
 
 
@@ -84,6 +88,8 @@ def _clean(name: str, value: object) -> object:
         if unknown:
             raise OverrideError(name, "Use two-letter US state codes, such as PA or NJ.")
         return sorted(set(value))
+    if field == "client_cancel_notice_hours":
+        return _int(name, value, MAX_CANCEL_NOTICE_HOURS)
     if field == "time_zone":
         if not isinstance(value, str) or not value or value not in zoneinfo.available_timezones():
             raise OverrideError(name, "Enter an IANA time zone, such as America/New_York.")
@@ -165,6 +171,9 @@ def apply_overrides(
             else base.telehealth_states
         ),
         time_zone=_setting(overrides, "time_zone", base.time_zone),
+        client_cancel_notice_hours=_setting(
+            overrides, "client_cancel_notice_hours", base.client_cancel_notice_hours
+        ),
     )
 
 
@@ -182,6 +191,9 @@ def _value_of(policy: SchedulingPolicy, name: str) -> tuple[object, str]:
         return setting.value, setting.source
     if name == "telehealth_states":
         return sorted(policy.telehealth_states.value), policy.telehealth_states.source
+    if name == "client_cancel_notice_hours":
+        notice = policy.client_cancel_notice_hours
+        return notice.value, notice.source
     return policy.time_zone.value, policy.time_zone.source
 
 

@@ -7,11 +7,12 @@ offset (a time without one is refused with 422); dates are ``YYYY-MM-DD``.
 import datetime as dt
 from typing import Annotated
 
-from ninja import Field, Schema
+from ninja import Field
 from pydantic import AfterValidator
 
 from kapcare.core.api_errors import ViolationOut
-from kapcare.core.api_fields import Instant, RecordId
+from kapcare.core.api_fields import Instant, RecordId, Text
+from kapcare.core.api_schema import Schema
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 
@@ -22,7 +23,7 @@ def _upper(value: str) -> str:
 
 # Checked by the rules (``appointment.client_location_state_invalid``), not here, so the
 # person booking gets the same plain explanation everywhere.
-StateAttested = Annotated[str, Field(max_length=2), AfterValidator(_upper)]
+StateAttested = Annotated[Text, Field(max_length=2), AfterValidator(_upper)]
 
 
 class FollowUpIn(Schema):
@@ -103,4 +104,4 @@ class RescheduleIn(Schema):
 
 class StatusIn(Schema):
     status: AppointmentStatus
-    reason: str = Field("", max_length=200)
+    reason: Text = Field("", max_length=200)

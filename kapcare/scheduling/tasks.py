@@ -1,10 +1,13 @@
-"""Background work (django-tasks, run by ``manage.py db_worker``): the reminder sweep.
+"""Background work (django-tasks, run by ``manage.py db_worker``): the reminder sweep
+and each reminder's mail.
 
 The sweep is one task that sends what is due and enqueues its next run
 (:data:`SWEEP_EVERY` later), so one worker keeps reminders going without a separate
 scheduler. ``manage.py schedule_reminders`` (run by ``make run`` before the worker
 starts) enqueues the first run unless one is already waiting; the check is repeated
-before each re-enqueue, so restarts do not multiply the sweeps.
+before each re-enqueue, so restarts do not multiply the sweeps. Each reminder it finds
+due is its own task, sent with the shared retry policy (``core.mail_retry``): a mail
+server that is down delays reminders, never the sweep.
 """
 
 import datetime as dt
@@ -13,9 +16,14 @@ from django_tasks import default_task_backend, task
 from django_tasks_db.models import DBTaskResult
 
 from kapcare.core import clock
-from kapcare.scheduling.reminders import send_due_reminders
+from kapcare.core.mail_retry import send_with_retry
+from kapcare.scheduling.reminders import (
+    mark_reminder_failed,
+    queue_due_reminders,
+    send_reminder_mail,
+)
 
-__all__ = ["SWEEP_EVERY", "ensure_sweep_scheduled", "send_reminders"]
+__all__ = ["SWEEP_EVERY", "ensure_sweep_scheduled", "send_reminder", "send_reminders"]
 
 SWEEP_EVERY = dt.timedelta(minutes=5)
 _TASK_PATH = "kapcare.scheduling.tasks.send_reminders"
@@ -23,10 +31,23 @@ _TASK_PATH = "kapcare.scheduling.tasks.send_reminders"
 
 @task()
 def send_reminders() -> int:
-    """Send the reminders due now, then schedule the next sweep; how many e-mails went."""
-    sent = send_due_reminders(now=clock.now())
+    """Queue the reminders due now, then schedule the next sweep; how many were queued."""
+    queued = queue_due_reminders(now=clock.now())
     ensure_sweep_scheduled(now=clock.now())
-    return sent
+    return queued
+
+
+@task()
+def send_reminder(reminder_id: int, attempt: int = 1) -> bool:
+    """Send one reminder; whether it went (False: failed for now, or nothing to send)."""
+    return send_with_retry(
+        send=lambda: send_reminder_mail(reminder_id=reminder_id, now=clock.now()),
+        task=send_reminder,
+        args=(reminder_id,),
+        attempt=attempt,
+        give_up=lambda: mark_reminder_failed(reminder_id=reminder_id),
+        what=f"Reminder {reminder_id}",
+    )
 
 
 def ensure_sweep_scheduled(*, now: dt.datetime, delay: dt.timedelta = SWEEP_EVERY) -> bool:

@@ -86,6 +86,13 @@ class PathwayParameters:
             raise ValueError("The integration window cannot be negative.")
 
 
+_CLIENT_CANCEL_SOURCE = (
+    "Practice policy, not clinical: psychotherapy practices commonly ask for 24 hours' "
+    "notice to cancel; within it a client calls the practice (issue 11: cancel within the "
+    "practice's notice rules)"
+)
+
+
 @dataclass(frozen=True)
 class SchedulingPolicy:
     ongoing: PathwayParameters
@@ -94,8 +101,12 @@ class SchedulingPolicy:
     """States where the practice offers virtual sessions (clients located there)."""
     time_zone: Setting[str]
     """The practice's zone, for sessions without a location (telehealth)."""
+    client_cancel_notice_hours: Setting[int] = Setting(24, _CLIENT_CANCEL_SOURCE)
+    """How long before a session a client may still cancel it in the portal."""
 
     def __post_init__(self) -> None:
+        if self.client_cancel_notice_hours.value < 0:
+            raise ValueError("The notice a client gives to cancel cannot be negative.")
         unknown = sorted(self.telehealth_states.value - US_STATES.keys())
         if unknown:
             raise ValueError(f"Unknown state codes in telehealth states: {', '.join(unknown)}.")
@@ -121,6 +132,8 @@ class SchedulingPolicy:
             ("telehealth_states", self.telehealth_states.value, self.telehealth_states.source)
         )
         rows.append(("time_zone", self.time_zone.value, self.time_zone.source))
+        notice = self.client_cancel_notice_hours
+        rows.append(("client_cancel_notice_hours", notice.value, notice.source))
         return rows
 
 

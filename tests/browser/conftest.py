@@ -25,6 +25,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
+from kapcare.people.vocabulary import PathwayStage
 from tests.factories import make_care_team_member, make_client
 
 CHROMIUM = Path(os.environ.get("KAPCARE_CHROMIUM", "/usr/bin/chromium"))
@@ -129,6 +130,9 @@ def assert_accessible(axe: Axe) -> Callable[[Page], None]:
     """axe-core finds no violations (WCAG 2.x A/AA and best practices) on the page."""
 
     def check(page: Page) -> None:
+        # A test may look before the page has finished loading (the title of a refused
+        # form arrives before its body); axe must read the whole page, not half of it.
+        page.wait_for_load_state("load")
         results = axe.run(page)
         assert results.violations_count == 0, results.generate_report()
 
@@ -145,13 +149,13 @@ def team_clients(practice: Practice, staff: dict[Role, StaffMember]) -> list[Cli
             legal_family_name="Ashby",
             preferred_name="Rob",
             pronouns="they/them",
-            stage=Client.Stage.PREPARATION,
+            stage=PathwayStage.PREPARATION,
         ),
         make_client(
             practice=practice,
             legal_given_name="Imani",
             legal_family_name="Brooks",
-            stage=Client.Stage.INTEGRATION,
+            stage=PathwayStage.INTEGRATION,
         ),
     ]
     for client in clients:

@@ -2,6 +2,7 @@
 a free time for a client and follows it to the booking form. axe checks every new page."""
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -11,7 +12,7 @@ from kapcare.core import clock
 from kapcare.people.models import Client, Location, Practice, StaffMember
 from kapcare.people.policy import Role
 from kapcare.people.vocabulary import RoomKind
-from kapcare.scheduling.models import TimeOff, WorkingHours
+from kapcare.scheduling.models import Appointment, TimeOff, WorkingHours
 from tests.browser.conftest import sign_in
 from tests.factories import TEST_PASSWORD, make_location, make_room
 
@@ -59,7 +60,7 @@ def test_a_therapist_sets_working_hours_and_time_off(
     add.get_by_role("button", name="Add hours").click()
     expect(page.get_by_text("Working hours added.")).to_be_visible()
     row = page.get_by_role("row", name="Wednesday")
-    expect(row).to_contain_text("09:00\u201313:00")
+    expect(row).to_contain_text("9:00 am\u20131:00 pm")
     expect(row).to_contain_text("Bryn Mawr office")
 
     away = page.locator("form", has=page.get_by_role("heading", name="Add time off"))
@@ -122,16 +123,22 @@ def test_front_desk_finds_a_time_and_follows_it_to_the_booking_form(
 
     results = page.get_by_role("table")
     expect(results.get_by_role("row")).to_have_count(4)  # a header and three times
-    expect(results.get_by_role("row").nth(1)).to_contain_text("09:00\u201309:50")
+    expect(results.get_by_role("row").nth(1)).to_contain_text("9:00 am\u20139:50 am")
     expect(results.get_by_role("row").nth(1)).to_contain_text("Willow")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Book this").first.click()
-    page.wait_for_load_state()
-    assert page.url.split("?")[0].endswith("/appointments/new/")
-    assert f"date={monday.isoformat()}" in page.url
-    assert "start_time=09%3A00" in page.url
-    assert f"client={team_clients[0].pk}" in page.url
+    # Each time opens the booking form filled in, or books in one click
+    change = page.get_by_role("link", name=re.compile("^Change first")).first.get_attribute("href")
+    assert change is not None
+    assert change.split("?")[0].endswith("/appointments/new/")
+    assert f"date={monday.isoformat()}" in change
+    assert "start_time=09%3A00" in change
+    assert f"client={team_clients[0].pk}" in change
+    before = set(Appointment.objects.values_list("pk", flat=True))
+    page.get_by_role("button", name=re.compile("^Book ")).first.click()
+    expect(page.get_by_role("status")).to_contain_text("The appointment was booked.")
+    booked = Appointment.objects.exclude(pk__in=before).get()
+    assert (booked.client_id, booked.kind) == (team_clients[0].pk, "therapy")
 
 
 def test_the_settings_page_is_accessible_and_saves(

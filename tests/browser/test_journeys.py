@@ -7,6 +7,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
+from kapcare.people.vocabulary import PathwayStage
 from tests.browser.conftest import sign_in
 from tests.factories import TEST_PASSWORD, make_care_team_member, make_client
 
@@ -48,7 +49,7 @@ def test_therapist_sees_only_own_clients_and_opens_a_chart(
     expect(page).to_have_url(re.compile(rf"/clients/{rob.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rob Ashby")
     expect(page.get_by_role("navigation", name="Client record").get_by_role("link")).to_have_text(
-        ["Chart", "Details and contact"]
+        ["Chart", "Details and contact", "Care team", "Progress report", "Superbill"]
     )
     demographics = page.get_by_role("region", name="Demographics")
     expect(demographics).to_contain_text("Robin Ashby")
@@ -60,10 +61,13 @@ def test_therapist_sees_only_own_clients_and_opens_a_chart(
     expect(current).to_have_text(re.compile(r"Preparation\s*\(current stage\)"))
     for heading in ("Safety flags", "Measures", "Medicine sessions", "Psychotherapy notes"):
         expect(page.get_by_role("region", name=heading)).to_be_visible()
-    # the notes issue has not been built: the section says so rather than looking empty
+    # the therapist's own psychotherapy notes, and the therapy panel (issue 10)
     expect(page.get_by_role("region", name="Psychotherapy notes")).to_contain_text(
-        "Not yet recorded here"
+        "You have written none for this client."
     )
+    expect(
+        page.get_by_role("region", name="Therapy: session notes, parts and EMDR")
+    ).to_be_visible()
 
 
 def test_front_desk_sees_every_client_is_refused_the_chart_but_opens_details(
@@ -216,7 +220,10 @@ def test_html_in_a_client_name_is_shown_as_text(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{given} {family}")
     assert page.evaluate("window.__pwned") is None
     assert page.locator("img").count() == 0
-    assert page.locator("script").count() == 0
+    # The only scripts are the product's own files (the menu, the idle warning).
+    assert page.locator("script:not([src])").count() == 0
+    sources = page.locator("script").evaluate_all("els => els.map(e => e.getAttribute('src'))")
+    assert all(src.startswith("/static/") for src in sources), sources
 
 
 def test_chart_fits_a_tablet_without_sideways_scrolling(
@@ -231,7 +238,7 @@ def test_chart_fits_a_tablet_without_sideways_scrolling(
         emergency_contact_name="Bartholomew Featherstonehaugh-Cholmondeley",
         emergency_contact_relationship="brother",
         emergency_contact_phone="+1 215 555 0199",
-        stage=Client.Stage.MEDICINE,
+        stage=PathwayStage.MEDICINE,
     )
     for role in CARE_TEAM_ROLES:
         make_care_team_member(client=client, staff=staff[role], role=role)

@@ -124,6 +124,14 @@ def test_a_client_completes_a_phq9_by_link_and_the_therapist_sees_it_on_the_char
     expect(safety).to_contain_text("PHQ-9 item 9 answered above zero")
     assert_accessible(page)
 
+    # The reviewer can read what the client answered before writing the note
+    safety.get_by_role("link", name=re.compile("Read the answers")).click()
+    answers = page.get_by_role("table", name=re.compile("The answers that raised it"))
+    expect(answers.get_by_role("row", name=re.compile("better off dead"))).to_contain_text(PHQ9[8])
+    assert_accessible(page)
+    page.go_back()
+    safety = page.get_by_role("region", name="Safety flags")
+
     # When they review it with a note
     safety.get_by_role("textbox", name=re.compile("Review note")).fill(
         "Called Rob: passive thoughts, no plan or intent. Safety plan reviewed."

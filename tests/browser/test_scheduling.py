@@ -17,6 +17,7 @@ from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.models import Appointment
 from tests.browser.conftest import sign_in
+from tests.browser.steps import fill_integration
 from tests.factories import (
     TEST_PASSWORD,
     make_care_team_member,
@@ -131,8 +132,9 @@ def test_front_desk_books_preparation_then_medicine_with_integration(
 
     # Then it is on that day's calendar, in the office's time
     expect(page.get_by_role("status")).to_contain_text("The appointment was booked.")
-    day = page.get_by_role("region", name=re.compile(world.day.strftime("%A")))
-    row = day.get_by_role("row", name=re.compile("10:00\u201310:50"))
+    page.goto(f"/calendar/?layout=list&date={world.day.isoformat()}")
+    day = page.get_by_role("region", name=re.compile(world.day.strftime("^%a %-d %b")))
+    row = day.get_by_role("row", name=re.compile("10:00 am\u201310:50 am"))
     expect(row).to_contain_text("Preparation")
 
     # When they try a medicine session by telehealth
@@ -169,16 +171,12 @@ def test_front_desk_books_preparation_then_medicine_with_integration(
         room="Harbor (medicine room)",
     )
     _session(page).get_by_role("checkbox", name="Test Monitor (Monitor)").check()
-    follow_up = page.get_by_role("group", name="Integration session", exact=True)
-    follow_up.get_by_label("Book the integration session together with it").check()
-    follow_up.get_by_label("Integration: date").fill(
-        (medicine_day + dt.timedelta(days=1)).isoformat()
+    fill_integration(
+        page,
+        day=medicine_day + dt.timedelta(days=1),
+        office="Bryn Mawr office",
+        room="Willow (therapy room)",
     )
-    follow_up.get_by_label("Integration: starts at").fill("10:00")
-    follow_up.get_by_label("Integration: ends at").fill("10:50")
-    follow_up.get_by_label("Integration: location").select_option(label="Bryn Mawr office")
-    follow_up.get_by_label("Integration: room").select_option(label="Willow (therapy room)")
-    follow_up.get_by_role("checkbox", name="Test Therapist (Therapist)").check()
     page.get_by_role("button", name="Book", exact=True).click()
 
     # Then both are booked
@@ -187,7 +185,7 @@ def test_front_desk_books_preparation_then_medicine_with_integration(
     )
     medicine = Appointment.objects.get(kind="medicine")
     assert Appointment.objects.get(kind="integration").follow_up_of_id == medicine.pk
-    expect(page.get_by_role("row", name=re.compile("09:00\u201312:00"))).to_contain_text(
+    expect(page.get_by_role("row", name=re.compile("9:00 am\u201312:00 pm"))).to_contain_text(
         "Medicine session"
     )
 
@@ -206,7 +204,7 @@ def test_rescheduling_and_cancelling_from_the_calendar(page: Page, world: World)
         room="Willow (therapy room)",
     )
     page.get_by_role("button", name="Book", exact=True).click()
-    page.goto(f"/calendar/?date={world.day.isoformat()}")
+    page.goto(f"/calendar/?layout=list&date={world.day.isoformat()}")
 
     # When they reschedule it to the afternoon
     page.get_by_role("link", name=re.compile("^Reschedule")).click()
@@ -216,7 +214,8 @@ def test_rescheduling_and_cancelling_from_the_calendar(page: Page, world: World)
 
     # Then the calendar shows the new time
     expect(page.get_by_role("status")).to_contain_text("The appointment was moved.")
-    expect(page.get_by_role("row", name=re.compile("15:00\u201315:50"))).to_contain_text("Therapy")
+    moved = page.get_by_role("row", name=re.compile("3:00 pm\u20133:50 pm"))
+    expect(moved).to_contain_text("Therapy")
 
     # When they cancel it with a reason
     page.get_by_role("link", name=re.compile("^Cancel")).click()
@@ -225,7 +224,7 @@ def test_rescheduling_and_cancelling_from_the_calendar(page: Page, world: World)
 
     # Then it is marked cancelled, with no more actions
     expect(page.get_by_role("status")).to_contain_text("Cancelled")
-    row = page.get_by_role("row", name=re.compile("15:00\u201315:50"))
+    row = page.get_by_role("row", name=re.compile("3:00 pm\u20133:50 pm"))
     expect(row).to_contain_text("Cancelled")
     expect(row.get_by_role("link", name=re.compile("^Reschedule"))).to_have_count(0)
 

@@ -99,7 +99,7 @@ def test_inactive_account_cannot_sign_in(client: HttpClient, therapist: User) ->
     ("data", "messages"),
     [
         ({}, ["Enter your email address.", "Enter your password."]),
-        ({"username": "not an email", "password": "x"}, ["Enter a valid email address."]),
+        ({"username": "not an email", "password": "x"}, ["in the form name@example.org."]),
         ({"username": "a@example.org"}, ["Enter your password."]),
     ],
 )
@@ -216,7 +216,7 @@ def test_sign_out_needs_the_csrf_token(therapist: User) -> None:
     http.force_login(therapist)
     response = http.post(SIGN_OUT)
     assert response.status_code == 403
-    assert "That action was refused" in response.content.decode()
+    assert "That form has expired" in response.content.decode()
     assert _signed_in_user_id(http) == str(therapist.pk)
 
 

@@ -1,16 +1,25 @@
 """Personal access tokens: issued once, stored as a digest, revocable; bearer and session auth."""
 
+import datetime as dt
 import hashlib
 import io
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client as HttpClient
 
 from kapcare.accounts.models import ApiToken, User
-from kapcare.accounts.tokens import TOKEN_PREFIX, issue_token, revoke_tokens, user_for_token
+from kapcare.accounts.tokens import (
+    LAST_USED_EVERY,
+    TOKEN_PREFIX,
+    issue_token,
+    revoke_tokens,
+    user_for_token,
+)
 from kapcare.audit.models import AuditEvent
+from kapcare.core import clock
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
 from tests.factories import make_user
@@ -274,3 +283,24 @@ def test_session_of_a_deactivated_user_answers_401(signed_in: SignedIn, staff: S
     User.objects.filter(pk=staff[Role.THERAPIST].user_id).update(is_active=False)
     response = http.get("/api/v1/clients")
     assert (response.status_code, response.json()) == (401, UNAUTHENTICATED)
+
+
+def test_last_use_is_noted_at_most_once_an_hour(
+    staff: Staff,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_num_queries: Callable[[int], AbstractContextManager[object]],
+) -> None:
+    # given a token first used at nine
+    secret = issue_token(user=staff[Role.THERAPIST].user).secret
+    nine = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    monkeypatch.setattr(clock, "now", lambda: nine)
+    assert user_for_token(secret) == staff[Role.THERAPIST].user
+    # when it is used again within the hour, it is read and nothing is written
+    monkeypatch.setattr(clock, "now", lambda: nine + LAST_USED_EVERY - dt.timedelta(seconds=1))
+    with django_assert_num_queries(1):
+        assert user_for_token(secret) == staff[Role.THERAPIST].user
+    assert ApiToken.objects.get().last_used_at == nine
+    # and an hour on, the use is noted again
+    monkeypatch.setattr(clock, "now", lambda: nine + LAST_USED_EVERY)
+    assert user_for_token(secret) == staff[Role.THERAPIST].user
+    assert ApiToken.objects.get().last_used_at == nine + LAST_USED_EVERY

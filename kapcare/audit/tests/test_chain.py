@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import hmac
 import itertools
 import json
 
@@ -16,10 +17,12 @@ from kapcare.audit.chain import (
     event_hash,
     first_broken_link,
 )
+from kapcare.audit.keys import audit_key
 from kapcare.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
 from kapcare.audit.services import AuditSource, record_event, record_events
 from kapcare.audit.verify import verify_chain
 
+KEY = b"k" * 32
 NOON_UTC = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
@@ -43,7 +46,7 @@ def _chain(n: int) -> list[dict[str, object]]:
     prev = GENESIS_HASH
     for seq in range(1, n + 1):
         fields = _fields(seq)
-        digest = event_hash(prev, fields)
+        digest = event_hash(KEY, prev, fields)
         events.append({**fields, "prev_hash": prev, "hash": digest})
         prev = digest
     return events
@@ -52,19 +55,21 @@ def _chain(n: int) -> list[dict[str, object]]:
 # ---------------------------------------------------------------- pure
 
 
-def test_event_hash_is_sha256_over_previous_hash_and_fields_in_order() -> None:
+def test_event_hash_is_hmac_sha256_over_previous_hash_and_fields_in_order() -> None:
     fields = _fields(1)
     payload = json.dumps(
         [GENESIS_HASH, *(fields[name] for name in HASHED_FIELDS)], separators=(",", ":")
     )
-    assert event_hash(GENESIS_HASH, fields) == hashlib.sha256(payload.encode()).hexdigest()
+    expected = hmac.new(KEY, payload.encode(), hashlib.sha256).hexdigest()
+    assert event_hash(KEY, GENESIS_HASH, fields) == expected
+    assert event_hash(b"another key" * 3, GENESIS_HASH, fields) != expected
 
 
 def test_event_hash_covers_every_hashed_field_and_the_previous_hash() -> None:
-    base = event_hash(GENESIS_HASH, _fields(1))
+    base = event_hash(KEY, GENESIS_HASH, _fields(1))
     assert len(base) == 64
     assert int(base, 16) >= 0
-    assert event_hash("1" * 64, _fields(1)) != base
+    assert event_hash(KEY, "1" * 64, _fields(1)) != base
     changed = {
         "seq": 2,
         "at": canonical_time(NOON_UTC),
@@ -78,7 +83,7 @@ def test_event_hash_covers_every_hashed_field_and_the_previous_hash() -> None:
     }
     assert set(changed) == set(HASHED_FIELDS)
     for name, value in changed.items():
-        assert event_hash(GENESIS_HASH, {**_fields(1), name: value}) != base, name
+        assert event_hash(KEY, GENESIS_HASH, {**_fields(1), name: value}) != base, name
 
 
 def test_hashed_fields_are_what_design_asks_for() -> None:
@@ -97,46 +102,46 @@ def test_hashed_fields_are_what_design_asks_for() -> None:
 
 
 def test_an_intact_chain_has_no_broken_link() -> None:
-    assert first_broken_link(_chain(5)) is None
-    assert first_broken_link([]) is None
+    assert first_broken_link(KEY, _chain(5)) is None
+    assert first_broken_link(KEY, []) is None
 
 
 def test_a_changed_field_breaks_that_event() -> None:
     events = _chain(5)
     events[2]["detail"] = "something else"
-    assert first_broken_link(events) == BrokenLink(3, "its contents do not match its hash")
+    assert first_broken_link(KEY, events) == BrokenLink(3, "its contents do not match its hash")
 
 
 def test_a_recomputed_hash_breaks_the_next_event() -> None:
     # Someone edits event 3 and fixes its own hash: event 4 no longer follows it.
     events = _chain(5)
     events[2]["detail"] = "something else"
-    events[2]["hash"] = event_hash(str(events[1]["hash"]), events[2])
-    broken = first_broken_link(events)
+    events[2]["hash"] = event_hash(KEY, str(events[1]["hash"]), events[2])
+    broken = first_broken_link(KEY, events)
     assert broken == BrokenLink(4, "its previous-hash does not match the event before it")
 
 
 def test_a_missing_event_is_named() -> None:
     events = _chain(5)
     del events[2]
-    assert first_broken_link(events) == BrokenLink(3, "event 3 is missing")
+    assert first_broken_link(KEY, events) == BrokenLink(3, "event 3 is missing")
 
 
 def test_a_missing_first_event_is_named() -> None:
-    assert first_broken_link(_chain(3)[1:]) == BrokenLink(1, "event 1 is missing")
+    assert first_broken_link(KEY, _chain(3)[1:]) == BrokenLink(1, "event 1 is missing")
 
 
 def test_swapped_events_are_found() -> None:
     events = _chain(4)
     events[1], events[2] = events[2], events[1]
-    assert first_broken_link(events) == BrokenLink(2, "event 2 is missing")
+    assert first_broken_link(KEY, events) == BrokenLink(2, "event 2 is missing")
 
 
 def test_only_the_first_broken_link_is_reported() -> None:
     events = _chain(6)
     events[4]["detail"] = "later change"
     events[1]["detail"] = "earlier change"
-    assert first_broken_link(events) == BrokenLink(2, "its contents do not match its hash")
+    assert first_broken_link(KEY, events) == BrokenLink(2, "its contents do not match its hash")
 
 
 @pytest.mark.parametrize(
@@ -187,7 +192,7 @@ def test_each_stored_event_links_to_the_one_before() -> None:
     for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
     for event in events:
-        assert event.hash == event_hash(event.prev_hash, event.chain_fields())
+        assert event.hash == event_hash(audit_key(), event.prev_hash, event.chain_fields())
         assert len(event.hash) == 64
     head = AuditChainHead.objects.get()
     assert (head.seq, head.hash) == (8, events[-1].hash)

@@ -1,11 +1,14 @@
 """``manage.py verify_audit``: passes on an intact trail, names the first broken link.
 
 Tampering is done the way an intruder with database access would: raw SQL,
-past the ORM's append-only guard.
+past the ORM's append-only guard (and, on PostgreSQL, past the trigger, as the
+database's owner can). The intruder does not hold ``KAPCARE_AUDIT_KEY``.
 """
 
 import datetime as dt
+import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -39,6 +42,10 @@ def trail() -> list[AuditEvent]:
 
 def _sql(statement: str, *params: str | int | dt.datetime | None) -> None:
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # An owner of the database can turn triggers off for a session; the chain
+            # must still tell.
+            cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(statement, params)
 
 
@@ -103,12 +110,13 @@ def test_the_earliest_of_several_alterations_is_reported(trail: list[AuditEvent]
 
 
 def test_a_row_whose_hash_was_recomputed_breaks_the_next_link(trail: list[AuditEvent]) -> None:
-    # Given an intruder who changes event 3 and writes a matching hash for it
+    # Given an intruder who changes event 3 and writes a matching hash for it (with the key)
     from kapcare.audit.chain import event_hash
+    from kapcare.audit.keys import audit_key
 
     event = AuditEvent.objects.get(seq=3)
     event.detail = "nothing to see"
-    forged = event_hash(event.prev_hash, event.chain_fields())
+    forged = event_hash(audit_key(), event.prev_hash, event.chain_fields())
     _sql(
         f"UPDATE {_table(AuditEvent)} SET detail = %s, hash = %s WHERE seq = %s",
         "nothing to see",
@@ -174,3 +182,119 @@ def test_a_broken_trail_exits_non_zero(trail: list[AuditEvent]) -> None:
 def test_an_intact_trail_exits_zero(trail: list[AuditEvent]) -> None:
     command = Command(stdout=StringIO(), stderr=StringIO())
     command.run_from_argv(["manage.py", "verify_audit"])  # no SystemExit
+
+
+# ---------------------------------------------------------------- the key (finding 2)
+
+
+def _rechain_without_the_key(start: int) -> None:
+    """What the attack run did: delete rows, recompute every hash with SHA-256, move the head."""
+    import hashlib
+    import json
+
+    from kapcare.audit.chain import HASHED_FIELDS
+
+    prev = AuditEvent.objects.get(seq=start - 1).hash if start > 1 else "0" * 64
+    for event in AuditEvent.objects.filter(seq__gte=start).order_by("seq"):
+        payload = json.dumps(
+            [prev, *(event.chain_fields()[n] for n in HASHED_FIELDS)],
+            separators=(",", ":"),
+            default=str,
+        )
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        _sql(
+            f"UPDATE {_table(AuditEvent)} SET prev_hash = %s, hash = %s WHERE seq = %s",
+            prev,
+            digest,
+            event.seq,
+        )
+        prev = digest
+    _sql(f"UPDATE {_table(AuditChainHead)} SET hash = %s", prev)
+
+
+def test_a_trail_rechained_without_the_key_is_found(trail: list[AuditEvent]) -> None:
+    # Given an intruder who deletes the last events and recomputes the chain by hand
+    _sql(f"DELETE FROM {_table(AuditEvent)} WHERE seq > %s", 4)
+    _sql(f"UPDATE {_table(AuditChainHead)} SET seq = %s", 4)
+    _rechain_without_the_key(1)
+    # Then the very first event no longer matches its keyed hash
+    broken("Audit chain broken at event 1: its contents do not match its hash")
+
+
+def test_the_wrong_key_fails(trail: list[AuditEvent], monkeypatch: pytest.MonkeyPatch) -> None:
+    from kapcare.audit import keys
+
+    monkeypatch.setenv(keys.AUDIT_KEY, "ab" * 32)
+    keys.forget_key()
+    try:
+        broken("Audit chain broken at event 1: its contents do not match its hash")
+    finally:
+        monkeypatch.delenv(keys.AUDIT_KEY)
+        keys.forget_key()
+    assert "intact" in verify()
+
+
+def test_a_checkpoint_is_signed_and_checked(trail: list[AuditEvent], tmp_path: Path) -> None:
+    saved = tmp_path / "checkpoint.json"
+    call_command("audit_checkpoint", output=saved, stderr=StringIO())
+    data = json.loads(saved.read_text())
+    assert data["seq"] == EVENTS
+    assert data["hash"] == trail[-1].hash
+    record_event(source=AuditSource(user=None, source_ip=None), action=AuditAction.LOGIN)
+    out = StringIO()
+    call_command("verify_audit", checkpoint=saved, stdout=out)
+    assert f"Checkpoint at event {EVENTS} is genuine and still held." in out.getvalue()
+
+
+def test_a_checkpoint_catches_a_trail_rewritten_with_the_key(
+    trail: list[AuditEvent], tmp_path: Path
+) -> None:
+    # Given a checkpoint kept away from the database
+    saved = tmp_path / "checkpoint.json"
+    call_command("audit_checkpoint", output=saved, stderr=StringIO())
+    # When someone who holds the key cuts the trail and rechains it consistently
+    from kapcare.audit.chain import event_hash
+    from kapcare.audit.keys import audit_key
+
+    _sql(f"DELETE FROM {_table(AuditEvent)} WHERE seq >= %s", 3)
+    prev = trail[1].hash
+    for n in range(3, EVENTS + 1):
+        fields = {**trail[n - 1].chain_fields(), "detail": "rewritten"}
+        digest = event_hash(audit_key(), prev, fields)
+        _sql(
+            f"INSERT INTO {_table(AuditEvent)} (seq, at, actor_id, client_id, action, category, "
+            "outcome, source_ip, detail, prev_hash, hash) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            n, trail[n - 1].at, trail[n - 1].actor_id, trail[n - 1].client_id, "read",
+            "demographics", "success", "192.0.2.1", "rewritten", prev, digest,
+        )  # fmt: skip
+        prev = digest
+    _sql(f"UPDATE {_table(AuditChainHead)} SET hash = %s", prev)
+    # Then the chain links, but the checkpoint does not match
+    assert "intact" in verify()
+    with pytest.raises(CommandError, match="no longer has the hash the checkpoint recorded"):
+        call_command("verify_audit", checkpoint=saved, stdout=StringIO())
+
+
+def test_a_forged_checkpoint_is_refused(trail: list[AuditEvent], tmp_path: Path) -> None:
+    saved = tmp_path / "checkpoint.json"
+    saved.write_text(json.dumps({"seq": 2, "hash": trail[1].hash, "mac": "0" * 64}))
+    with pytest.raises(CommandError, match="signature does not match"):
+        call_command("verify_audit", checkpoint=saved, stdout=StringIO())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgresql_refuses_update_and_delete_of_audit_rows(trail: list[AuditEvent]) -> None:
+    from django.db import DatabaseError, transaction
+
+    for statement in (
+        f"UPDATE {_table(AuditEvent)} SET detail = 'x' WHERE seq = 2",
+        f"DELETE FROM {_table(AuditEvent)} WHERE seq = 2",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+    assert AuditEvent.objects.filter(seq=2, detail=trail[1].detail).exists()

@@ -90,7 +90,7 @@ def _aggregate(raw: object, where: str, scope: _Scope, name: str) -> Aggregate:
         obj,
         where,
         required=("method", "items"),
-        optional=("code",) if name == "total" else ("name", "code"),
+        optional=("code",) if name == "total" else ("name", "code", "label"),
     )
     coding = None
     if "code" in obj:
@@ -134,6 +134,7 @@ def _aggregate(raw: object, where: str, scope: _Scope, name: str) -> Aggregate:
         method=cast(Literal["sum", "mean"], method),
         items=tuple(link_ids),
         coding=coding,
+        label=text_at(obj["label"], f"{where}.label") if "label" in obj else "",
     )
 
 

@@ -95,6 +95,8 @@ class Aggregate:
     method: Literal["sum", "mean"]
     items: tuple[str, ...]
     coding: tuple[str, str] | None = None  # (system, code), e.g. LOINC 44261-6 for the PHQ-9 total
+    # A subscale's name in words for a page ("intrusion (cluster B)"); empty: its name.
+    label: str = ""
 
 
 @dataclass(frozen=True)

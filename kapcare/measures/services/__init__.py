@@ -35,6 +35,7 @@ from kapcare.measures.services.links import (
 from kapcare.measures.services.responses import (
     Recorded,
     instrument_for,
+    record_own_response,
     record_response,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "load_instrument_definition",
     "notify_care_team",
     "record_link_response",
+    "record_own_response",
     "record_response",
     "review_flag",
     "withdraw_link",

@@ -7,11 +7,15 @@ from django.db import IntegrityError, transaction
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
+
+# The module, not its names: the tasks import the mail service from this package.
+from kapcare.measures import tasks
 from kapcare.measures.access import locked_record
 from kapcare.measures.models import (
     MeasureAssignment,
     Schedule,
 )
+from kapcare.measures.services.assignment_mail import has_portal_sign_in
 from kapcare.measures.services.responses import instrument_for
 from kapcare.people.access import (
     Actor,
@@ -29,8 +33,13 @@ def assign_measure(
     schedule: Schedule,
     due_on: dt.date,
     now: dt.datetime,
+    site_url: str,
 ) -> MeasureAssignment:
-    """Ask the client to complete a measure once or on a pathway schedule."""
+    """Ask the client to complete a measure once or on a pathway schedule.
+
+    A client who signs in to the portal is told by e-mail (the task queue sends it once
+    this commits; ``site_url`` is the address the mail's link starts with).
+    """
     staff = staff_of(actor, Category.CLINICAL, action=AuditAction.CREATE)
     client = access_client(
         actor, client_id, Category.CLINICAL, action=AuditAction.CREATE, detail="measure_assignment"
@@ -63,6 +72,8 @@ def assign_measure(
             category=Category.CLINICAL,
             detail=f"measure_assignment:{assignment.pk}:{instrument.code}:{schedule}",
         )
+        if has_portal_sign_in(client.pk):
+            tasks.queue_assignment_mail(assignment.pk, site_url)
     return assignment
 
 

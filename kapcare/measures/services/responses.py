@@ -13,6 +13,7 @@ from kapcare.audit.services import AuditSource, record_event
 from kapcare.core.errors import FieldError
 from kapcare.core.ids import is_record_id
 from kapcare.measures import safety
+from kapcare.measures.access import assignment_statuses, client_record, due_now
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.models import (
     CompletionLink,
@@ -27,6 +28,7 @@ from kapcare.measures.services.flags import notify_care_team
 from kapcare.people.access import (
     Actor,
     access_client,
+    deny,
     staff_of,
 )
 from kapcare.people.models import Client, StaffMember
@@ -182,6 +184,55 @@ def record_response(
             answers=answers_list(answers),
             source=ResponseSource.STAFF,
             entered_by=staff,
+            link=None,
+            assignment=assignment,
+            audit=actor.audit_source,
+            now=now,
+            site_url=site_url,
+        )
+
+
+def record_own_response(
+    *,
+    actor: Actor,
+    assignment_id: int,
+    answers: object,
+    now: dt.datetime,
+    site_url: str = "",
+) -> Recorded:
+    """The client answers one of their assigned measures in the portal: scored, stored
+    and risk flags raised exactly as by a completion link. The assignment must be the
+    client's own, open and due now; another's (or none) is an audited 404."""
+    if actor.client_id is None:
+        raise deny(actor, category=Category.CLINICAL, action=AuditAction.CREATE)
+    client = access_client(
+        actor,
+        actor.client_id,
+        Category.CLINICAL,
+        action=AuditAction.CREATE,
+        detail="measure_response:portal",
+    )
+    assignment = client_record(
+        actor,
+        MeasureAssignment.objects.filter(ended_at__isnull=True),
+        assignment_id,
+        client=client,
+        category=Category.CLINICAL,
+        detail="measure_response:portal",
+        action=AuditAction.CREATE,
+    )
+    if not due_now(assignment_statuses(client.pk, [assignment], now=now), now=now):
+        raise FieldError("assignment", "This questionnaire is not due now.")
+    instrument = instrument_for(assignment.instrument_code, field="answers")
+    result = score_answers(instrument, answers)
+    with transaction.atomic():
+        return store_response(
+            client=client,
+            instrument=instrument,
+            result=result,
+            answers=answers_list(answers),
+            source=ResponseSource.PORTAL,
+            entered_by=None,
             link=None,
             assignment=assignment,
             audit=actor.audit_source,

@@ -205,7 +205,7 @@ def test_assign_and_issue_link_pages(signed_in: SignIn, team_client: Client) -> 
         f"/clients/{team_client.pk}/measures/link/", {"instrument": "GAD-7", "valid_for_days": "3"}
     )
     assert link_page.status_code == 200
-    assert link_page["Cache-Control"] == "no-store"
+    assert "no-store" in link_page["Cache-Control"]
     url = (
         _text(link_page)
         .split('id="link-url" class="link-url" type="text" readonly value="', 1)[1]
@@ -226,6 +226,11 @@ def test_review_from_the_chart(signed_in: SignIn, team_client: Client) -> None:
     url = f"/clients/{team_client.pk}/risk-flags/{flag.pk}/review/"
     assert f'action="{url}"' in _text(http.get(f"/clients/{team_client.pk}/"))
 
+    # The reviewer reads what the client answered, in words, not only the score.
+    review = _text(http.get(url))
+    assert "The answers that raised it" in review
+    assert "Thoughts that you would be better off dead" in review
+    assert "More than half the days" in review  # item 9 answered 2
     blank = http.post(url, {"note": ""})
     assert blank.status_code == 422
     done = http.post(url, {"note": "Spoke with the client; no intent. Safety plan updated."})
@@ -279,6 +284,7 @@ def test_the_chart_panels_cost_the_same_queries_however_long_the_history(
         schedule=Schedule.MONTHLY,
         due_on=clock.today(),
         now=clock.now(),
+        site_url="http://testserver",
     )
     add("PHQ-9", PHQ9_FLAGGED, 60)
     add("GAD-7", GAD7, 60)

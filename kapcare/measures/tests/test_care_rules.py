@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kapcare.measures import safety, schedule, tokens
 from kapcare.measures.charts import HEIGHT, WIDTH, chart_for
 from kapcare.measures.progress import Result, build_series
-from kapcare.measures.questionnaire import build_form, read_answers
+from kapcare.measures.questionnaire import answered, build_form, read_answers
 from kapcare.measures.registry import builtin_instruments, get_instrument
 from kapcare.measures.tests.care import form_answers
 from kapcare.measures.tests.test_properties import valid_answers
@@ -373,3 +373,13 @@ def test_a_wide_integer_scale_is_a_number_field() -> None:
         form = build_form(instrument)
         assert read_answers(instrument, form, {**base, form.questions[-1].name: wrong}) is None
         assert form.questions[-1].error == "Enter a whole number from 0 to 100."
+
+
+def test_answers_read_back_in_words_for_the_flag_reviewer() -> None:
+    rows = answered(get_instrument("ASQ"), [True, False, False, False, None])
+    assert [r.answer for r in rows] == ["Yes", "No", "No", "No", "Not asked"]
+    assert rows[0].text == "In the past few weeks, have you wished you were dead?"
+    phq = answered(get_instrument("PHQ-9"), [0, 1, 2, 3, 0, 0, 0, 0, 2])
+    assert [r.answer for r in phq][:4] == [
+        "Not at all", "Several days", "More than half the days", "Nearly every day",
+    ]  # fmt: skip

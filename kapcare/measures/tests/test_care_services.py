@@ -380,6 +380,7 @@ def test_assign_once_per_schedule_then_end(therapist: Actor, team_client: Client
         schedule=Schedule.BEFORE_MEDICINE,
         due_on=NOW.date(),
         now=NOW,
+        site_url="http://testserver",
     )
     assert (assignment.instrument_code, assignment.schedule) == ("PCL-5", "before_medicine")
     with pytest.raises(FieldError) as duplicate:
@@ -390,6 +391,7 @@ def test_assign_once_per_schedule_then_end(therapist: Actor, team_client: Client
             schedule=Schedule.BEFORE_MEDICINE,
             due_on=NOW.date(),
             now=NOW,
+            site_url="http://testserver",
         )
     assert duplicate.value.field == "schedule"
     services.end_assignment(
@@ -403,6 +405,7 @@ def test_assign_once_per_schedule_then_end(therapist: Actor, team_client: Client
         schedule=Schedule.BEFORE_MEDICINE,
         due_on=NOW.date(),
         now=NOW,
+        site_url="http://testserver",
     )
     assert again.pk != assignment.pk
 
@@ -417,6 +420,7 @@ def test_a_response_completes_its_assignment(therapist: Actor, team_client: Clie
         schedule=Schedule.ONCE,
         due_on=NOW.date() + dt.timedelta(days=2),
         now=NOW,
+        site_url="http://testserver",
     )
     [status] = assignment_statuses(team_client.pk, [assignment], now=NOW)
     assert (status.next_due, status.overdue) == (NOW.date() + dt.timedelta(days=2), False)

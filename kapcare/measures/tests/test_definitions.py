@@ -318,6 +318,18 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ),
     ("reverse yes/no", _set("scoring/reverse", ["4"]), "scoring.reverse[0]", "item '4' is yes/no."),
     (
+        "blank subscale label",
+        _set("scoring/subscales/0/label", "  "),
+        "scoring.subscales[0].label",
+        "must be a non-empty string.",
+    ),
+    (
+        "label on the total",
+        _set("scoring/total/label", "all of it"),
+        "scoring.total.label",
+        "unknown key; expected 'method', 'items', 'code'.",
+    ),
+    (
         "subscale called total",
         _set("scoring/subscales/0/name", "total"),
         "scoring.subscales[0].name",
@@ -454,6 +466,13 @@ def test_each_mistake_is_named(mutate: Mutation, where: str, message: str) -> No
     assert caught.value.where == where
     assert message in caught.value.message
     assert str(caught.value) == f"{where}: {caught.value.message}"
+
+
+def test_a_subscale_label_is_its_name_in_words() -> None:
+    document = example()
+    assert parse_instrument(document).scoring.subscales[0].label == ""
+    document["scoring"]["subscales"][0]["label"] = "distress in the session"
+    assert parse_instrument(document).scoring.subscales[0].label == "distress in the session"
 
 
 def test_change_needs_a_total() -> None:

@@ -21,7 +21,7 @@ def test_load_demo_adds_measures_once() -> None:
         RiskFlag.objects.count(),
         MeasureAssignment.objects.count(),
     )
-    assert counts == (68, 2, 5)
+    assert counts == (70, 2, 5)
 
     call_command("load_demo", stdout=StringIO())
     assert load_demo_measures().created_responses == 0

@@ -83,3 +83,37 @@ def test_latest_des_total_is_the_most_recent_des_ii(
     _response(team_client, therapist, "PHQ-9", "20", AT + dt.timedelta(days=40))
 
     assert flags.latest_des_total(team_client.pk) == 12.14
+
+
+@pytest.mark.django_db
+def test_latest_scores_reads_each_wanted_score_from_its_newest_response(
+    team_client: Client, staff: dict[Role, StaffMember]
+) -> None:
+    therapist = staff[Role.THERAPIST]
+    older = _response(team_client, therapist, "PCL-5", "40", AT)
+    older.subscales = {"B": 14, "C": 5}
+    older.save()
+    newer = _response(team_client, therapist, "PCL-5", "30", AT + dt.timedelta(days=30))
+    newer.subscales = {"B": 7}  # C missing here: the older one answers it
+    newer.save()
+    _response(team_client, therapist, "PHQ-9", "9", AT + dt.timedelta(days=40))
+
+    found = flags.latest_scores(
+        team_client.pk,
+        [("PCL-5", flags.TOTAL), ("PCL-5", "B"), ("PCL-5", "C"), ("PCL-5", "Z"), ("GAD-7", "")],
+    )
+    assert {key: (v.total, v.response_id) for key, v in found.items()} == {
+        ("PCL-5", ""): (Decimal("30.00"), newer.pk),
+        ("PCL-5", "B"): (Decimal("7.00"), newer.pk),
+        ("PCL-5", "C"): (Decimal("5.00"), older.pk),
+    }
+
+
+@pytest.mark.django_db
+def test_goal_measures_offer_totals_and_subscales_in_words() -> None:
+    measures = flags.goal_measures()
+    assert measures["PCL-5"].has_total
+    assert measures["PCL-5"].subscales["B"] == "intrusion (cluster B)"
+    assert not measures["ECR-RS"].has_total
+    assert measures["ECR-RS"].subscales == {"avoidance": "avoidance", "anxiety": "anxiety"}
+    assert "ASQ" not in measures  # neither a total nor a subscale

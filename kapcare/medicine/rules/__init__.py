@@ -48,7 +48,11 @@ from kapcare.medicine.rules.facts import (
     VitalAlert,
     VitalSigns,
 )
-from kapcare.medicine.rules.record_time import check_record_time, predose_reading
+from kapcare.medicine.rules.record_time import (
+    check_record_time,
+    check_session_day,
+    predose_reading,
+)
 from kapcare.medicine.rules.vitals import (
     check_vitals,
     next_vitals_due,
@@ -72,6 +76,7 @@ __all__ = [
     "check_dose",
     "check_predose_vitals",
     "check_record_time",
+    "check_session_day",
     "check_vitals",
     "discharge_bp_in_range",
     "next_vitals_due",

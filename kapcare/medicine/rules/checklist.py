@@ -27,7 +27,9 @@ def check_checklist(
 ) -> list[Violation]:
     """Every item missing before a dose at ``dose_at`` (use ``now`` to show the list).
 
-    ``predose_vitals`` is the latest reading at or before ``dose_at``.
+    ``predose_vitals`` is the latest reading at or before ``dose_at``. The plan, the
+    KAP consent and the clearance are the pathway's rules
+    (``scheduling.rules.check_pathway_at_dosing``), which the dose service runs too.
     """
     require_aware(dose_at, "dose_at")
     missing: list[Violation] = []
@@ -37,14 +39,6 @@ def check_checklist(
 
     if not checklist.identity_confirmed:
         need("identity_confirmed", "Confirm the client's identity.")
-    if not checklist.consent_current:
-        need("consent_current", "A current, signed KAP informed consent is needed.")
-    if not checklist.clearance_current:
-        need(
-            "clearance_current",
-            "A medical clearance of 'cleared', in force today, is needed from the medical "
-            "provider.",
-        )
     food_hours = policy.fasting_food.total_seconds() / 3600
     liquid_hours = policy.fasting_liquids.total_seconds() / 3600
     if not checklist.fasting_confirmed:

@@ -52,8 +52,6 @@ class DoseAdministration:
 @dataclass(frozen=True)
 class PreDoseChecklist:
     identity_confirmed: bool
-    consent_current: bool
-    clearance_current: bool  # the latest clearance is "cleared" and in force on the day
     fasting_confirmed: bool
     escort_name: str
     no_driving_agreed: bool

@@ -3,12 +3,15 @@ and the reading a dose is judged on.
 """
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Sequence
 
 from kapcare.core.violations import Violation
+from kapcare.core.wording import fmt_date
 from kapcare.medicine.rules.facts import DoseAdministration, VitalSigns, require_aware
 from kapcare.medicine.thresholds import SessionPolicy
 from kapcare.medicine.vocabulary import (
+    BEFORE_SESSION_DAY,
     TIME_BEFORE_SESSION,
     TIME_IN_FUTURE,
 )
@@ -77,3 +80,24 @@ def check_record_time(
             )
         )
     return violations
+
+
+def check_session_day(
+    *, now: dt.datetime, session_start: dt.datetime, zone: zoneinfo.ZoneInfo, what: str
+) -> list[Violation]:
+    """Nothing of a session's own record (checklist, vitals, doses) before its day.
+
+    A checklist ticked a week early attests to nothing about the day of dosing. The
+    day is the session's date in its location's time zone; ``what`` names the record.
+    """
+    require_aware(now, "now")
+    require_aware(session_start, "session_start")
+    day = session_start.astimezone(zone).date()
+    if now.astimezone(zone).date() >= day:
+        return []
+    return [
+        Violation(
+            rule=BEFORE_SESSION_DAY,
+            message=f"The session is on {fmt_date(day)}: record its {what} on that day.",
+        )
+    ]

@@ -15,6 +15,7 @@ from kapcare.medicine.access import (
 from kapcare.medicine.services.record import RecordView, view_of
 from kapcare.medicine.services.state import (
     audit_event,
+    before_session_day,
     not_locked,
     refuse,
     require_aware,
@@ -53,7 +54,7 @@ def save_checklist(
                 raise FieldError(name, "This time is in the future.")
     with transaction.atomic():
         session, _ = session_for_change(appointment, now)
-        problems = not_locked(session)
+        problems = not_locked(session) + before_session_day(appointment, now, "checklist")
         if not problems:
             session.identity_confirmed = checklist.identity_confirmed
             session.fasting_confirmed = checklist.fasting_confirmed

@@ -23,6 +23,7 @@ from kapcare.medicine.services.settings import policy_for
 from kapcare.medicine.services.state import (
     DOSE_AFTER_DISCHARGE,
     audit_event,
+    before_session_day,
     checklist_of,
     client_facts,
     latest_at_or_before,
@@ -90,9 +91,13 @@ def record_dose(
                     message="The client has been discharged: no dose can be added to this session.",
                 )
             )
+        # The pathway as it stands now: a plan paused, a consent revoked or a clearance
+        # expired since the booking stops the dose (scheduling.rules, pathway.facts).
+        problems += facts.pathway
         problems += record_time_problems(
             at, appointment, now, "dose", future=False, policy=policy_for(client.practice_id)
         )
+        problems += before_session_day(appointment, now, "doses")
         active = order_active_at(orders_of(client.pk), at, zone)
         pre = latest_at_or_before(rows.vitals, at)
         problems += session_rules.check_dose(

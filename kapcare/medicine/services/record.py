@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Min
+
 from kapcare.audit.models import AuditAction
 from kapcare.core.violations import Violation
 from kapcare.medicine import billing
@@ -44,7 +46,7 @@ from kapcare.pathway.models import DoseOrder
 from kapcare.people.access import Actor
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
-from kapcare.scheduling.models import Appointment
+from kapcare.scheduling.models import Appointment, AppointmentStaff
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,18 @@ def _billing_view(
     end = session.discharged_at or now
     if end <= start:
         return None
+    intervals = _intervals(staff, start, end)
+    billed = {i.person_id for i in intervals}
+    names = {str(m.pk): m.display_name for m in staff if str(m.pk) in billed}
+    bill = billing.billable_monitoring(intervals, policy=policy.billing)
+    return BillingView(bill=bill, provisional=session.discharged_at is None, names=names)
+
+
+def _intervals(
+    staff: Sequence[StaffMember], start: dt.datetime, end: dt.datetime
+) -> list[billing.MonitoringInterval]:
+    """Each booked clinician (by role: QHP or clinical staff) monitoring from start to end."""
     intervals: list[billing.MonitoringInterval] = []
-    names: dict[str, str] = {}
     for member in staff:
         roles = {Role(r.role) for r in member.roles.all()}
         if roles & {Role.THERAPIST, Role.MEDICAL_PROVIDER}:
@@ -186,10 +198,37 @@ def _billing_view(
             role = billing.BillingRole.CLINICAL_STAFF
         else:
             continue
-        names[str(member.pk)] = member.display_name
         intervals.append(billing.MonitoringInterval(str(member.pk), role, start, end))
-    bill = billing.billable_monitoring(intervals, policy=policy.billing)
-    return BillingView(bill=bill, provisional=session.discharged_at is None, names=names)
+    return intervals
+
+
+def monitoring_bills(practice_id: int) -> list[tuple[dt.datetime, billing.MonitoringBill]]:
+    """Every discharged, dosed medicine session of the practice: its first dose's time and
+    the 0820T-0822T lines its record supports, computed as for a superbill (one session's
+    :func:`monitoring_bill`). Codes and times only. Four queries, whatever the count."""
+    policy = policy_for(practice_id)
+    sessions = list(
+        MedicineSession.objects.filter(client__practice_id=practice_id, discharged_at__isnull=False)
+        .annotate(first_dose=Min("doses__at"))
+        .filter(first_dose__isnull=False)
+        .values_list("appointment_id", "first_dose", "discharged_at")
+    )
+    staff: dict[int, list[StaffMember]] = {}
+    links = (
+        AppointmentStaff.objects.filter(appointment_id__in=[s[0] for s in sessions])
+        .select_related("staff")
+        .prefetch_related("staff__roles")
+        .order_by("appointment_id", "staff_id")
+    )
+    for link in links:
+        staff.setdefault(link.appointment_id, []).append(link.staff)
+    out = []
+    for appointment_id, first_dose, discharged_at in sessions:
+        if discharged_at is None or discharged_at <= first_dose:  # filtered; for the type
+            continue
+        intervals = _intervals(staff.get(appointment_id, []), first_dose, discharged_at)
+        out.append((first_dose, billing.billable_monitoring(intervals, policy=policy.billing)))
+    return out
 
 
 def view_of(
@@ -204,7 +243,7 @@ def view_of(
     latest_pure = next((r for r in readings if latest is not None and r.at == latest.at), None)
     practice_policy = policy_for(client.practice_id)
     policy = practice_policy.session
-    missing = session_rules.check_checklist(
+    missing = list(facts.pathway) + session_rules.check_checklist(
         checklist, predose_vitals=latest_pure, dose_at=now, policy=policy
     )
     hold: list[Violation] = []
@@ -282,3 +321,25 @@ def print_record(*, actor: Actor, appointment_id: int, now: dt.datetime) -> Reco
     )
     audit_event(actor, client.pk, AuditAction.PRINT, f"medicine:{appointment.pk}:pdf")
     return view_of(appointment, client, session_of(appointment), now)
+
+
+def monitoring_bill(appointment: Appointment, now: dt.datetime) -> billing.MonitoringBill | None:
+    """The 0820T-0822T lines a discharged session's record supports, for superbills.
+
+    Codes and minutes only, none of the record's content: the caller has checked the
+    client's ``schedule`` category (billing codes are front desk's, DESIGN.md). None
+    before discharge (the time is still running) or without a dose.
+    """
+    session = session_of(appointment)
+    if session is None or session.discharged_at is None:
+        return None
+    staff = list(
+        StaffMember.objects.filter(bookings__appointment=appointment)
+        .select_related("user")
+        .prefetch_related("roles")
+        .order_by("pk")
+    )
+    view = _billing_view(
+        session, rows_of(session), staff, now, policy_for(appointment.client.practice_id)
+    )
+    return view.bill if view is not None else None

@@ -4,11 +4,13 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils import timezone
 
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.practice_overrides import OverrideError
+from kapcare.core.wording import fmt_date
 from kapcare.medicine.models import PracticeMedicineSettings
 from kapcare.medicine.practice_settings import apply_overrides, validate_overrides
 from kapcare.medicine.thresholds import MedicinePolicy
@@ -50,7 +52,8 @@ def update_settings(
             .filter(practice_id=actor.staff.practice_id)
             .first()
         ) or PracticeMedicineSettings(practice_id=actor.staff.practice_id, overrides={})
-        source = f"Practice setting changed by {actor.staff.name} on {now:%Y-%m-%d}: {reason}"
+        day = fmt_date(timezone.localtime(now).date())
+        source = f"Practice setting changed by {actor.staff.name} on {day}: {reason}"
         try:
             overrides = validate_overrides(
                 values, source=source if reason.strip() else "", current=current.overrides

@@ -29,6 +29,7 @@ from kapcare.medicine.services.state import (
 )
 from kapcare.medicine.vocabulary import SignerRole
 from kapcare.people.access import Actor, refuse_change, staff_of
+from kapcare.scheduling.services.status import record_held
 
 
 def _signing_role(actor: Actor, role: SignerRole | None, signed: set[str]) -> SignerRole:
@@ -94,6 +95,8 @@ def sign_record(
             if required <= signed | {chosen.value}:
                 session.completed_at = now
             session.save(update_fields=["locked_at", "completed_at"])
+            # A signed record is a held session: the appointment says so too.
+            record_held(actor=actor, appointment=appointment, staff=staff, now=now)
             audit_event(
                 actor,
                 client.pk,

@@ -15,7 +15,7 @@ from kapcare.core.errors import FieldError
 from kapcare.core.violations import Refused, Violation
 from kapcare.medicine import rules as session_rules
 from kapcare.medicine.access import SESSION
-from kapcare.medicine.measures_inputs import TODAYS_CODES, measures_done_between, measures_inputs
+from kapcare.medicine.measures_inputs import TODAYS_CODES, measures_done_between
 from kapcare.medicine.models import (
     Addendum,
     AdverseEvent,
@@ -31,15 +31,15 @@ from kapcare.medicine.rules import (
     VitalSigns,
 )
 from kapcare.medicine.thresholds import MedicinePolicy
-from kapcare.pathway import rules as pathway_rules
-from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
-from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat, Route
+from kapcare.pathway.models import DoseOrder
+from kapcare.pathway.vocabulary import PlanFormat, Route
 from kapcare.people.access import Actor, lock_client
 from kapcare.people.policy import Category
 from kapcare.scheduling import rules as scheduling_rules
+from kapcare.scheduling.facts import pathway_facts
 from kapcare.scheduling.facts import policy_for_practice as scheduling_policy_for
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
+from kapcare.scheduling.vocabulary import Rule
 
 # Codes of the services' own rules (the pure ``medicine.rules`` hold the rest).
 RECORD_LOCKED = "record.locked"
@@ -197,10 +197,11 @@ def latest_at_or_before(rows: Sequence[VitalsReading], at: dt.datetime) -> Vital
 
 @dataclass(frozen=True)
 class ClientFacts:
-    """What the checklist needs from the rest of the record, on the session day."""
+    """What a dose needs from the rest of the record, on the session day."""
 
-    consent_current: bool
-    clearance_current: bool
+    pathway: tuple[Violation, ...]
+    """What the pathway's rules say stops a dose (plan paused or missing, no KAP consent
+    in force, no clearance in force), from the one pathway facts loader."""
     preparation_completed: int
     preparation_required: int
     open_safety_flag: bool  # an unreviewed suicide-risk flag (measures)
@@ -210,55 +211,37 @@ class ClientFacts:
     def todays_measures_recorded(self) -> bool:
         return self.todays_measures >= TODAYS_CODES
 
+    @property
+    def consent_current(self) -> bool:
+        return all(v.rule != Rule.MEDICINE_REQUIRES_CONSENT for v in self.pathway)
+
+    @property
+    def clearance_current(self) -> bool:
+        return all(v.rule != Rule.MEDICINE_REQUIRES_CLEARANCE for v in self.pathway)
+
 
 def client_facts(appointment: Appointment, practice_id: int) -> ClientFacts:
+    """The client's pathway as the booking rules load it (``scheduling.facts``, which
+    reads ``pathway.facts``), checked as it stands at the moment of the dose."""
     zone = zone_of(appointment)
     day = appointment.start.astimezone(zone).date()
     day_start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
-    consents = [
-        pathway_rules.Consent(
-            kind=ConsentKind(c.kind),
-            signed_on=c.signed_on,
-            revoked_on=c.revoked_on,
-        )
-        for c in Consent.objects.filter(client_id=appointment.client_id)
-    ]
-    clearances = [
-        pathway_rules.Clearance(
-            status=ClearanceStatus(c.status),
-            valid_until=c.valid_until,
-            recorded_at=c.recorded_at,
-        )
-        for c in Clearance.objects.filter(client_id=appointment.client_id)
-    ]
-    plan = TreatmentPlan.objects.filter(client_id=appointment.client_id).first()
-    plan_format = PlanFormat(plan.format) if plan is not None else PlanFormat.ONGOING
-    preparations = [
-        scheduling_rules.Appointment(
-            id=a.pk,
-            kind=AppointmentKind(a.kind),
-            status=AppointmentStatus(a.status),
-            start=a.start,
-            end=a.end,
-            staff_ids=frozenset(),
-            room_id=a.room_id,
-        )
-        for a in Appointment.objects.filter(
-            client_id=appointment.client_id,
-            kind=AppointmentKind.PREPARATION.value,
-        )
-    ]
+    pathway = pathway_facts(appointment.client_id)
+    plan_format = pathway.plan.format if pathway.plan is not None else PlanFormat.ONGOING
     return ClientFacts(
-        consent_current=pathway_rules.consent_in_force(consents, day),
-        clearance_current=pathway_rules.clearance_in_force(clearances, day),
+        pathway=tuple(
+            scheduling_rules.check_pathway_at_dosing(
+                session_start=appointment.start, pathway=pathway, time_zone=zone.key
+            )
+        ),
         preparation_completed=scheduling_rules.count_preparations(
-            preparations, appointment.start, completed_only=True
+            pathway.appointments, appointment.start, completed_only=True
         ),
         # The practice's own preparation count (scheduling settings), as the booking used.
         preparation_required=scheduling_policy_for(practice_id)
         .for_format(plan_format)
         .preparation_sessions.value,
-        open_safety_flag=measures_inputs(appointment.client_id).open_suicide_flag,
+        open_safety_flag=pathway.unreviewed_risk_flags > 0,
         todays_measures=measures_done_between(
             appointment.client_id, day_start, day_start + dt.timedelta(days=1)
         ),
@@ -268,8 +251,6 @@ def client_facts(appointment: Appointment, practice_id: int) -> ClientFacts:
 def checklist_of(session: MedicineSession | None, facts: ClientFacts) -> PreDoseChecklist:
     return PreDoseChecklist(
         identity_confirmed=bool(session and session.identity_confirmed),
-        consent_current=facts.consent_current,
-        clearance_current=facts.clearance_current,
         fasting_confirmed=bool(session and session.fasting_confirmed),
         escort_name=session.escort_name if session else "",
         no_driving_agreed=bool(session and session.no_driving_agreed),
@@ -328,6 +309,12 @@ def not_locked(session: MedicineSession) -> list[Violation]:
             message="The record is signed and locked: add an addendum instead of changing it.",
         )
     ]
+
+
+def before_session_day(appointment: Appointment, now: dt.datetime, what: str) -> list[Violation]:
+    return session_rules.check_session_day(
+        now=now, session_start=appointment.start, zone=zone_of(appointment), what=what
+    )
 
 
 def record_time_problems(

@@ -26,6 +26,7 @@ from kapcare.medicine.services.state import (
     ACK_NO_READING,
     ACK_NOT_NEEDED,
     audit_event,
+    before_session_day,
     latest_at_or_before,
     not_locked,
     record_time_problems,
@@ -63,6 +64,7 @@ def record_vitals(
     problems += record_time_problems(
         at, appointment, now, "vitals", future=False, policy=policy_for(client.practice_id)
     )
+    problems += before_session_day(appointment, now, "vital signs")
     alerts: tuple[session_rules.VitalAlert, ...] = ()
     with transaction.atomic():
         session, _ = session_for_change(appointment, now)

@@ -45,8 +45,6 @@ def vitals(
 def complete_checklist(**changes: Any) -> PreDoseChecklist:
     checklist = PreDoseChecklist(
         identity_confirmed=True,
-        consent_current=True,
-        clearance_current=True,
         fasting_confirmed=True,
         escort_name="Ride home arranged",
         no_driving_agreed=True,

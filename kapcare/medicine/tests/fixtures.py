@@ -164,3 +164,27 @@ def screening_all_no(
         + [ScreeningAnswer(screening=record, code="contraindication.pregnancy", answer="no")]
     )
     return record
+
+
+# The medical page's screening questions, as its form names them.
+SCREENING_FORM_QUESTIONS = (
+    "psychosis",
+    "mania",
+    "aneurysm_or_avm",
+    "intracerebral_haemorrhage",
+    "ketamine_hypersensitivity",
+    "recent_cardiac_event_or_stroke",
+    "substance_use_disorder",
+    "hepatic_impairment",
+    "cystitis",
+    "uncontrolled_hypertension",
+)
+
+
+def screening_form(*, yes: str = "hepatic_impairment") -> dict[str, object]:
+    """The medical page's screening form: every question no but ``yes``, normal baseline."""
+    form: dict[str, object] = {"form": "screening", "screening-pregnancy_status": "not_pregnant"}
+    for code in SCREENING_FORM_QUESTIONS:
+        form[f"screening-answer_{code}"] = "yes" if code == yes else "no"
+    form.update({"screening-baseline_systolic": "118", "screening-baseline_diastolic": "76"})
+    return form

@@ -49,7 +49,6 @@ def test_complete_checklist_has_nothing_missing() -> None:
     ("changes", "subject"),
     [
         ({"identity_confirmed": False}, "identity_confirmed"),
-        ({"consent_current": False}, "consent_current"),
         ({"fasting_confirmed": False}, "fasting_confirmed"),
         ({"escort_name": ""}, "escort_name"),
         ({"escort_name": "   "}, "escort_name"),
@@ -144,8 +143,6 @@ def test_preparation_sessions_completed(completed: int, required: int, incomplet
 def test_checklist_lists_every_missing_item() -> None:
     checklist = PreDoseChecklist(
         identity_confirmed=False,
-        consent_current=False,
-        clearance_current=False,
         fasting_confirmed=False,
         escort_name="",
         no_driving_agreed=False,
@@ -160,8 +157,6 @@ def test_checklist_lists_every_missing_item() -> None:
 
     assert rules(violations) == [
         ("dose.checklist_incomplete", "identity_confirmed"),
-        ("dose.checklist_incomplete", "consent_current"),
-        ("dose.checklist_incomplete", "clearance_current"),
         ("dose.checklist_incomplete", "fasting_confirmed"),
         ("dose.checklist_incomplete", "escort_name"),
         ("dose.checklist_incomplete", "no_driving_agreed"),

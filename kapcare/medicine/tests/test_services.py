@@ -1,6 +1,7 @@
 """The medicine services through the database: every rule path, access and audit."""
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -20,16 +21,25 @@ from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, NotFound
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
+from kapcare.people.stage_query import stage_of
+from kapcare.people.vocabulary import PathwayStage
 from kapcare.scheduling.models import Appointment
 from tests.factories import make_clearance
 
 MakeActor = Callable[[Role], Actor]
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 MINUTE = dt.timedelta(minutes=1)
 
 
 @pytest.fixture
-def now() -> dt.datetime:
-    return clock.now().replace(microsecond=0)
+def now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """Mid-afternoon in the location's zone, and the clock held there: a session that began
+    30 minutes ago, and steps recorded hours before now, all fall on the session's own day
+    whatever the hour the suite runs (just after New York's midnight they did not)."""
+    today = clock.now().astimezone(NEW_YORK).date()
+    fixed = dt.datetime.combine(today, dt.time(15), tzinfo=NEW_YORK).astimezone(dt.UTC)
+    monkeypatch.setattr(clock, "now", lambda: fixed)
+    return fixed
 
 
 @pytest.fixture
@@ -115,6 +125,45 @@ def test_an_empty_checklist_lists_every_missing_item(
     ]
 
 
+def test_nothing_of_the_session_is_recorded_before_its_day(
+    actor: MakeActor, team_client: Client, staff: dict[Role, StaffMember], now: dt.datetime
+) -> None:
+    # Given a medicine session tomorrow at 10:00 in New York
+    local_now = now.astimezone(NEW_YORK)
+    tomorrow = dt.datetime.combine(
+        local_now.date() + dt.timedelta(days=1), dt.time(10), tzinfo=NEW_YORK
+    )
+    appointment = ready_medicine_appointment(team_client, staff, start=tomorrow)
+    monitor = actor(Role.MONITOR)
+    # When the monitor records its checklist, vitals or a dose today, Then each is refused
+    with pytest.raises(Refused) as checklist:
+        services.save_checklist(
+            actor=monitor, appointment_id=appointment.pk, checklist=_checklist(), now=now
+        )
+    with pytest.raises(Refused) as vitals:
+        _vitals(monitor, appointment, now, (120, 80), now=now)
+    with pytest.raises(Refused) as dose:
+        _dose(monitor, appointment, now, 100, now=now)
+    assert _rules(checklist) == ["record.before_session_day"]
+    assert "record.before_session_day" in _rules(vitals)
+    assert "record.before_session_day" in _rules(dose)
+    day = tomorrow.date()
+    assert checklist.value.violations[0].message == (
+        f"The session is on {day:%a} {day.day} {day:%b %Y}: record its checklist on that day."
+    )
+    assert (
+        not MedicineSession.objects.filter(appointment=appointment)
+        .exclude(checklist_at=None)
+        .exists()
+    )
+    assert not VitalsReading.objects.exists()
+    # and on the day itself (before the start) the checklist is taken
+    on_the_day = tomorrow - dt.timedelta(hours=2)
+    services.save_checklist(
+        actor=monitor, appointment_id=appointment.pk, checklist=_checklist(), now=on_the_day
+    )
+
+
 def test_a_saved_checklist_and_fresh_vitals_leave_nothing_missing(
     actor: MakeActor, appointment: Appointment, now: dt.datetime
 ) -> None:
@@ -123,7 +172,7 @@ def test_a_saved_checklist_and_fresh_vitals_leave_nothing_missing(
     view = services.get_record(actor=actor(Role.THERAPIST), appointment_id=appointment.pk, now=now)
 
     assert view.checklist_missing == []
-    assert view.checklist.consent_current is True
+    assert view.facts.consent_current is True
     assert view.checklist.preparation_completed == 2
 
 
@@ -159,7 +208,7 @@ def test_a_revoked_or_missing_consent_blocks_the_dose(
         _dose(actor(Role.MONITOR), appointment, now, 100, now=now)
 
     assert [(v.rule, v.subject) for v in refused.value.violations] == [
-        ("dose.checklist_incomplete", "consent_current")
+        ("medicine.requires_consent", "")
     ]
 
 
@@ -455,9 +504,18 @@ def test_signing_locks_the_record_and_the_medical_provider_cosigns_a_dosed_sessi
     assert _rules(early) == ["sign.not_discharged"]
     _discharged(actor, appointment, now)
 
+    assert Appointment.objects.get(pk=appointment.pk).status == "booked"
     view = services.sign_record(actor=monitor, appointment_id=appointment.pk, now=now)
     assert view.locked
     assert not view.completed
+    # the signed record is a held session: its appointment is completed, by the signer
+    held = Appointment.objects.get(pk=appointment.pk)
+    assert (held.status, held.status_changed_by, held.status_changed_at) == (
+        "completed",
+        monitor.staff,
+        now,
+    )
+    assert stage_of(appointment.client_id) is PathwayStage.INTEGRATION
     assert view.missing_signatures == [SignerRole.THERAPIST, SignerRole.MEDICAL_PROVIDER]
 
     with pytest.raises(Refused) as locked:
@@ -645,7 +703,7 @@ def test_an_expired_or_withdrawn_clearance_blocks_the_dose(
         _dose(actor(Role.MONITOR), appointment, now, 100, now=now)
 
     assert [(v.rule, v.subject) for v in refused.value.violations] == [
-        ("dose.checklist_incomplete", "clearance_current")
+        ("medicine.requires_clearance", "")
     ]
 
 

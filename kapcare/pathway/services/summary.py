@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from kapcare.pathway.facts import client_pathway
 from kapcare.pathway.models import Clearance, DoseOrder, MedicalScreening
 from kapcare.pathway.screening import ScreeningEvaluation
 from kapcare.pathway.services.screening import evaluation_of, latest_screening
@@ -12,6 +13,8 @@ from kapcare.people.models import Client
 from kapcare.people.policy import Category
 
 __all__ = ["MedicalSummary", "get_medical_summary"]
+
+ORDERS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -41,25 +44,36 @@ class MedicalSummary:
         ]
 
 
-def get_medical_summary(*, actor: Actor, client_id: int, today: dt.date) -> MedicalSummary:
-    """Latest screening (evaluated), latest clearance, dose orders: an audited medical read."""
+def get_medical_summary(
+    *, actor: Actor, client_id: int, today: dt.date, shared: bool = False
+) -> MedicalSummary:
+    """Latest screening (evaluated), latest clearance, dose orders: an audited medical read.
+
+    ``shared``: take the clearances and dose orders from the page view's pathway records
+    (``pathway.facts.client_pathway``: the chart, whose plan panel reads them too)."""
     client = access_client(actor, client_id, Category.MEDICAL, detail="medical:summary")
     latest = latest_screening(client.pk)
-    clearance = (
-        Clearance.objects.filter(client=client)
-        .select_related("recorded_by__user")
-        .order_by("-recorded_at", "-id")
-        .first()
-    )
+    if shared:
+        rows = client_pathway(actor, client.pk)
+        clearance = rows.clearances[0] if rows.clearances else None
+        orders = rows.dose_orders[:ORDERS_SHOWN]
+    else:
+        clearance = (
+            Clearance.objects.filter(client=client)
+            .select_related("recorded_by__user")
+            .order_by("-recorded_at", "-id")
+            .first()
+        )
+        orders = list(
+            DoseOrder.objects.filter(client=client)
+            .select_related("ordered_by__user")
+            .order_by("-ordered_at", "-id")[:ORDERS_SHOWN]
+        )
     return MedicalSummary(
         client=client,
         screening=latest,
         evaluation=evaluation_of(latest) if latest else None,
         clearance=clearance,
-        orders=list(
-            DoseOrder.objects.filter(client=client)
-            .select_related("ordered_by__user")
-            .order_by("-ordered_at", "-id")[:10]
-        ),
+        orders=orders,
         today=today,
     )

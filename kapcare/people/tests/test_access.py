@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from kapcare.audit.models import AuditAction, AuditEvent, AuditOutcome
+from kapcare.audit.services import request_ip
 from kapcare.core.ids import MAX_ID
 from kapcare.people.access import (
     Actor,
@@ -19,7 +20,6 @@ from kapcare.people.access import (
     allowed_categories,
     deny,
     may_edit_demographics,
-    request_ip,
     visible_clients,
 )
 from kapcare.people.models import Client, Practice, StaffMember

@@ -123,7 +123,11 @@ def test_issue_2_operations_document_their_error_answers(schema: dict[str, Any])
             assert set(responses) == {"200", "401", "404", "422"}
         else:
             success = "201" if method == "post" else "200"
-            assert set(responses) == {success, "400", "401", "403", "404", "413", "415", "422"}
+            # creating a client also answers 409: a likely duplicate (issue 9)
+            conflict = {"409"} if (method, path) == ("post", "/api/v1/clients") else set()
+            assert set(responses) == {
+                success, "400", "401", "403", "404", "413", "415", "422", *conflict
+            }  # fmt: skip
 
 
 def test_list_answers_are_pages(schema: dict[str, Any]) -> None:

@@ -1,5 +1,6 @@
 """The demo practice that ``make run`` loads: complete, synthetic, and idempotent."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -31,6 +32,7 @@ from kapcare.people.models import (
     StaffRole,
 )
 from kapcare.people.policy import Role
+from kapcare.people.stage_query import STAGE_ANNOTATION, with_stage
 from kapcare.people.vocabulary import PathwayStage, RoomKind
 
 pytestmark = pytest.mark.django_db
@@ -117,8 +119,10 @@ def test_command_twice_reports_nothing_added_the_second_time() -> None:
     # Then
     assert out.getvalue() == "Demo practice ready (0 staff and 0 clients added this time).\n"
     assert _counts() == loaded
+    # The command also opens the demo client's portal sign-in (portal.demo): one more user.
     assert {k: v for k, v in loaded.items() if k != "AuditEvent"} == {
-        k: v for k, v in EXPECTED_COUNTS.items() if k != "AuditEvent"
+        **{k: v for k, v in EXPECTED_COUNTS.items() if k != "AuditEvent"},
+        "User": 7 + 1,
     }
 
 
@@ -135,7 +139,9 @@ def test_command_prints_sign_ins_only_when_asked() -> None:
     assert [line.split()[:2] for line in lines[4:11]] == [
         [spec.email, DEMO_PASSWORD] for spec in STAFF
     ]
-    assert lines[11:] == [""]
+    assert lines[11].split() == ["farah.lindell@example.com", DEMO_PASSWORD, "client", "(the",
+                                 "portal)"]  # fmt: skip
+    assert lines[12:] == [""]
 
 
 def test_command_refused_in_production(settings: Settings) -> None:
@@ -186,14 +192,39 @@ def test_therapists_are_licensed_in_pa_and_nj() -> None:
         assert set(therapist.licenses.values_list("state", flat=True)) == {"PA", "NJ"}
 
 
-def test_at_least_twelve_clients_over_every_pathway_stage() -> None:
-    load_demo_practice()
+def test_at_least_twelve_clients_over_every_pathway_stage_derived_from_their_records() -> None:
+    # Given the whole demo (people, plans, sessions, measures, screenings, a session record)
+    call_command("load_demo", stdout=StringIO())
 
-    per_stage = dict(Client.objects.values_list("stage").annotate(n=Count("id")).order_by("stage"))
-
+    # Then each client's stage, derived from the records alone, is the one the demo meant
+    derived = dict(
+        with_stage(Client.objects.all()).values_list("legal_given_name", STAGE_ANNOTATION)
+    )
+    assert derived == {person.given: person.stage.value for person in CLIENTS}
+    per_stage = Counter(derived.values())
     assert Client.objects.count() == len(CLIENTS) == 13
     assert set(per_stage) == set(values(PathwayStage))
     assert min(per_stage.values()) == 1
+
+
+def test_load_demo_never_fails_because_a_confirmed_duplicate_exists() -> None:
+    # Given the demo, and a second "Jonah Ashgrove" with the same birth date (a practice
+    # may confirm such a duplicate), with nobody on his care team
+    call_command("load_demo", stdout=StringIO())
+    jonah = Client.objects.get(legal_given_name="Jonah")
+    Client.objects.create(
+        practice=jonah.practice,
+        legal_given_name=jonah.legal_given_name,
+        legal_family_name=jonah.legal_family_name,
+        date_of_birth=jonah.date_of_birth,
+        home_state="PA",
+    )
+
+    # When the demo is loaded again, Then it succeeds and adds nothing
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert out.getvalue() == "Demo practice ready (0 staff and 0 clients added this time).\n"
+    assert Client.objects.filter(legal_given_name="Jonah").count() == 2
 
 
 def test_every_client_has_a_therapist_on_the_care_team() -> None:

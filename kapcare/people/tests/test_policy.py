@@ -309,3 +309,9 @@ def test_practice_settings_are_changed_by_who_keeps_them(roles: frozenset[Role])
     # Booking defaults are the schedule keeper's; clinical thresholds a medical decision.
     assert policy.may_change_scheduling_settings(roles) is (Role.FRONT_DESK in roles)
     assert policy.may_change_medicine_settings(roles) is (Role.MEDICAL_PROVIDER in roles)
+
+
+@pytest.mark.parametrize("roles", ALL_ROLE_SETS, ids=lambda r: "+".join(sorted(r)) or "none")
+def test_who_bills_and_who_reads_the_practice_outcomes(roles: frozenset[Role]) -> None:
+    assert policy.may_bill(roles) is bool(roles & {FD, T, MP})
+    assert policy.may_read_practice_outcomes(roles) is bool(roles & {T, Role.PRIVACY_OFFICER})

@@ -58,7 +58,7 @@ def _follow_up(payload: FollowUpIn | None) -> services.FollowUpRequest | None:
     )
 
 
-def _booking_request(payload: AppointmentIn) -> services.AppointmentRequest:
+def booking_request(payload: AppointmentIn) -> services.AppointmentRequest:
     return services.AppointmentRequest(
         client_id=payload.client,
         kind=payload.kind,
@@ -89,7 +89,7 @@ def _with_staff(appointment_ids: list[int]) -> list[Appointment]:
 def check_appointment(request: HttpRequest, payload: AppointmentIn) -> CheckOut:
     """Which rules booking this would break, in plain words; nothing is saved."""
     violations = services.check_appointment_request(
-        actor=staff_actor(request), request=_booking_request(payload)
+        actor=staff_actor(request), request=booking_request(payload)
     )
     return CheckOut(ok=not violations, violations=[ViolationOut.of(v) for v in violations])
 
@@ -101,7 +101,7 @@ def book_appointment(request: HttpRequest, payload: AppointmentIn) -> Status[Boo
     422 lists every violated rule; 409 means someone else took the slot a moment ago.
     """
     booked = services.book_appointment(
-        actor=staff_actor(request), request=_booking_request(payload), now=clock.now()
+        actor=staff_actor(request), request=booking_request(payload), now=clock.now()
     )
     ids = [booked.appointment.pk]
     if booked.follow_up is not None:

@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from kapcare.core import clock
 from kapcare.core.api_errors import READ_ERRORS
-from kapcare.core.api_fields import Instant, RecordId
+from kapcare.core.api_fields import Instant, RecordId, Text
+from kapcare.core.api_schema import Schema
 from kapcare.people.access import staff_actor
 from kapcare.scheduling.availability import DEFAULT_COUNT
 from kapcare.scheduling.services.availability import MAX_COUNT, AvailabilityQuery
@@ -31,11 +32,14 @@ class AvailabilityFilter(Schema):
     duration: int | None = Field(None, ge=5, le=600, description="Minutes (default by kind)")
     after: Instant | None = Field(None, description="Search from here (default: now)")
     count: int = Field(DEFAULT_COUNT, ge=1, le=MAX_COUNT)
-    client_location_state: Annotated[str, Field(max_length=2)] | None = None
+    client_location_state: Annotated[Text, Field(max_length=2)] | None = None
     step: int = Field(15, ge=5, le=240, description="Minutes between candidate start times")
+    per_day: int | None = Field(
+        None, ge=1, le=MAX_COUNT, description="At most this many slots a day (spreads them)"
+    )
 
 
-class SlotOut(Schema):
+class AvailableSlotOut(Schema):
     start: dt.datetime
     end: dt.datetime
     location: int | None
@@ -51,7 +55,7 @@ class BlockOut(Schema):
 
 
 class AvailabilityOut(Schema):
-    slots: list[SlotOut]
+    slots: list[AvailableSlotOut]
     needs_follow_up: bool = Field(
         description="A medicine session: book its integration session in the same request"
     )
@@ -72,6 +76,7 @@ def availability_query(filters: AvailabilityFilter) -> AvailabilityQuery:
         room_id=filters.room,
         duration_minutes=filters.duration,
         count=filters.count,
+        per_day=filters.per_day,
         client_location_state=state.strip().upper() if state else None,
         step_minutes=filters.step,
     )
@@ -98,7 +103,7 @@ def search_availability(
     zone = found.time_zone
     return AvailabilityOut(
         slots=[
-            SlotOut(
+            AvailableSlotOut(
                 start=s.start,
                 end=s.end,
                 location=query.location_id if query.modality is Modality.IN_PERSON else None,
@@ -148,4 +153,6 @@ def book_url(
     if room is not None:
         params.append(("room", str(room)))
     params += [("staff", str(i)) for i in query.staff_ids]
+    if query.client_location_state:
+        params.append(("client_location_state", query.client_location_state))
     return base + "?" + urlencode(params)

@@ -3,10 +3,11 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from kapcare.core import clock
 from kapcare.core.api_errors import DELETE_ERRORS, READ_ERRORS, WRITE_ERRORS
+from kapcare.core.api_schema import Schema
 from kapcare.people.access import staff_actor
 from kapcare.scheduling import ical
 from kapcare.scheduling.access import access_staff

@@ -1,10 +1,11 @@
-"""/api/v1/staff/{id}/working-hours and /api/v1/staff/{id}/time-off."""
+"""/api/v1/staff/{id}/working-hours, /api/v1/staff/{id}/time-off and
+/api/v1/staff/{id}/video-room."""
 
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from kapcare.core import clock
 from kapcare.core.api_errors import (
@@ -14,20 +15,22 @@ from kapcare.core.api_errors import (
     WRITE_ERRORS,
     Message,
 )
-from kapcare.core.api_fields import Instant, RecordId
+from kapcare.core.api_fields import Instant, RecordId, Text, WallTime
+from kapcare.core.api_schema import Schema
 from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.people.access import staff_actor
 from kapcare.scheduling.access import access_staff
 from kapcare.scheduling.models import TimeOff, WorkingHours
 from kapcare.scheduling.services import hours as hours_services
+from kapcare.scheduling.services.video_room import MAX_URL, set_video_room
 
 router = Router(tags=["staff schedules"])
 
 
 class WindowSchema(Schema):
     weekday: int = Field(ge=0, le=6, description="0 Monday ... 6 Sunday")
-    start: dt.time = Field(description="Local wall-clock time at the location, HH:MM")
-    end: dt.time = Field(description="Local wall-clock time, after start (same day)")
+    start: WallTime = Field(description="Local wall-clock time at the location, HH:MM")
+    end: WallTime = Field(description="Local wall-clock time, HH:MM, after start (same day)")
     location: RecordId
 
 
@@ -90,7 +93,7 @@ def put_working_hours(
 class TimeOffIn(Schema):
     start: Instant
     end: Instant
-    reason: str = Field("", max_length=hours_services.MAX_REASON)
+    reason: Text = Field("", max_length=hours_services.MAX_REASON)
 
 
 class TimeOffOut(Schema):
@@ -163,3 +166,35 @@ def delete_time_off(request: HttpRequest, staff_id: int, time_off_id: int) -> Me
         actor=staff_actor(request), staff_id=staff_id, time_off_id=time_off_id
     )
     return Message(detail="The time off is removed.")
+
+
+class VideoRoomIn(Schema):
+    url: Text = Field(max_length=MAX_URL, description='The room\'s https link; "" clears it.')
+
+
+class VideoRoomOut(Schema):
+    staff: int
+    url: str = Field(description='Shown to clients for their video sessions ("": none).')
+
+
+@router.get(
+    "/staff/{int:staff_id}/video-room",
+    response={200: VideoRoomOut, **READ_ERRORS},
+    operation_id="get_video_room",
+)
+def get_video_room(request: HttpRequest, staff_id: int) -> VideoRoomOut:
+    """A staff member's video room link (any staff member may read)."""
+    member = access_staff(staff_actor(request), staff_id, change=False, detail="video_room")
+    return VideoRoomOut(staff=member.pk, url=member.video_room_url)
+
+
+@router.put(
+    "/staff/{int:staff_id}/video-room",
+    response={200: VideoRoomOut, **WRITE_ERRORS},
+    operation_id="put_video_room",
+)
+def put_video_room(request: HttpRequest, staff_id: int, payload: VideoRoomIn) -> VideoRoomOut:
+    """Set a staff member's video room link (their own, or anyone's for front desk): the
+    portal and the reminders show it to clients for their video sessions with them."""
+    member = set_video_room(actor=staff_actor(request), staff_id=staff_id, url=payload.url)
+    return VideoRoomOut(staff=member.pk, url=member.video_room_url)

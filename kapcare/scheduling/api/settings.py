@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
 from kapcare.core import clock
 from kapcare.core.api_errors import WRITE_ERRORS, error_responses
+from kapcare.core.api_fields import Text
+from kapcare.core.api_schema import Schema
 from kapcare.core.errors import FieldError
 from kapcare.people.access import Actor, staff_actor
 from kapcare.people.policy import Role
@@ -33,13 +35,13 @@ class SchedulingSettingsOut(Schema):
 
 
 class SchedulingSettingsIn(Schema):
-    overrides: dict[str, Any] = Field(
+    overrides: dict[Text, Any] = Field(
         default_factory=dict,
         description=f"Setting name to value (null: back to the default). Names: "
         f"{', '.join(SETTING_NAMES)}",
     )
     reminder_hours_before: int | None = Field(None, ge=1, le=336)
-    reason: str = Field(..., min_length=1, max_length=200, description="Why (kept as the source)")
+    reason: Text = Field(..., min_length=1, max_length=200, description="Why (kept as the source)")
 
 
 def settings_out(actor: Actor) -> SchedulingSettingsOut:

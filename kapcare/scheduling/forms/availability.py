@@ -5,18 +5,24 @@ from typing import Any
 from django import forms
 
 from kapcare.core.choices import choices
+from kapcare.core.form_inputs import InputRules
 from kapcare.people.models import Location, StaffMember
 from kapcare.people.policy import CARE_TEAM_ROLES
-from kapcare.people.states import US_STATES
+from kapcare.people.states import STATES_BY_NAME
 from kapcare.scheduling.availability import DEFAULT_COUNT
 from kapcare.scheduling.services.availability import MAX_COUNT
 from kapcare.scheduling.vocabulary import KIND_LABELS, MODALITY_LABELS, Modality
 
 
-class AvailabilityForm(forms.Form):
+class AvailabilityForm(InputRules, forms.Form):
     client = forms.TypedChoiceField(label="Client", coerce=int, choices=[])
     kind = forms.ChoiceField(label="Kind of session", choices=choices(KIND_LABELS))
-    modality = forms.ChoiceField(label="Modality", choices=choices(MODALITY_LABELS))
+    modality = forms.ChoiceField(
+        label="How",
+        choices=choices(MODALITY_LABELS),
+        initial=Modality.IN_PERSON.value,
+        widget=forms.RadioSelect,
+    )
     location = forms.ModelChoiceField(
         label="Location",
         queryset=Location.objects.none(),
@@ -43,9 +49,10 @@ class AvailabilityForm(forms.Form):
         help_text="Leave empty to search from now.",
     )
     client_location_state = forms.ChoiceField(
-        label="Client's state during a telehealth session",
+        # The booking form's label and state names, so the two pages read alike.
+        label="Where the client will be (telehealth)",
         required=False,
-        choices=[("", "Home state"), *((s, s) for s in US_STATES)],
+        choices=[("", "Their home state"), *STATES_BY_NAME],
     )
     count = forms.IntegerField(
         label="How many slots",

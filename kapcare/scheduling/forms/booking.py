@@ -8,8 +8,9 @@ from django import forms
 
 from kapcare.core.choices import choices
 from kapcare.core.errors import FieldError
-from kapcare.core.violations import Violation
-from kapcare.people.states import STATE_CHOICES
+from kapcare.core.form_inputs import InputRules
+from kapcare.core.violations import Refused, Violation
+from kapcare.people.states import STATES_BY_NAME
 from kapcare.scheduling import services
 from kapcare.scheduling.forms.places import (
     PlaceFields,
@@ -66,7 +67,7 @@ def _id(value: str | None) -> int | None:
     return int(value) if value else None
 
 
-class _TimedForm(forms.Form):
+class _TimedForm(InputRules, forms.Form):
     """Date, times, place and staff of one appointment (the main one or the follow-up)."""
 
     places: PlaceFields
@@ -167,6 +168,12 @@ class _TimedForm(forms.Form):
                 target = None
             self.add_error(target, violation.message)
 
+    def add_refusal(self, refused: Refused) -> None:
+        """The booking rules' refusal: a lost race on top, each violation by its field."""
+        if refused.conflict:
+            self.add_error(None, "Someone else booked this time a moment ago.")
+        self.add_violations(refused.violations)
+
     def add_field_error(self, error: FieldError) -> None:
         name = error.field
         prefix = ""
@@ -209,7 +216,7 @@ class BookingForm(_TimedForm):
         self.fields["client_location_state"] = forms.ChoiceField(
             label="Where the client will be (telehealth)",
             required=False,
-            choices=[("", "Their home state"), *STATE_CHOICES],
+            choices=[("", "Their home state"), *STATES_BY_NAME],
             help_text="The state the client attests they will be in during a video session.",
         )
         self.fields["with_follow_up"] = forms.BooleanField(
@@ -228,7 +235,7 @@ class BookingForm(_TimedForm):
         self.fields[f"{FOLLOW_UP_PREFIX}client_location_state"] = forms.ChoiceField(
             label="Integration: where the client will be (telehealth)",
             required=False,
-            choices=[("", "Their home state"), *STATE_CHOICES],
+            choices=[("", "Their home state"), *STATES_BY_NAME],
         )
 
     MAIN_FIELDS = (
@@ -316,7 +323,7 @@ class RescheduleForm(_TimedForm):
         }
 
 
-class StatusForm(forms.Form):
+class StatusForm(InputRules, forms.Form):
     status = forms.ChoiceField(
         label="New status",
         choices=choices(

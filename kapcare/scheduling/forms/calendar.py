@@ -4,16 +4,30 @@ from typing import Any, cast
 
 from django import forms
 
+from kapcare.core.form_inputs import InputRules
 from kapcare.scheduling.forms.places import PlaceFields
 
 
-class CalendarForm(forms.Form):
+class CalendarForm(InputRules, forms.Form):
     """Which calendar to show: day or week, from a date, for a person, place or room."""
 
     view = forms.ChoiceField(
         label="Show",
         required=False,
         choices=[("week", "Week"), ("day", "Day")],
+    )
+    # Chosen by the links above the calendar; kept hidden so "Show" keeps them.
+    layout = forms.ChoiceField(
+        label="Layout",
+        required=False,
+        choices=[("grid", "Time grid"), ("list", "List")],
+        widget=forms.HiddenInput,
+    )
+    by = forms.ChoiceField(
+        label="Columns of a day",
+        required=False,
+        choices=[("staff", "One per clinician"), ("room", "One per room")],
+        widget=forms.HiddenInput,
     )
     date = forms.DateField(
         label="Date",

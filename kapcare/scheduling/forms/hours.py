@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 
+from kapcare.core.form_inputs import InputRules
 from kapcare.people.models import Location
 from kapcare.scheduling.hours import WEEKDAY_NAMES
 
 
-class WindowForm(forms.Form):
+class WindowForm(InputRules, forms.Form):
     weekday = forms.TypedChoiceField(
         label="Day", choices=list(enumerate(WEEKDAY_NAMES)), coerce=int
     )
@@ -30,7 +31,7 @@ class WindowForm(forms.Form):
         return data
 
 
-class TimeOffForm(forms.Form):
+class TimeOffForm(InputRules, forms.Form):
     start_date = forms.DateField(
         label="From (date)", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -69,3 +70,14 @@ class TimeOffForm(forms.Form):
             if end <= start:
                 self.add_error("end_date", "The time off must end after it starts.")
         return data
+
+
+class VideoRoomForm(InputRules, forms.Form):
+    url = forms.CharField(
+        label="Video room link",
+        required=False,
+        max_length=300,
+        help_text="The fixed link of your telehealth room. Clients see it for their video "
+        "sessions with you, in the portal and in the reminder. Leave empty if you have none.",
+        widget=forms.URLInput(attrs={"inputmode": "url", "placeholder": "https://"}),
+    )

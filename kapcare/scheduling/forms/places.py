@@ -36,6 +36,10 @@ class PlaceFields:
         self.zone = zone
         """The practice's zone, for sessions without a location."""
         self.locations = {loc.pk: loc for loc in locations}
+        self.rooms = [room for room in rooms if room.is_active]
+        """Active rooms, by location name then room name (the calendar's room columns)."""
+        self.staff = list(staff)
+        """Staff who take part in sessions, by name (the calendar's clinician columns)."""
         self.location_choices = [("", "No location (telehealth)")] + [
             (str(loc.pk), loc.name) for loc in locations
         ]

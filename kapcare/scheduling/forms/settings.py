@@ -4,11 +4,18 @@ from typing import Any
 
 from django import forms
 
-from kapcare.scheduling.practice_settings import SETTING_NAMES, SettingRow
+from kapcare.core.form_inputs import InputRules
+from kapcare.core.wording import US_ZONES, value_words, zone_words
+from kapcare.scheduling.practice_settings import (
+    MAX_CANCEL_NOTICE_HOURS,
+    MAX_DAYS,
+    SETTING_NAMES,
+    SettingRow,
+)
 from kapcare.scheduling.thresholds import SpacingMeasure
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(InputRules, forms.Form):
     """One field per setting, initial from the value in force; a reason for the change."""
 
     reminder_hours_before = forms.IntegerField(
@@ -31,7 +38,7 @@ class SettingsForm(forms.Form):
             if name.endswith("medicine_spacing_measure"):
                 fields[key] = forms.ChoiceField(
                     label=row.label,
-                    choices=[(m.value, m.value.replace("_", " ")) for m in SpacingMeasure],
+                    choices=[(m.value, value_words(m.value)) for m in SpacingMeasure],
                     initial=row.value,
                     help_text=help_text,
                 )
@@ -42,14 +49,20 @@ class SettingsForm(forms.Form):
                     help_text=f"Two-letter codes separated by commas. {help_text}",
                 )
             elif name == "time_zone":
-                fields[key] = forms.CharField(
-                    label=row.label, initial=row.value, help_text=help_text
+                zones = [z for z in US_ZONES if z != row.value]
+                fields[key] = forms.ChoiceField(
+                    label=row.label,
+                    choices=[(z, zone_words(z)) for z in [str(row.value), *zones]],
+                    initial=row.value,
+                    help_text=help_text,
                 )
             else:
                 fields[key] = forms.IntegerField(
                     label=row.label,
                     min_value=0,
-                    max_value=60,
+                    max_value=MAX_CANCEL_NOTICE_HOURS
+                    if name == "client_cancel_notice_hours"
+                    else MAX_DAYS,
                     initial=row.value,
                     help_text=help_text,
                 )
@@ -73,6 +86,4 @@ class SettingsForm(forms.Form):
 
 
 def _show(value: object) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value).replace("_", " ")
+    return value_words(value)

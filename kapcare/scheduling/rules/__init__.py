@@ -1,7 +1,7 @@
 """The booking rules of the KAP pathway, as pure functions over plain data.
 
 One booking service calls :func:`check_appointment` for the UI, the API, the admin and
-any import; the medicine session's pre-dose checklist calls :func:`check_ready_to_dose`;
+any import; the medicine dose service calls :func:`check_pathway_at_dosing` at every dose;
 the chart's "pathway at a glance" calls :func:`medicine_readiness`. Nothing here touches
 the database or the clock: callers pass every fact, every time is an aware
 :class:`~datetime.datetime`, and every number comes from a
@@ -99,6 +99,7 @@ from kapcare.scheduling.rules.facts import (
 )
 from kapcare.scheduling.rules.pathway import count_preparations
 from kapcare.scheduling.rules.readiness import (
+    check_pathway_at_dosing,
     check_preparation_at_dosing,
     check_ready_to_dose,
     medicine_readiness,
@@ -116,6 +117,7 @@ __all__ = [
     "RoomInfo",
     "StaffInfo",
     "check_appointment",
+    "check_pathway_at_dosing",
     "check_preparation_at_dosing",
     "check_ready_to_dose",
     "count_preparations",

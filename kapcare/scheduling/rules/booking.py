@@ -32,6 +32,7 @@ from kapcare.scheduling.rules.pathway import (
     preparation_problem,
     spacing_problem,
 )
+from kapcare.scheduling.rules.telehealth import not_licensed_in, virtual_session_state
 from kapcare.scheduling.rules.timing import (
     by_time,
     fmt_span,
@@ -291,7 +292,7 @@ def _telehealth_client_location_unlicensed(b: _Booking) -> str | None:
     attested = a.client_location_state
     if attested is not None and attested not in US_STATES:
         return None  # reported as appointment.client_location_state_invalid
-    state = attested if attested is not None else b.client.home_state
+    state = virtual_session_state(attested, b.client.home_state)
     where = (
         f"the client will be in {state} during the session"
         if attested is not None
@@ -305,7 +306,7 @@ def _telehealth_client_location_unlicensed(b: _Booking) -> str | None:
             f"The practice offers virtual sessions only to clients located in "
             f"{join_words(sorted(offered))}, and {where}."
         )
-    unlicensed = sorted((s for s in a.staff if state not in s.licensed_states), key=lambda s: s.id)
+    unlicensed = not_licensed_in(state, a.staff)
     if unlicensed:
         names = join_words([staff_label(s) for s in unlicensed])
         verb = "is" if len(unlicensed) == 1 else "are"

@@ -81,16 +81,17 @@ def preparation_problem(
 
 
 def plan_problem(plan: TreatmentPlan | None, kind: AppointmentKind) -> tuple[Rule, str] | None:
+    if kind is not AppointmentKind.MEDICINE:
+        # Pausing stops medicine sessions only: therapy, preparation and the integration
+        # of a dose already given stay open (DESIGN.md: pausing never cuts a client off).
+        return None
     if plan is not None and plan.status is PlanStatus.PAUSED:
-        if kind is AppointmentKind.THERAPY:
-            return None
         return (
             Rule.PLAN_PAUSED,
-            "The client has paused their KAP plan, so only therapy sessions can be booked. "
-            "Book a therapy session instead, or resume the plan first if the client chooses to.",
+            "The client has paused their KAP plan, so no medicine session can be booked. "
+            "Therapy, preparation and integration sessions stay open; resume the plan "
+            "first if the client chooses to.",
         )
-    if kind is not AppointmentKind.MEDICINE:
-        return None
     if plan is None:
         return (
             Rule.PLAN_REQUIRED,

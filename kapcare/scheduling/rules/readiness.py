@@ -46,7 +46,12 @@ from kapcare.scheduling.vocabulary import (
     Rule,
 )
 
-__all__ = ["check_preparation_at_dosing", "check_ready_to_dose", "medicine_readiness"]
+__all__ = [
+    "check_pathway_at_dosing",
+    "check_preparation_at_dosing",
+    "check_ready_to_dose",
+    "medicine_readiness",
+]
 
 
 # --- at dosing --------------------------------------------------------------------------
@@ -72,20 +77,17 @@ def check_preparation_at_dosing(
     return Violation(Rule.MEDICINE_REQUIRES_PREPARATION, problem) if problem else None
 
 
-def check_ready_to_dose(
-    *,
-    session: Appointment,
-    pathway: PathwayFacts,
-    time_zone: str,
-    policy: SchedulingPolicy = DEFAULT_POLICY,
+def check_pathway_at_dosing(
+    *, session_start: dt.datetime, pathway: PathwayFacts, time_zone: str
 ) -> list[Violation]:
-    """What stops dosing in this medicine session now (the pre-dose checklist).
+    """The pathway's records as they stand at the moment of a dose: ``plan.paused`` (or
+    ``plan.required``), ``medicine.requires_consent`` and ``medicine.requires_clearance``
+    on the session date in the location's zone.
 
-    The booking-time rules again, as things stand at dosing: plan, consent, clearance,
-    dose order and risk flags on the session date, and completed preparation only.
+    The medicine dose service runs this at every dose, beside its own session rules
+    (which check the dose order, completed preparation and risk flags to the minute).
     """
-    tz = zone(time_zone)
-    day = local_date(session.start, tz)
+    day = local_date(session_start, zone(time_zone))
     found: list[Violation] = []
     plan = plan_problem(pathway.plan, AppointmentKind.MEDICINE)
     if plan is not None:
@@ -93,10 +95,32 @@ def check_ready_to_dose(
     for rule, problem in (
         (Rule.MEDICINE_REQUIRES_CONSENT, consent_problem(pathway.consents, day)),
         (Rule.MEDICINE_REQUIRES_CLEARANCE, clearance_problem(pathway.clearances, day)),
-        (Rule.MEDICINE_DOSE_ORDER_REQUIRED, dose_order_problem(pathway.dose_orders, day)),
     ):
         if problem is not None:
             found.append(Violation(rule, problem))
+    return found
+
+
+def check_ready_to_dose(
+    *,
+    session: Appointment,
+    pathway: PathwayFacts,
+    time_zone: str,
+    policy: SchedulingPolicy = DEFAULT_POLICY,
+) -> list[Violation]:
+    """Everything the pathway says stops dosing in this medicine session.
+
+    The booking-time rules again, as things stand at dosing: plan, consent, clearance
+    (:func:`check_pathway_at_dosing`), dose order and risk flags on the session date, and
+    completed preparation only.
+    """
+    day = local_date(session.start, zone(time_zone))
+    found = check_pathway_at_dosing(
+        session_start=session.start, pathway=pathway, time_zone=time_zone
+    )
+    problem = dose_order_problem(pathway.dose_orders, day)
+    if problem is not None:
+        found.append(Violation(Rule.MEDICINE_DOSE_ORDER_REQUIRED, problem))
     others = tuple(a for a in pathway.appointments if session.id is None or a.id != session.id)
     preparation = check_preparation_at_dosing(
         medicine_start=session.start,

@@ -9,7 +9,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
 
-from kapcare.core.wording import fmt_date
+from kapcare.core.wording import fmt_date, fmt_datetime, fmt_time
 from kapcare.pathway.vocabulary import PlanFormat
 from kapcare.scheduling.rules.facts import Appointment, StaffInfo
 
@@ -53,13 +53,15 @@ def plus_wall_clock_days(moment: dt.datetime, days: int, tz: zoneinfo.ZoneInfo) 
 
 def fmt_when(moment: dt.datetime, tz: zoneinfo.ZoneInfo) -> str:
     local = moment.astimezone(tz)
-    return f"{fmt_date(local.date())} at {local:%H:%M}"
+    return fmt_datetime(local)
 
 
 def fmt_span(start: dt.datetime, end: dt.datetime, tz: zoneinfo.ZoneInfo) -> str:
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     if local_start.date() == local_end.date():
-        return f"{fmt_date(local_start.date())} from {local_start:%H:%M} to {local_end:%H:%M}"
+        return (
+            f"{fmt_date(local_start.date())} from {fmt_time(local_start)} to {fmt_time(local_end)}"
+        )
     return f"{fmt_when(start, tz)} to {fmt_when(end, tz)}"
 
 

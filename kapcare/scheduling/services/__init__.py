@@ -8,7 +8,9 @@ audit row inside it.
 One module per concern: ``booking`` (:func:`book_appointment`, the one entry point the
 API, the UI, the portal, the admin and imports all use, and
 :func:`check_appointment_request`, what it would refuse), ``status``, ``rescheduling``,
-``availability`` (the search), ``hours`` (working hours and time off) and ``settings``.
+``availability`` (the search), ``hours`` (working hours and time off), ``settings`` and
+``client`` (what a client does to their own sessions in the portal: cancel within the
+practice's notice, confirm where they are for a virtual session).
 The facts the pure rules need come from ``scheduling.facts``, one query per kind of
 fact. Concurrency: the client's row is locked
 (``SELECT ... FOR UPDATE``) for the check and the insert, which serializes bookings of

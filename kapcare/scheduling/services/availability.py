@@ -52,6 +52,7 @@ class AvailabilityQuery:
     client_location_state: str | None = None
     step_minutes: int = 15
     horizon_days: int = 28
+    per_day: int | None = None
 
 
 def _rooms(practice_id: int, query: AvailabilityQuery) -> tuple[rules.RoomInfo, ...]:
@@ -106,6 +107,7 @@ def search_availability(*, actor: Actor, query: AvailabilityQuery) -> SlotSearch
         count=query.count,
         step=dt.timedelta(minutes=query.step_minutes),
         horizon=horizon,
+        per_day=query.per_day,
     )
     return find_slots(
         request,

@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
+from kapcare.core.errors import FieldError
 from kapcare.core.violations import Refused, Violation
 from kapcare.people.access import Actor, access_client, lock_client, staff_of
-from kapcare.people.models import Client, StaffMember
+from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category
 from kapcare.scheduling import rules
 from kapcare.scheduling.facts import BookingFacts, booking_facts
@@ -23,11 +24,14 @@ from kapcare.scheduling.models import Appointment, AppointmentStaff
 from kapcare.scheduling.requests import AppointmentRequest, FollowUpRequest
 from kapcare.scheduling.thresholds import SchedulingPolicy
 from kapcare.scheduling.vocabulary import (
+    AppointmentKind,
     Rule,
     Subject,
 )
 
 __all__ = [
+    "CLIENT_BOOKABLE",
+    "CLIENT_BOOKING_LEAD",
     "BookedAppointments",
     "book_appointment",
     "check",
@@ -35,6 +39,16 @@ __all__ = [
     "lost_race",
     "zone_of",
 ]
+
+
+# What a client books themselves in the portal, inside their care team's availability.
+# A medicine session never: it is in person at an equipped office with a monitor, and
+# the practice arranges it (the client asks for one; DESIGN.md, client role).
+CLIENT_BOOKABLE = frozenset(
+    {AppointmentKind.PREPARATION, AppointmentKind.INTEGRATION, AppointmentKind.THERAPY}
+)
+# A client books from the next day on: a session a few hours away is a phone call.
+CLIENT_BOOKING_LEAD = dt.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -112,7 +126,7 @@ def _save(
     *,
     client: Client,
     part: AppointmentRequest | FollowUpRequest,
-    created_by: StaffMember,
+    created_by: StaffMember | None,
     now: dt.datetime,
     follow_up_of: Appointment | None = None,
 ) -> Appointment:
@@ -127,6 +141,7 @@ def _save(
         client_location_state=part.client_location_state or "",
         follow_up_of=follow_up_of,
         created_by=created_by,
+        booked_by_client=created_by is None,
         created_at=now,
     )
     AppointmentStaff.objects.bulk_create(
@@ -154,7 +169,9 @@ def book_appointment(
     Raises :class:`Refused` with every violated rule, or with ``conflict=True``
     when a concurrent booking took the slot between the check and the insert.
     """
-    staff = staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
+    staff = (
+        None if actor.is_client else staff_of(actor, Category.SCHEDULE, action=AuditAction.CREATE)
+    )
     client = access_client(
         actor,
         request.client_id,
@@ -162,6 +179,8 @@ def book_appointment(
         action=AuditAction.CREATE,
         detail="appointment",
     )
+    if actor.is_client:
+        _check_client_request(client, request, now=now)
     try:
         with transaction.atomic():
             lock_client(client.pk)
@@ -196,3 +215,22 @@ def book_appointment(
             raise
         raise Refused([lost], conflict=True) from error
     return BookedAppointments(main, follow_up)
+
+
+def _check_client_request(client: Client, request: AppointmentRequest, *, now: dt.datetime) -> None:
+    """What a client may book themselves: a preparation, integration or therapy session,
+    alone, with people on their care team (the rules then apply as to anyone)."""
+    if request.kind not in CLIENT_BOOKABLE or request.follow_up is not None:
+        raise FieldError(
+            "kind",
+            "Medicine sessions are arranged with your care team, in person: ask for one "
+            "and the practice will confirm a time with you.",
+        )
+    team = set(CareTeamMember.objects.filter(client=client).values_list("staff_id", flat=True))
+    if not request.staff_ids or not set(request.staff_ids) <= team:
+        raise FieldError("staff", "Choose someone on your care team.")
+    if request.start < now + CLIENT_BOOKING_LEAD:
+        raise FieldError(
+            "start",
+            "Choose a time from tomorrow on; for anything sooner, please call the practice.",
+        )

@@ -11,6 +11,7 @@ from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
 from kapcare.core.violations import Refused, Violation
+from kapcare.core.wording import fmt_datetime
 from kapcare.people.access import Actor, lock_client, staff_of
 from kapcare.people.policy import Category
 from kapcare.scheduling import rules
@@ -94,7 +95,7 @@ def _broken_medicine_sessions(
             location=info,
         )
         zone = zoneinfo.ZoneInfo(location.time_zone if location else policy.time_zone.value)
-        when = session.start.astimezone(zone).strftime("%a %-d %b %Y at %H:%M")
+        when = fmt_datetime(session.start.astimezone(zone))
         found += [
             Violation(
                 v.rule,

@@ -4,10 +4,12 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils import timezone
 
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.wording import fmt_date
 from kapcare.people.access import Actor
 from kapcare.people.policy import Category, may_change_scheduling_settings
 from kapcare.scheduling.models import PracticeSchedulingSettings
@@ -48,7 +50,8 @@ def update_settings(
             .filter(practice_id=actor.staff.practice_id)
             .first()
         ) or PracticeSchedulingSettings(practice_id=actor.staff.practice_id)
-        source = f"Practice setting changed by {actor.staff.name} on {now:%Y-%m-%d}: {reason}"
+        day = fmt_date(timezone.localtime(now).date())
+        source = f"Practice setting changed by {actor.staff.name} on {day}: {reason}"
         try:
             overrides = validate_overrides(
                 values, source=source if reason.strip() else "", current=current.overrides

@@ -8,6 +8,7 @@ from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
 from kapcare.people.access import Actor, lock_client, staff_of
+from kapcare.people.models import StaffMember
 from kapcare.people.policy import Category
 from kapcare.scheduling.access import access_appointment
 from kapcare.scheduling.models import Appointment, AppointmentStaff
@@ -15,7 +16,7 @@ from kapcare.scheduling.vocabulary import (
     AppointmentStatus,
 )
 
-__all__ = ["MAX_REASON_LENGTH", "set_appointment_status"]
+__all__ = ["MAX_REASON_LENGTH", "record_held", "set_appointment_status"]
 
 MAX_REASON_LENGTH = 200
 
@@ -54,19 +55,50 @@ def set_appointment_status(
                 "status",
                 f"An appointment can be marked {status.value} only once it has started.",
             )
-        appointment.status = status.value
-        appointment.status_reason = reason
-        appointment.status_changed_by = staff
-        appointment.status_changed_at = now
-        appointment.save(
-            update_fields=["status", "status_reason", "status_changed_by", "status_changed_at"]
-        )
-        AppointmentStaff.objects.filter(appointment=appointment).update(status=status.value)
-        record_event(
-            source=actor.audit_source,
-            action=AuditAction.UPDATE,
-            client_id=client_id,
-            category=Category.SCHEDULE,
-            detail=f"appointment:{appointment.pk}:{status.value}",
-        )
+        _apply(actor, appointment, status, reason=reason, staff=staff, now=now)
     return appointment
+
+
+def record_held(
+    *, actor: Actor, appointment: Appointment, staff: StaffMember, now: dt.datetime
+) -> None:
+    """The session was held: its signed record says so (issue 9: state follows the record).
+
+    Called by the medicine record's signing, inside its transaction, after it checked the
+    signer's access to this appointment; an appointment already marked stays as it is.
+    """
+    if appointment.status == AppointmentStatus.BOOKED.value:
+        _apply(
+            actor,
+            appointment,
+            AppointmentStatus.COMPLETED,
+            reason="The session record was signed.",
+            staff=staff,
+            now=now,
+        )
+
+
+def _apply(
+    actor: Actor,
+    appointment: Appointment,
+    status: AppointmentStatus,
+    *,
+    reason: str,
+    staff: StaffMember,
+    now: dt.datetime,
+) -> None:
+    appointment.status = status.value
+    appointment.status_reason = reason
+    appointment.status_changed_by = staff
+    appointment.status_changed_at = now
+    appointment.save(
+        update_fields=["status", "status_reason", "status_changed_by", "status_changed_at"]
+    )
+    AppointmentStaff.objects.filter(appointment=appointment).update(status=status.value)
+    record_event(
+        source=actor.audit_source,
+        action=AuditAction.UPDATE,
+        client_id=appointment.client_id,
+        category=Category.SCHEDULE,
+        detail=f"appointment:{appointment.pk}:{status.value}",
+    )

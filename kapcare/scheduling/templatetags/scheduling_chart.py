@@ -8,10 +8,11 @@ asks the pure rules (``rules.medicine_readiness``) what is still missing.
 from typing import Any
 
 from django import template
-from django.db.models import Prefetch
 
 from kapcare.core import clock
-from kapcare.pathway.models import Consent, TreatmentPlan
+from kapcare.pathway.facts import client_pathway
+from kapcare.pathway.goals import review_due
+from kapcare.pathway.models import Diagnosis
 from kapcare.pathway.vocabulary import (
     CONSENT_LABELS,
     FORMAT_LABELS,
@@ -24,9 +25,7 @@ from kapcare.people.access import Actor, access_client, may_access
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
 from kapcare.scheduling import rules
-from kapcare.scheduling.facts import pathway_facts, policy_for_practice
-from kapcare.scheduling.forms.places import practice_zone
-from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.page_facts import appointments_of, pathway_of, policy_of, zone_of_practice
 from kapcare.scheduling.views.calendar import AppointmentRow
 from kapcare.scheduling.vocabulary import AppointmentStatus, Rule
 
@@ -57,11 +56,14 @@ def _actor(context: template.Context) -> Actor:
 def plan_panel(context: template.Context, client: Client) -> dict[str, Any]:
     actor = _actor(context)
     access_client(actor, client.pk, Category.CLINICAL, detail="chart:plan")
-    plan = TreatmentPlan.objects.filter(client=client).first()
-    consents = list(Consent.objects.filter(client=client).order_by("-signed_on", "-id"))
-    pathway = pathway_facts(client.pk)
+    rows = client_pathway(actor, client.pk)  # shared with the medical panel
+    plan, consents = rows.plan, rows.consents
+    diagnoses = list(
+        Diagnosis.objects.filter(client=client, resolved_on__isnull=True).order_by("noted_on", "id")
+    )
+    pathway = pathway_of(actor, client.pk)
     # The practice's own policy, so the chart says what booking will say.
-    policy = policy_for_practice(client.practice_id)
+    policy = policy_of(actor, client.practice_id)
     readiness = rules.medicine_readiness(
         pathway=pathway, now=clock.now(), time_zone=policy.time_zone.value, policy=policy
     )
@@ -73,6 +75,8 @@ def plan_panel(context: template.Context, client: Client) -> dict[str, Any]:
         "plan_format": FORMAT_LABELS[PlanFormat(plan.format)] if plan else "",
         "plan_status": PLAN_STATUS_LABELS[PlanStatus(plan.status)] if plan else "",
         "consents": [(c, CONSENT_LABELS[ConsentKind(c.kind)]) for c in consents],
+        "diagnoses": diagnoses,
+        "review_due": review_due(plan.review_due_on, clock.today()).value if plan else "",
         "readiness": [(READINESS_LABELS.get(i.rule, i.rule), i) for i in readiness],
         "missing": sum(1 for i in readiness if not i.ok),
         "clearance": clearance if sees_medical else None,
@@ -90,16 +94,9 @@ def plan_panel(context: template.Context, client: Client) -> dict[str, Any]:
 def sessions_panel(context: template.Context, client: Client) -> dict[str, Any]:
     actor = _actor(context)
     access_client(actor, client.pk, Category.SCHEDULE, detail="chart:sessions")
-    appointments = list(
-        Appointment.objects.filter(client=client)
-        .select_related("location", "room")
-        .prefetch_related(
-            Prefetch("staff_links", AppointmentStaff.objects.select_related("staff__user"))
-        )
-        .order_by("start", "id")
-    )
+    appointments = appointments_of(actor, client.pk)  # shared with the plan panel
     now = clock.now()
-    zone = practice_zone(client.practice_id)
+    zone = zone_of_practice(actor, client.practice_id)
     rows = [AppointmentRow.of(a, visible=True, default_zone=zone) for a in appointments]
     upcoming = [r for r in rows if r.appointment.end > now and r.booked]
     past = [r for r in rows if r not in upcoming]

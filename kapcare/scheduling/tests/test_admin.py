@@ -9,18 +9,15 @@ from kapcare.audit.models import AuditAction, AuditEvent
 from kapcare.people.access import Actor
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.tests import test_views
 from kapcare.scheduling.tests.test_views import (
-    World,
     at,
     book,
 )
 from kapcare.scheduling.vocabulary import AppointmentKind
 from tests.factories import make_user
+from tests.world import World
 
 ActorOf = Callable[[Role], Actor]
-
-world = test_views.world  # the same fixture: a practice with two offices
 
 
 @pytest.fixture

@@ -417,7 +417,9 @@ def test_telehealth_needs_the_client_in_a_licensed_state(
         assert rules_of(response) == ["telehealth.client_location_unlicensed"]
 
 
-def test_a_paused_plan_allows_therapy_only(signed_in: SignIn, world: World) -> None:
+def test_a_paused_plan_refuses_medicine_but_not_preparation(
+    signed_in: SignIn, world: World
+) -> None:
     therapist = signed_in(Role.THERAPIST)
     paused = put(
         therapist,
@@ -426,12 +428,51 @@ def test_a_paused_plan_allows_therapy_only(signed_in: SignIn, world: World) -> N
     )
     assert paused.status_code == 200, paused.json()
 
-    preparation = post(therapist, "/api/v1/appointments", therapy_body(world, kind="preparation"))
+    preparation = post(
+        therapist,
+        "/api/v1/appointments",
+        therapy_body(world, kind="preparation", start=at(20, 10), end=at(20, 11)),
+    )
     therapy = post(therapist, "/api/v1/appointments", therapy_body(world))
 
-    assert preparation.status_code == 422
-    assert rules_of(preparation) == ["plan.paused"]
+    assert preparation.status_code == 201, preparation.json()
     assert therapy.status_code == 201
+
+
+def test_after_pausing_the_integration_of_a_session_held_stays_bookable(
+    signed_in: SignIn, world: World
+) -> None:
+    # Given a medicine session booked with its integration, then held
+    front_desk, therapist = signed_in(Role.FRONT_DESK), signed_in(Role.THERAPIST)
+    booked = post(front_desk, "/api/v1/appointments", medicine_body(world))
+    assert booked.status_code == 201, booked.json()
+    held, planned = booked.json()["appointment"]["id"], booked.json()["follow_up"]["id"]
+    # (its integration was then cancelled: the client could not come)
+    for pk, status in ((held, "completed"), (planned, "cancelled")):
+        Appointment.objects.filter(pk=pk).update(
+            status=status, status_changed_by=world.staff[Role.THERAPIST]
+        )
+    # When the client pauses the plan
+    paused = put(
+        therapist,
+        f"/api/v1/clients/{world.client.pk}/plan",
+        {"format": "ongoing", "status": "paused", "modalities": ["kap"]},
+    )
+    assert paused.status_code == 200, paused.json()
+    # Then its integration books, and another medicine session does not
+    integration = post(
+        therapist,
+        "/api/v1/appointments",
+        therapy_body(world, kind="integration", start=at(15, 10), end=at(15, 11)),
+    )
+    again = post(
+        front_desk,
+        "/api/v1/appointments",
+        medicine_body(world, start=at(28, 10), end=at(28, 13), follow_up=None),
+    )
+    assert integration.status_code == 201, integration.json()
+    assert again.status_code == 422
+    assert "plan.paused" in rules_of(again)
 
 
 def test_medicine_without_a_monitor_is_refused(signed_in: SignIn, world: World) -> None:

@@ -2,9 +2,12 @@
 
 import datetime as dt
 import json
+import re
+import zoneinfo
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection, transaction
@@ -90,6 +93,27 @@ def test_slots_are_the_working_hours_on_the_step_grid_around_other_bookings() ->
     assert starts(found) == ["Tue 10:30", "Tue 11:00", "Tue 09:00"]
     assert [s.room for s in found.slots] == [BM_THERAPY] * 3
     assert found.needs_follow_up is False
+
+
+def test_per_day_spreads_the_slots_across_days() -> None:
+    # Given Tuesday and Wednesday mornings 09:00-12:00 (the step is 30 minutes)
+    wednesday = WorkingWindow(THERAPIST.id, BRYN_MAWR.id, 2, dt.time(9), dt.time(12))
+    hours = StaffSchedule((TUESDAY_MORNING, wednesday))
+
+    def search(per_day: int | None) -> list[str]:
+        found = find_slots(
+            therapy_search(count=4, per_day=per_day),
+            client=CLIENT,
+            pathway=PathwayFacts(plan=None),
+            schedule=hours,
+        )
+        return starts(found)
+
+    # Then in a row they fill Tuesday; two a day they reach Wednesday and next Tuesday
+    assert search(None) == ["Tue 09:00", "Tue 09:30", "Tue 10:00", "Tue 10:30"]
+    assert search(2) == ["Tue 09:00", "Tue 09:30", "Wed 09:00", "Wed 09:30"]
+    with pytest.raises(ValueError, match="at least one slot a day"):
+        therapy_search(per_day=0)
 
 
 def test_time_off_and_count() -> None:
@@ -564,6 +588,21 @@ def test_the_search_costs_the_same_queries_however_full_the_calendar(
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def _therapy_search(
+    staff: dict[Role, StaffMember], client: Client, office: tuple[Location, Room, Room], count: int
+) -> dict[str, str | list[str]]:
+    """The page's search for an in-person therapy session with the therapist, from 2030."""
+    return {
+        "client": str(client.pk),
+        "kind": "therapy",
+        "modality": "in_person",
+        "location": str(office[0].pk),
+        "staff": [str(staff[Role.THERAPIST].pk)],
+        "after": "2030-01-07",
+        "count": str(count),
+    }
+
+
 def test_the_page_finds_times_and_links_to_the_booking_form(
     staff: dict[Role, StaffMember],
     team_client: Client,
@@ -572,21 +611,12 @@ def test_the_page_finds_times_and_links_to_the_booking_form(
 ) -> None:
     http = signed_in(Role.FRONT_DESK)
     assert http.get("/schedule/availability/").status_code == 200
-    response = http.get(
-        "/schedule/availability/",
-        {
-            "client": str(team_client.pk),
-            "kind": "therapy",
-            "modality": "in_person",
-            "location": str(office[0].pk),
-            "staff": [str(staff[Role.THERAPIST].pk)],
-            "after": "2030-01-07",
-            "count": "3",
-        },
-    )
+    response = http.get("/schedule/availability/", _therapy_search(staff, team_client, office, 3))
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.count("Book this") == 3
+    assert body.count('<button type="submit" name="action" value="book"') == 3  # one click
+    assert body.count("Change first") == 3  # or the booking form, filled in
+    assert "count=8#results-title" in body  # show more
     assert "/appointments/new/?client=" in body
     bad = http.get(
         "/schedule/availability/",
@@ -623,3 +653,62 @@ def test_json_shape_is_stable(
         "start",
     ]
     assert answer["slots"][0]["room"] is None
+
+
+def test_a_found_time_books_in_one_click(
+    staff: dict[Role, StaffMember],
+    team_client: Client,
+    office: tuple[Location, Room, Room],
+    signed_in: Callable[[Role], HttpClient],
+) -> None:
+    # Given the first free time found for a therapy session
+    http = signed_in(Role.FRONT_DESK)
+    search = _therapy_search(staff, team_client, office, 1)
+    page = http.get("/schedule/availability/", search).content.decode()
+    form = page.split('action="/appointments/new/"', 1)[1].split("</form>", 1)[0]
+    fields = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form)
+
+    # When its Book button is pressed (the hidden fields, as the browser posts them)
+    posted = urlencode([*fields, ("action", "book")])
+    response = http.post(
+        "/appointments/new/", posted, content_type="application/x-www-form-urlencoded"
+    )
+
+    # Then it is booked at that time, with that room and therapist
+    assert response.status_code == 302
+    booked = Appointment.objects.get(client=team_client)
+    found = dict(fields)
+    zone = zoneinfo.ZoneInfo(office[0].time_zone)
+    assert booked.start.astimezone(zone).strftime("%Y-%m-%d %H:%M") == (
+        f"{found['date']} {found['start_time']}"
+    )
+    assert booked.room_id == int(found["room"])
+    assert [link.staff_id for link in booked.staff_links.all()] == [staff[Role.THERAPIST].pk]
+
+
+def test_the_api_spreads_slots_across_days_on_request(
+    staff: dict[Role, StaffMember],
+    team_client: Client,
+    office: tuple[Location, Room, Room],
+    signed_in: Callable[[Role], HttpClient],
+) -> None:
+    http = signed_in(Role.FRONT_DESK)
+    query: dict[str, str | int | list[int]] = {
+        "client": team_client.pk,
+        "kind": "therapy",
+        "modality": "telehealth",
+        "staff": [staff[Role.THERAPIST].pk],
+        "after": "2030-01-07T00:00:00-05:00",
+        "count": 4,
+    }
+
+    def days(**more: int) -> list[str]:
+        response = http.get("/api/v1/availability", {**query, **more})
+        assert response.status_code == 200, response.content
+        return [slot["start"][:10] for slot in response.json()["slots"]]
+
+    assert len(set(days())) == 1  # the next four, in a row
+    assert days(per_day=2) == ["2030-01-07", "2030-01-07", "2030-01-08", "2030-01-08"]
+    bad = http.get("/api/v1/availability", {**query, "per_day": 0})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "per_day"

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from kapcare.audit.models import AuditAction, AuditEvent
+from kapcare.core.mail_retry import MAX_ATTEMPTS
 from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
 from kapcare.people.vocabulary import RoomKind
@@ -20,11 +21,28 @@ from kapcare.scheduling.models import (
     PracticeSchedulingSettings,
     ReminderSent,
 )
-from kapcare.scheduling.reminders import compose, send_due_reminders
+from kapcare.scheduling.reminders import compose, queue_due_reminders
 from kapcare.scheduling.vocabulary import AppointmentKind
 from tests.factories import make_location, make_room
 
 NOW = dt.datetime(2030, 1, 6, 15, tzinfo=dt.UTC)  # Sunday 10:00 in Pennsylvania
+REMINDER_TASK = "kapcare.scheduling.tasks.send_reminder"
+
+
+def deliver() -> int:
+    """Run the reminder mails the sweep queued, as the worker would; how many went."""
+    sent = 0
+    for queued in DBTaskResult.objects.filter(task_path=REMINDER_TASK, status="READY"):
+        queued.delete()
+        sent += tasks.send_reminder.call(*queued.args_kwargs["args"])
+    return sent
+
+
+def send_due_reminders(*, now: dt.datetime) -> int:
+    """The sweep, then its mails; how many went."""
+    queued = queue_due_reminders(now=now)
+    assert deliver() == queued
+    return queued
 
 
 @pytest.fixture(autouse=True)
@@ -86,8 +104,8 @@ def test_compose_says_kind_time_and_place_only() -> None:
         to_client=True,
         practice="Main Line Relational Healing",
     )
-    assert email.subject == "Reminder: your medicine session on Mon 7 Jan at 10:00"
-    assert "Monday 7 January 2030 at 10:00 (EST)" in email.body
+    assert email.subject == "Reminder: your medicine session on Mon 7 Jan 2030, 10:00 am"
+    assert "Mon 7 Jan 2030, 10:00 am (Eastern time)" in email.body
     assert "ketamine" not in email.body.lower()
     assert "mg" not in email.body
 
@@ -139,7 +157,7 @@ def test_cancelled_appointments_get_no_reminder_and_moved_ones_get_a_new_one(
     )
     mail.outbox.clear()
     assert send_due_reminders(now=NOW) == 3
-    assert all("08:00" in m.subject for m in mail.outbox)  # 13:00 UTC, 08:00 in Pennsylvania
+    assert all("8:00 am" in m.subject for m in mail.outbox)  # 13:00 UTC, 08:00 in Pennsylvania
 
 
 def test_a_started_appointment_gets_no_reminder(
@@ -158,17 +176,44 @@ def test_the_practices_lead_time_decides_when(
     assert send_due_reminders(now=NOW) == 3
 
 
-def test_a_failed_send_is_tried_again_next_time(
+def test_a_failed_send_is_retried_with_backoff_then_given_up_in_the_audit_trail(
     practice: Practice, staff: dict[Role, StaffMember], client_record: Client
 ) -> None:
     appointment = book(client_record, staff, practice, hours_ahead=5)
-    with (
-        mock.patch("kapcare.scheduling.reminders.send_mail", side_effect=OSError("SMTP down")),
-        pytest.raises(OSError, match="SMTP down"),
-    ):
-        send_due_reminders(now=NOW)
-    assert not ReminderSent.objects.filter(appointment=appointment).exists()
-    assert send_due_reminders(now=NOW) == 3
+    assert queue_due_reminders(now=NOW) == 3
+    to_client = ReminderSent.objects.get(appointment=appointment, recipient="client")
+    # The mail server is down: each attempt queues the next, 1, 2, 4, 8 minutes later
+    with mock.patch("kapcare.scheduling.reminders.send_mail", side_effect=OSError("SMTP down")):
+        for attempt in range(1, MAX_ATTEMPTS):
+            assert tasks.send_reminder.call(to_client.pk, attempt) is False
+            queued = DBTaskResult.objects.filter(task_path=REMINDER_TASK)
+            assert [to_client.pk, attempt + 1] in [q.args_kwargs["args"] for q in queued]
+        seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        assert tasks.send_reminder.call(to_client.pk, MAX_ATTEMPTS) is False
+    # Then it gives up: a failed export under the client, and no further attempt
+    failed = AuditEvent.objects.get(seq__gt=seq)
+    assert (failed.action, failed.outcome, failed.client_id) == (
+        AuditAction.EXPORT,
+        "failure",
+        client_record.pk,
+    )
+    assert failed.detail == f"reminder:{to_client.pk}:mail-failed"
+    assert mail.outbox == []
+    # A server back up sends a queued reminder; the sweep queues nothing twice
+    assert tasks.send_reminder.call(to_client.pk) is True
+    assert queue_due_reminders(now=NOW) == 0
+
+
+def test_a_reminder_of_a_cancelled_session_is_not_sent(
+    practice: Practice, staff: dict[Role, StaffMember], client_record: Client
+) -> None:
+    appointment = book(client_record, staff, practice, hours_ahead=5)
+    assert queue_due_reminders(now=NOW) == 3
+    Appointment.objects.filter(pk=appointment.pk).update(
+        status="cancelled", status_changed_by=staff[Role.FRONT_DESK], status_changed_at=NOW
+    )
+    assert deliver() == 0
+    assert mail.outbox == []
 
 
 # The worker closes its database connection when done, as a process would: the test
@@ -187,10 +232,13 @@ def test_the_sweep_runs_in_the_database_worker_and_queues_its_next_run(
     with mock.patch("kapcare.scheduling.tasks.clock.now", return_value=NOW):
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
-    # Then the e-mails went, and the next sweep waits five minutes later
+    # Then the sweep queued three mails, the worker sent them, and the next sweep waits
+    # five minutes later
     assert len(mail.outbox) == 3
-    done = DBTaskResult.objects.get(status="SUCCESSFUL")
+    done = DBTaskResult.objects.get(status="SUCCESSFUL", task_path=tasks.send_reminders.module_path)
     assert done.return_value == 3
+    sent = DBTaskResult.objects.filter(status="SUCCESSFUL", task_path=REMINDER_TASK)
+    assert [r.return_value for r in sent] == [True, True, True]
     waiting = DBTaskResult.objects.get(status="READY")
     assert waiting.run_after == NOW + tasks.SWEEP_EVERY
 
@@ -218,5 +266,5 @@ def test_a_telehealth_reminder_says_by_video_on_the_practices_clock(
     )
     assert send_due_reminders(now=NOW) == 2
     to_client = next(m for m in mail.outbox if m.to == ["marigold@example.com"])
-    assert to_client.subject == "Reminder: your integration session on Sun 6 Jan at 13:00"
+    assert to_client.subject == "Reminder: your integration session on Sun 6 Jan 2030, 1:00 pm"
     assert "by video (telehealth)" in to_client.body

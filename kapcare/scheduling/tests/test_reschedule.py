@@ -18,19 +18,16 @@ from kapcare.people.policy import Role
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment, AppointmentStaff
 from kapcare.scheduling.services import rescheduling
-from kapcare.scheduling.tests import test_views
 from kapcare.scheduling.tests.test_views import (
-    World,
     at,
     book,
     ready_for_medicine,
 )
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality, Rule
+from tests.world import World
 
 SignedIn = Callable[[Role], HttpClient]
 ActorOf = Callable[[Role], Actor]
-
-world = test_views.world  # the same fixture: a practice with two offices
 
 
 def post(http: HttpClient, appointment_id: int, body: dict[str, object]) -> tuple[int, object]:
@@ -79,8 +76,8 @@ def test_the_api_changes_the_room_and_staff(
         signed_in(Role.THERAPIST),
         appointment.pk,
         {
-            "location": world.philadelphia.pk,
-            "room": world.philadelphia_room.pk,
+            "location": world.other_office.pk,
+            "room": world.other_room.pk,
             "staff": [world.staff[Role.MEDICAL_PROVIDER].pk],
         },
     )
@@ -88,8 +85,8 @@ def test_the_api_changes_the_room_and_staff(
     assert status == 200, body
     appointment.refresh_from_db()
     assert (appointment.location_id, appointment.room_id) == (
-        world.philadelphia.pk,
-        world.philadelphia_room.pk,
+        world.other_office.pk,
+        world.other_room.pk,
     )
     assert list(appointment.staff_links.values_list("staff_id", flat=True)) == [
         world.staff[Role.MEDICAL_PROVIDER].pk
@@ -106,7 +103,7 @@ def test_a_refused_move_lists_every_rule_and_changes_nothing(
         signed_in(Role.FRONT_DESK),
         appointment.pk,
         {
-            "room": world.philadelphia_room.pk,
+            "room": world.other_room.pk,
             "start": at(world.day, 12).isoformat(),
             "end": at(world.day, 11).isoformat(),
         },
@@ -168,8 +165,8 @@ def test_moving_onto_another_clients_session_of_the_same_clinician_is_a_conflict
             start=at(world.day, 14),
             end=at(world.day, 15),
             staff_ids=(staff[Role.THERAPIST].pk,),
-            location_id=world.philadelphia.pk,
-            room_id=world.philadelphia_room.pk,
+            location_id=world.other_office.pk,
+            room_id=world.other_room.pk,
         ),
         now=clock.now(),
     )
@@ -200,7 +197,7 @@ def test_moving_a_medicine_session_away_from_its_integration_is_refused(
             start=at(world.day, 9),
             end=at(world.day, 12),
             staff_ids=(world.staff[Role.THERAPIST].pk, world.staff[Role.MONITOR].pk),
-            location_id=world.bryn_mawr.pk,
+            location_id=world.office.pk,
             room_id=world.medicine_room.pk,
             follow_up=services.FollowUpRequest(
                 kind=AppointmentKind.INTEGRATION,
@@ -208,7 +205,7 @@ def test_moving_a_medicine_session_away_from_its_integration_is_refused(
                 start=at(world.day + dt.timedelta(days=1), 10),
                 end=at(world.day + dt.timedelta(days=1), 11),
                 staff_ids=(world.staff[Role.THERAPIST].pk,),
-                location_id=world.bryn_mawr.pk,
+                location_id=world.office.pk,
                 room_id=world.therapy_room.pk,
             ),
         ),
@@ -316,7 +313,7 @@ def _medicine_with_integration(world: World, actor: ActorOf) -> services.BookedA
             start=at(world.day, 9),
             end=at(world.day, 12),
             staff_ids=(world.staff[Role.THERAPIST].pk, world.staff[Role.MONITOR].pk),
-            location_id=world.bryn_mawr.pk,
+            location_id=world.office.pk,
             room_id=world.medicine_room.pk,
             follow_up=services.FollowUpRequest(
                 kind=AppointmentKind.INTEGRATION,
@@ -324,7 +321,7 @@ def _medicine_with_integration(world: World, actor: ActorOf) -> services.BookedA
                 start=at(world.day + dt.timedelta(days=1), 10),
                 end=at(world.day + dt.timedelta(days=1), 11),
                 staff_ids=(world.staff[Role.THERAPIST].pk,),
-                location_id=world.bryn_mawr.pk,
+                location_id=world.office.pk,
                 room_id=world.therapy_room.pk,
             ),
         ),
@@ -349,7 +346,7 @@ def test_moving_the_integration_out_of_its_window_is_refused(actor: ActorOf, wor
     [violation] = refused.value.violations
     assert violation.rule == Rule.MEDICINE_REQUIRES_INTEGRATION
     assert violation.message.startswith(
-        f"The medicine session on {at(world.day, 9):%a %-d %b %Y} at 09:00 would then break a rule."
+        f"The medicine session on {at(world.day, 9):%a %-d %b %Y}, 9:00 am would then break a rule."
     )
     booked.follow_up.refresh_from_db()
     assert booked.follow_up.start == at(world.day + dt.timedelta(days=1), 10)
@@ -412,7 +409,7 @@ def test_a_move_that_loses_the_race_is_a_409(
             start=at(world.day, 14),
             end=at(world.day, 15),
             staff_ids=(world.staff[Role.MEDICAL_PROVIDER].pk,),
-            location_id=world.bryn_mawr.pk,
+            location_id=world.office.pk,
             room_id=world.therapy_room.pk,
         ),
         now=clock.now(),

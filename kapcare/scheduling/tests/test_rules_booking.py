@@ -245,23 +245,26 @@ def test_every_code_is_reported_once_at_most() -> None:
     ("kind", "expected"),
     [
         (AppointmentKind.THERAPY, []),
-        (AppointmentKind.CONSULTATION, [Rule.PLAN_PAUSED]),
-        (AppointmentKind.PREPARATION, [Rule.PLAN_PAUSED]),
-        (AppointmentKind.INTEGRATION, [Rule.PLAN_PAUSED]),
+        (AppointmentKind.CONSULTATION, []),
+        (AppointmentKind.PREPARATION, []),
+        (AppointmentKind.INTEGRATION, []),
         (AppointmentKind.MEDICINE, [Rule.PLAN_PAUSED]),
     ],
 )
-def test_paused_plan_allows_therapy_only(kind: AppointmentKind, expected: list[str]) -> None:
+def test_paused_plan_refuses_medicine_sessions_only(
+    kind: AppointmentKind, expected: list[str]
+) -> None:
     pathway = ready_pathway(plan=TreatmentPlan(PlanFormat.ONGOING, PlanStatus.PAUSED))
     assert codes(check(proposed(kind), pathway)) == expected
 
 
 def test_paused_message_names_the_way_forward() -> None:
     pathway = ready_pathway(plan=TreatmentPlan(PlanFormat.INTENSIVE, PlanStatus.PAUSED))
-    [violation] = check(virtual(AppointmentKind.PREPARATION), pathway)
+    [violation] = check(proposed(AppointmentKind.MEDICINE), pathway)
     assert violation.message == (
-        "The client has paused their KAP plan, so only therapy sessions can be booked. "
-        "Book a therapy session instead, or resume the plan first if the client chooses to."
+        "The client has paused their KAP plan, so no medicine session can be booked. "
+        "Therapy, preparation and integration sessions stay open; resume the plan "
+        "first if the client chooses to."
     )
 
 
@@ -409,7 +412,7 @@ def test_clinician_conflict_message_names_staff_and_local_time() -> None:
     )
     assert violation == Violation(
         Rule.CONFLICT_CLINICIAN,
-        "Dana Therapist is already booked on Tue 11 Mar 2025 from 10:00 to 11:00. "
+        "Dana Therapist is already booked on Tue 11 Mar 2025 from 10:00 am to 11:00 am. "
         "Choose another time or another staff member.",
         Subject.APPOINTMENT,
     )
@@ -419,7 +422,7 @@ def test_client_conflict_message_names_no_one() -> None:
     pathway = ready_pathway(appointments=(appt(AppointmentKind.THERAPY, START),))
     [violation] = check(proposed(AppointmentKind.THERAPY), pathway)
     assert violation.message == (
-        "The client already has an appointment on Tue 11 Mar 2025 from 10:00 to 11:00. "
+        "The client already has an appointment on Tue 11 Mar 2025 from 10:00 am to 11:00 am. "
         "Choose another time."
     )
 

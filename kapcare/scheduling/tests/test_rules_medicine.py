@@ -391,7 +391,7 @@ def test_preparation_message_says_how_many_more() -> None:
     assert violation.message == (
         "A medicine session needs 2 preparation sessions (ongoing format) completed or booked "
         "to end before it starts; 1 found. Book 1 more preparation session ending by "
-        "Tue 11 Mar 2025 at 10:00."
+        "Tue 11 Mar 2025, 10:00 am."
     )
 
 
@@ -453,8 +453,8 @@ def test_follow_up_outside_the_window_is_named() -> None:
     assert violation == Violation(
         Rule.MEDICINE_REQUIRES_INTEGRATION,
         "Every medicine session needs an integration session within 2 days after it "
-        "(intensive format): starting after the medicine session ends (Tue 11 Mar 2025 at "
-        "13:00) and no later than Thu 13 Mar 2025. The integration session in this request is "
+        "(intensive format): starting after the medicine session ends (Tue 11 Mar 2025, "
+        "1:00 pm) and no later than Thu 13 Mar 2025. The integration session in this request is "
         "outside that window; move it into the window.",
         Subject.APPOINTMENT,
     )
@@ -562,7 +562,7 @@ def test_spacing_message_gives_the_earliest_start() -> None:
     [violation] = check(pathway=pathway)
     assert violation.message == (
         "The ongoing format allows medicine sessions at least 7 days apart. The previous one "
-        "is on Thu 6 Mar 2025 at 09:00, so this one can start from Thu 13 Mar 2025 at 09:00. "
+        "is on Thu 6 Mar 2025, 9:00 am, so this one can start from Thu 13 Mar 2025, 9:00 am. "
         "Choose another date."
     )
 
@@ -574,10 +574,10 @@ def test_spacing_message_names_previous_and_next() -> None:
         medicine_at(local(2025, 3, 14, 9), B),
     )
     [violation] = check(pathway=pathway)
-    assert "The previous one is on Thu 6 Mar 2025 at 09:00" in violation.message
+    assert "The previous one is on Thu 6 Mar 2025, 9:00 am" in violation.message
     assert (
-        "The next one is on Fri 14 Mar 2025 at 09:00, so this one must start by "
-        "Fri 7 Mar 2025 at 09:00." in violation.message
+        "The next one is on Fri 14 Mar 2025, 9:00 am, so this one must start by "
+        "Fri 7 Mar 2025, 9:00 am." in violation.message
     )
     assert violation.message.endswith(
         "There is no room for another one between them; choose a later date."
@@ -633,5 +633,5 @@ def test_messages_use_the_location_time_zone() -> None:
     )
     [violation] = check(calendar=[busy])
     # then the message speaks Bryn Mawr time (EDT)
-    assert "Tue 11 Mar 2025 from 10:00 to 11:00" in violation.message
+    assert "Tue 11 Mar 2025 from 10:00 am to 11:00 am" in violation.message
     assert START.tzinfo is NY

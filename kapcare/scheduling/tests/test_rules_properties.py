@@ -408,7 +408,6 @@ TELEHEALTH_BREAKERS: dict[str, tuple[Breaker, Rule]] = {
         _on_booking(client_location_state="NY"),
         Rule.TELEHEALTH_CLIENT_LOCATION_UNLICENSED,
     ),
-    "paused": (_paused, Rule.PLAN_PAUSED),
     "therapist busy": (_busy(staff=[THERAPIST]), Rule.CONFLICT_CLINICIAN),
     "client busy": (_client_busy, Rule.CONFLICT_CLIENT),
 }

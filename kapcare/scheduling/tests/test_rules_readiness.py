@@ -12,6 +12,7 @@ from kapcare.pathway.vocabulary import ClearanceStatus, PlanFormat, PlanStatus
 from kapcare.scheduling.rules import (
     PathwayFacts,
     ReadinessItem,
+    check_pathway_at_dosing,
     check_preparation_at_dosing,
     check_ready_to_dose,
     medicine_readiness,
@@ -149,12 +150,12 @@ def test_readiness_gives_the_earliest_next_session_when_none_is_booked() -> None
         Rule.MEDICINE_MIN_SPACING,
         False,
         "The ongoing format allows medicine sessions at least 7 days apart: the next one can "
-        "be on or after Tue 18 Mar 2025 at 10:00.",
+        "be on or after Tue 18 Mar 2025, 10:00 am.",
     )
     assert items[7] == ReadinessItem(
         Rule.MEDICINE_REQUIRES_INTEGRATION,
         True,
-        "The last medicine session (Tue 11 Mar 2025 at 10:00) was followed by integration.",
+        "The last medicine session (Tue 11 Mar 2025, 10:00 am) was followed by integration.",
     )
     # and from 18 March 10:00 it is met
     later = medicine_readiness(pathway=pathway, now=local(2025, 3, 18), time_zone=ZONE)
@@ -170,7 +171,7 @@ def test_readiness_notices_a_past_session_without_integration() -> None:
     assert items[7] == ReadinessItem(
         Rule.MEDICINE_REQUIRES_INTEGRATION,
         False,
-        "The last medicine session (Tue 11 Mar 2025 at 10:00) has no integration session in "
+        "The last medicine session (Tue 11 Mar 2025, 10:00 am) has no integration session in "
         "the 7 days after it (by Tue 18 Mar 2025). Book one as soon as possible.",
     )
 
@@ -289,6 +290,59 @@ def test_not_ready_to_dose_when_plan_paused_or_consent_revoked() -> None:
     ]
 
 
+SESSION_DAY = dt.date(2025, 3, 11)
+
+
+def _revoked(on: dt.date) -> PathwayFacts:
+    consent = dataclasses.replace(ready_pathway().consents[0], revoked_on=on)
+    return ready_pathway(consents=(consent,))
+
+
+def _cleared_until(until: dt.date) -> PathwayFacts:
+    return ready_pathway(clearances=(Clearance(ClearanceStatus.CLEARED, until, START - 9 * DAY),))
+
+
+@pytest.mark.parametrize(
+    ("pathway", "expected"),
+    [
+        (ready_pathway(), []),
+        (
+            ready_pathway(plan=TreatmentPlan(PlanFormat.ONGOING, PlanStatus.PAUSED)),
+            [Rule.PLAN_PAUSED],
+        ),
+        (
+            ready_pathway(plan=TreatmentPlan(PlanFormat.ONGOING, PlanStatus.CLOSED)),
+            [Rule.PLAN_REQUIRED],
+        ),
+        (ready_pathway(plan=None), [Rule.PLAN_REQUIRED]),
+        # revoked on the session day: not in force that day; the day after: still in force
+        (_revoked(SESSION_DAY), [Rule.MEDICINE_REQUIRES_CONSENT]),
+        (_revoked(SESSION_DAY - DAY), [Rule.MEDICINE_REQUIRES_CONSENT]),
+        (_revoked(SESSION_DAY + DAY), []),
+        (ready_pathway(consents=()), [Rule.MEDICINE_REQUIRES_CONSENT]),
+        # valid until the session day: fine; until the day before: expired
+        (_cleared_until(SESSION_DAY), []),
+        (_cleared_until(SESSION_DAY - DAY), [Rule.MEDICINE_REQUIRES_CLEARANCE]),
+        (ready_pathway(clearances=()), [Rule.MEDICINE_REQUIRES_CLEARANCE]),
+        # what the medicine session checks itself is not repeated here
+        (ready_pathway(dose_orders=(), unreviewed_risk_flags=2, appointments=()), []),
+    ],
+)
+def test_the_pathway_at_the_moment_of_a_dose(pathway: PathwayFacts, expected: list[Rule]) -> None:
+    found = check_pathway_at_dosing(session_start=START, pathway=pathway, time_zone=ZONE)
+    assert codes(found) == expected
+
+
+def test_the_pathway_at_dosing_reads_the_session_date_in_the_locations_zone() -> None:
+    # 23:30 in New York on the 10th is already the 11th in UTC: the consent revoked on
+    # the 11th was still in force on the session's own date, the 10th.
+    late = local(2025, 3, 10, 23, 30)
+    found = check_pathway_at_dosing(
+        session_start=late, pathway=_revoked(SESSION_DAY), time_zone=ZONE
+    )
+    assert found == []
+
+
 # --- policy -----------------------------------------------------------------------------
 
 
@@ -315,8 +369,14 @@ def test_every_setting_has_a_source() -> None:
         "intensive.medicine_spacing",
         "telehealth_states",
         "time_zone",
+        "client_cancel_notice_hours",
     ]
-    assert all("CLINICAL.md" in source or "DESIGN.md" in source for _, _, source in rows)
+    # Clinical settings cite the clinical reference; the portal's cancellation notice is
+    # practice policy, and cites the issue that asked for it.
+    assert all(
+        "CLINICAL.md" in source or "DESIGN.md" in source or "issue 11" in source
+        for _, _, source in rows
+    )
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -27,55 +26,21 @@ from kapcare.pathway.vocabulary import (
     TreatmentModality,
 )
 from kapcare.people.access import Actor
-from kapcare.people.models import Client, Location, Practice, Room, StaffMember
+from kapcare.people.models import Client
 from kapcare.people.policy import Category, Role
-from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
-from tests.factories import make_clearance, make_location, make_room
+from tests.factories import make_clearance
+from tests.world import World, next_monday
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 SignedIn = Callable[[Role], HttpClient]
 ActorOf = Callable[[Role], Actor]
 
 
-@dataclass(frozen=True)
-class World:
-    staff: dict[Role, StaffMember]
-    client: Client
-    bryn_mawr: Location
-    therapy_room: Room
-    medicine_room: Room
-    philadelphia: Location
-    philadelphia_room: Room
-    day: dt.date
-    """A Monday at least a week ahead: nothing else is booked then."""
-
-
-def next_monday(weeks: int = 1) -> dt.date:
-    today = clock.today()
-    return today + dt.timedelta(days=7 * weeks - today.weekday())
-
-
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=NEW_YORK)
-
-
-@pytest.fixture
-def world(practice: Practice, staff: dict[Role, StaffMember], team_client: Client) -> World:
-    bryn_mawr = make_location(practice=practice, name="Bryn Mawr", offers_medicine_sessions=True)
-    philadelphia = make_location(practice=practice, name="Philadelphia")
-    return World(
-        staff=staff,
-        client=team_client,
-        bryn_mawr=bryn_mawr,
-        therapy_room=make_room(location=bryn_mawr, name="Willow", kind=RoomKind.THERAPY),
-        medicine_room=make_room(location=bryn_mawr, name="Cedar", kind=RoomKind.MEDICINE),
-        philadelphia=philadelphia,
-        philadelphia_room=make_room(location=philadelphia, name="Elm", kind=RoomKind.THERAPY),
-        day=next_monday(2),
-    )
 
 
 def ready_for_medicine(world: World, actor: ActorOf) -> None:
@@ -140,7 +105,7 @@ def book(
             start=start,
             end=start + dt.timedelta(minutes=minutes),
             staff_ids=tuple(world.staff[r].pk for r in staff),
-            location_id=world.bryn_mawr.pk,
+            location_id=world.office.pk,
             room_id=world.therapy_room.pk,
         ),
         now=clock.now(),
@@ -156,7 +121,7 @@ def form(world: World, **changes: object) -> dict[str, object]:
         "date": world.day.isoformat(),
         "start_time": "10:00",
         "end_time": "10:50",
-        "location": world.bryn_mawr.pk,
+        "location": world.office.pk,
         "room": world.therapy_room.pk,
         "staff": [world.staff[Role.THERAPIST].pk],
         "client_location_state": "",
@@ -179,7 +144,7 @@ def medicine_form(world: World, **changes: object) -> dict[str, object]:
         fu_date=follow_up_day.isoformat(),
         fu_start_time="10:00",
         fu_end_time="10:50",
-        fu_location=world.bryn_mawr.pk,
+        fu_location=world.office.pk,
         fu_room=world.therapy_room.pk,
         fu_staff=[world.staff[Role.THERAPIST].pk],
     )
@@ -286,7 +251,7 @@ def test_bad_input_is_a_precise_error_next_to_its_field_and_nothing_is_saved(
     words: str,
 ) -> None:
     ready_for_medicine(world, actor)
-    rooms = {"philadelphia": world.philadelphia_room.pk, "medicine": world.medicine_room.pk}
+    rooms = {"philadelphia": world.other_room.pk, "medicine": world.medicine_room.pk}
     data = form(world, **{k: rooms[v] if k == "room" else v for k, v in changes.items()})
     before = (Appointment.objects.count(), AuditEvent.objects.filter(action="create").count())
 
@@ -401,7 +366,7 @@ def test_rescheduling_through_the_page_moves_the_appointment(
             "date": world.day.isoformat(),
             "start_time": "14:00",
             "end_time": "14:50",
-            "location": world.bryn_mawr.pk,
+            "location": world.office.pk,
             "room": world.therapy_room.pk,
             "staff": [world.staff[Role.THERAPIST].pk],
             "next": f"/clients/{world.client.pk}/",
@@ -427,7 +392,7 @@ def test_rescheduling_onto_a_busy_room_is_refused_next_to_the_room(
             start=at(world.day, 14),
             end=at(world.day, 15),
             staff_ids=(world.staff[Role.MEDICAL_PROVIDER].pk,),
-            location_id=world.bryn_mawr.pk,
+            location_id=world.office.pk,
             room_id=world.therapy_room.pk,
         ),
         now=clock.now(),
@@ -439,7 +404,7 @@ def test_rescheduling_onto_a_busy_room_is_refused_next_to_the_room(
             "date": world.day.isoformat(),
             "start_time": "14:00",
             "end_time": "14:50",
-            "location": world.bryn_mawr.pk,
+            "location": world.office.pk,
             "room": world.therapy_room.pk,
             "staff": [world.staff[Role.THERAPIST].pk],
         },

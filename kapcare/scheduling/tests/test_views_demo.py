@@ -34,7 +34,7 @@ def test_the_demo_pathway_is_booked_by_the_rules_and_loads_once() -> None:
         Consent.objects.count(),
         TreatmentPlan.objects.count(),
     )
-    assert Appointment.objects.filter(kind="medicine", follow_ups__isnull=False).count() == 4
+    assert Appointment.objects.filter(kind="medicine", follow_ups__isnull=False).count() == 5
     assert Appointment.objects.filter(status="completed").count() > 0
 
 

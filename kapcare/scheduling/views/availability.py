@@ -3,6 +3,7 @@
 import datetime as dt
 import zoneinfo
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,10 +24,26 @@ from kapcare.people.access import (
 from kapcare.people.models import Location
 from kapcare.people.policy import Category
 from kapcare.scheduling.api.availability import book_url
+from kapcare.scheduling.availability import DEFAULT_COUNT
 from kapcare.scheduling.facts import policy_for_practice
 from kapcare.scheduling.forms.availability import AvailabilityForm
-from kapcare.scheduling.services.availability import AvailabilityQuery, search_availability
+from kapcare.scheduling.services.availability import (
+    MAX_COUNT,
+    AvailabilityQuery,
+    search_availability,
+)
 from kapcare.scheduling.vocabulary import AppointmentKind, Modality
+
+SLOTS_A_DAY = 2
+"""The page offers at most two times a day, so the times found spread across days."""
+MORE = 5
+""""Show more" asks for this many more times."""
+
+BOOKING_FIELDS = frozenset(
+    {"client", "kind", "modality", "location", "room", "date", "start_time", "end_time"}
+    | {"staff", "client_location_state"}
+)
+"""What a found slot posts to the booking page (its wall-clock spelling of the time)."""
 
 
 def _schedules(actor: Actor) -> bool:
@@ -60,6 +77,7 @@ def availability(request: HttpRequest) -> HttpResponse:
         clients=clients,
     )
     results: list[dict[str, Any]] | None = None
+    more_url = ""
     blocked: list[Any] = []
     needs_follow_up = False
     zone_name = policy_for_practice(actor.practice_id).time_zone.value
@@ -80,7 +98,8 @@ def availability(request: HttpRequest) -> HttpResponse:
             after=after,
             location_id=location.pk if location is not None else None,
             duration_minutes=d["duration"],
-            count=d["count"] or 5,
+            count=d["count"] or DEFAULT_COUNT,
+            per_day=SLOTS_A_DAY,
             client_location_state=d["client_location_state"] or None,
         )
         try:
@@ -88,16 +107,20 @@ def availability(request: HttpRequest) -> HttpResponse:
         except FieldError as error:
             add_field_error(form, error)
         else:
-            results = [
-                {
-                    "slot": s,
-                    "url": book_url(
-                        query, s.start, s.end, s.room.id if s.room else None, found.time_zone
-                    ),
-                }
-                for s in found.slots
-            ]
+            results = []
+            for s in found.slots:
+                room_id = s.room.id if s.room else None
+                url = book_url(query, s.start, s.end, room_id, found.time_zone)
+                # One click books it: the booking form's own fields, posted to the booking
+                # page (which checks every rule again, and shows a refusal by its field).
+                fields = [(k, v) for k, v in parse_qsl(urlsplit(url).query) if k in BOOKING_FIELDS]
+                results.append({"slot": s, "url": url, "fields": fields})
             blocked = list(found.blocked_by)
+            asked = d["count"] or DEFAULT_COUNT
+            if len(found.slots) >= asked and asked < MAX_COUNT:
+                more = request.GET.copy()
+                more["count"] = str(min(MAX_COUNT, asked + MORE))
+                more_url = "?" + more.urlencode() + "#results-title"
             needs_follow_up = found.needs_follow_up
             zone_name = found.time_zone
     return render(
@@ -109,6 +132,7 @@ def availability(request: HttpRequest) -> HttpResponse:
             "blocked": blocked,
             "needs_follow_up": needs_follow_up,
             "zone": zone_name,
+            "more_url": more_url,
         },
         status=422 if form.is_bound and form.errors else 200,
     )

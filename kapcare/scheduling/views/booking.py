@@ -19,12 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from kapcare.audit.models import AuditAction
 from kapcare.core import clock
-from kapcare.core.errors import FieldError, PermissionDenied
-from kapcare.core.form_errors import add_field_error
-from kapcare.core.violations import Refused
+from kapcare.core.form_errors import submitting
 from kapcare.people.access import (
     Actor,
-    NotFound,
     audit_list_read,
     deny,
     may_access,
@@ -134,29 +131,20 @@ def book(request: HttpRequest) -> HttpResponse:
         _audit_unseen_client(actor, request.POST.get("client", ""), {pk for pk, _ in clients})
     if form.is_bound and form.is_valid():
         booking = form.booking_request()
-        try:
+        with submitting(form.add_field_error, refused=form.add_refusal) as submitted:
             if request.POST.get("action") == "check":
                 violations = services.check_appointment_request(actor=actor, request=booking)
                 form.add_violations(violations)
                 checked = not violations
             else:
                 booked = services.book_appointment(actor=actor, request=booking, now=clock.now())
-        except Refused as refused:
-            if refused.conflict:
-                form.add_error(None, "Someone else booked this time a moment ago.")
-            form.add_violations(refused.violations)
-        except FieldError as error:
-            form.add_field_error(error)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        else:
-            if checked is None:
-                appointment = booked.appointment
-                text = "The appointment was booked."
-                if booked.follow_up is not None:
-                    text = "The appointment and its integration session were booked."
-                messages.success(request, text)
-                return redirect(_after_booking(actor, appointment))
+        if submitted.ok and checked is None:
+            appointment = booked.appointment
+            text = "The appointment was booked."
+            if booked.follow_up is not None:
+                text = "The appointment and its integration session were booked."
+            messages.success(request, text)
+            return redirect(_after_booking(actor, appointment))
     ok = checked is True
     return render(
         request,
@@ -195,19 +183,11 @@ def reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
         places=places,
     )
     if form.is_bound and form.is_valid():
-        try:
+        with submitting(form.add_field_error, refused=form.add_refusal) as submitted:
             moved = services.reschedule_appointment(
                 actor=actor, appointment_id=appointment.pk, now=clock.now(), **form.changes()
             )
-        except Refused as refused:
-            if refused.conflict:
-                form.add_error(None, "Someone else booked this time a moment ago.")
-            form.add_violations(refused.violations)
-        except FieldError as error:
-            form.add_field_error(error)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        else:
+        if submitted.ok:
             messages.success(request, "The appointment was moved.")
             return redirect(_next_url(request, _after_booking(actor, moved)))
     return render(
@@ -235,7 +215,7 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
         initial={"status": wanted} if wanted in {s.value for s in AppointmentStatus} else {},
     )
     if form.is_bound and form.is_valid():
-        try:
+        with submitting(form) as submitted:
             services.set_appointment_status(
                 actor=actor,
                 appointment_id=appointment.pk,
@@ -243,11 +223,7 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
                 reason=form.cleaned_data["reason"],
                 now=clock.now(),
             )
-        except FieldError as error:
-            add_field_error(form, error)
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        else:
+        if submitted.ok:
             label = dict(form.fields["status"].choices)[form.cleaned_data["status"]]  # type: ignore[attr-defined]
             messages.success(request, f"The appointment is now marked: {label}.")
             return redirect(_next_url(request, _after_booking(actor, appointment)))

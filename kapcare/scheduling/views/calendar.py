@@ -28,6 +28,7 @@ from kapcare.people.policy import Category
 from kapcare.scheduling.forms.calendar import CalendarForm
 from kapcare.scheduling.forms.places import load_places, zone_of
 from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.views.calendar_grid import GridRequest, build_grid
 from kapcare.scheduling.vocabulary import (
     KIND_LABELS,
     MODALITY_LABELS,
@@ -136,6 +137,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     location_id: int | None = data.get("location") or None
     room_id: int | None = data.get("room") or None
     view = data.get("view") or "week"
+    layout = data.get("layout") or "grid"
+    by = data.get("by") or "staff"
     chosen = data.get("date") or clock.today()
     location = places.locations.get(location_id) if location_id else None
     zone = zone_of(location, places.zone)
@@ -174,7 +177,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             by_day[local].append(row)
 
     def link(**changes: object) -> str:
-        params: dict[str, object] = {"view": view, "date": chosen}
+        params: dict[str, object] = {"view": view, "layout": layout, "by": by, "date": chosen}
         for key, value in (("staff", staff_id), ("location", location_id), ("room", room_id)):
             if value is not None:
                 params[key] = value
@@ -183,12 +186,30 @@ def calendar(request: HttpRequest) -> HttpResponse:
         params.update(changes)
         return "?" + urlencode(params)
 
-    def book_link(day: dt.date) -> str:
+    def book_params(day: dt.date) -> dict[str, object]:
         params: dict[str, object] = {"date": day}
         for key, value in (("staff", staff_id), ("location", location_id), ("room", room_id)):
             if value is not None:
                 params[key] = value
-        return reverse("scheduling:book") + "?" + urlencode(params)
+        if room_id is not None and location_id is None:
+            room = next((r for r in places.rooms if r.pk == room_id), None)
+            if room is not None:
+                params["location"] = room.location_id
+        return params
+
+    def book_link(day: dt.date) -> str:
+        return reverse("scheduling:book") + "?" + urlencode(book_params(day))
+
+    grid = None
+    if layout == "grid":
+        rows = [row for day in days for row in by_day[day]]
+        grid = build_grid(
+            GridRequest(view, by, days, zone, staff_id, location_id, room_id, clock.now()),
+            places,
+            rows,
+            charts,
+            book_params,
+        )
 
     step = dt.timedelta(days=1 if view == "day" else 7)
     subject = "Whole practice"
@@ -212,6 +233,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "view": view,
+            "layout": layout,
+            "by": by,
+            "grid": grid,
+            "kinds": [(kind.value, label) for kind, label in KIND_LABELS.items()],
+            "grid_url": link(layout="grid"),
+            "list_url": link(layout="list"),
+            "by_staff_url": link(by="staff"),
+            "by_room_url": link(by="room"),
             "days": [CalendarDay(day, by_day[day], book_link(day)) for day in days],
             "first": days[0],
             "last": days[-1],

@@ -9,11 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kapcare.audit.services import request_ip
 from kapcare.core import clock
-from kapcare.people.access import (
-    request_ip,
-    staff_actor,
-)
+from kapcare.people.access import staff_actor
 from kapcare.scheduling import ical
 from kapcare.scheduling.models import CalendarFeed
 

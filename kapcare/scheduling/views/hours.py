@@ -14,10 +14,11 @@ from kapcare.people.access import (
 from kapcare.people.models import StaffMember
 from kapcare.scheduling.access import access_staff, may_change_schedule
 from kapcare.scheduling.facts import policy_for_practice
-from kapcare.scheduling.forms.hours import TimeOffForm, WindowForm
+from kapcare.scheduling.forms.hours import TimeOffForm, VideoRoomForm, WindowForm
 from kapcare.scheduling.hours import WEEKDAY_NAMES
 from kapcare.scheduling.models import TimeOff, WorkingHours
 from kapcare.scheduling.services import hours as hours_services
+from kapcare.scheduling.services.video_room import set_video_room
 
 
 @require_GET
@@ -54,7 +55,15 @@ def staff_hours(request: HttpRequest, staff_id: int) -> HttpResponse:
         request.POST if action == "add_window" else None, practice_id=member.practice_id
     )
     time_off_form = TimeOffForm(request.POST if action == "add_time_off" else None, time_zone=zone)
+    video_form = VideoRoomForm(
+        request.POST if action == "set_video_room" else None,
+        initial={"url": member.video_room_url},
+    )
     try:
+        if action == "set_video_room" and video_form.is_valid():
+            set_video_room(actor=actor, staff_id=member.pk, url=video_form.cleaned_data["url"])
+            messages.success(request, "Video room link saved.")
+            return redirect("scheduling:staff-hours", staff_id=member.pk)
         if action == "add_window" and window_form.is_valid():
             d = window_form.cleaned_data
             hours_services.set_working_hours(
@@ -96,8 +105,11 @@ def staff_hours(request: HttpRequest, staff_id: int) -> HttpResponse:
             messages.success(request, "Time off removed.")
             return redirect("scheduling:staff-hours", staff_id=member.pk)
     except FieldError as error:
-        target = window_form if action == "add_window" else time_off_form
-        target.add_error(None, error.message)
+        if action == "set_video_room":
+            video_form.add_error("url", error.message)
+        else:
+            target = window_form if action == "add_window" else time_off_form
+            target.add_error(None, error.message)
     time_off = (
         list(TimeOff.objects.filter(staff=member, end__gt=clock.now()).order_by("start", "id"))
         if may_change
@@ -112,7 +124,7 @@ def staff_hours(request: HttpRequest, staff_id: int) -> HttpResponse:
         if policy.may_manage_staff_schedules(actor.roles)
         else []
     )
-    bound = action in {"add_window", "add_time_off"}
+    bound = action in {"add_window", "add_time_off", "set_video_room"}
     return render(
         request,
         "scheduling/hours_staff.html",
@@ -122,6 +134,7 @@ def staff_hours(request: HttpRequest, staff_id: int) -> HttpResponse:
             "may_change": may_change,
             "window_form": window_form,
             "time_off_form": time_off_form,
+            "video_form": video_form,
             "time_off": time_off,
             "zone": zone,
             "colleagues": colleagues,

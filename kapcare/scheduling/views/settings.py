@@ -7,13 +7,9 @@ from django.views.decorators.http import require_http_methods
 
 from kapcare.audit.models import AuditAction
 from kapcare.core import clock
-from kapcare.core.errors import FieldError, PermissionDenied
+from kapcare.core.form_errors import submitting
 from kapcare.people import policy
-from kapcare.people.access import (
-    NotFound,
-    deny,
-    staff_actor,
-)
+from kapcare.people.access import deny, staff_actor
 from kapcare.people.policy import Category
 from kapcare.scheduling.facts import get_settings
 from kapcare.scheduling.forms.settings import SettingsForm
@@ -38,7 +34,7 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
         initial={"reminder_hours_before": stored.reminder_hours_before},
     )
     if form.is_bound and form.is_valid():
-        try:
+        with submitting(form) as submitted:
             settings_services.update_settings(
                 actor=actor,
                 values=form.changed_values(),
@@ -46,12 +42,7 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
                 reminder_hours_before=form.cleaned_data["reminder_hours_before"],
                 now=clock.now(),
             )
-        except PermissionDenied:  # audited by the service
-            raise NotFound from None
-        except FieldError as error:
-            key = error.field.replace(".", "__")
-            form.add_error(key if key in form.fields else None, error.message)
-        else:
+        if submitted.ok:
             messages.success(request, "The scheduling settings are saved.")
             return redirect("scheduling:practice-settings")
     return render(

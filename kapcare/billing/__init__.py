@@ -1,0 +1,1 @@
+"""Billing codes as pure functions (no Django): what a record supports, not coding advice."""

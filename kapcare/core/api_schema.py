@@ -1,0 +1,83 @@
+"""The base of every API schema: ninja's, reading a number only from a number.
+
+Pydantic in its lax mode reads JSON ``true`` and ``false`` as 1 and 0 where a number is
+expected, so ``{"sud": false}`` was stored as a SUD of 0 and ``{"client": true}`` named
+client 1 (``make fuzz``, issue 12: "schema-violating request accepted"). Lax mode stays
+on, since query and path values arrive as text ("5"); a true or false sent for a number,
+or in a list of numbers, is refused here with pydantic's own error on that field.
+"""
+
+import datetime as dt
+import decimal
+import types
+import typing
+from typing import Any
+
+from ninja import Schema as NinjaSchema
+from ninja.schema import DjangoGetter
+from pydantic import ValidationError, model_validator
+from pydantic_core import InitErrorDetails
+
+__all__ = ["Schema"]
+
+_NUMBERS = (int, float, decimal.Decimal)
+
+
+def _is_number(annotation: Any) -> bool:
+    """Whether ``annotation`` takes a number (and nothing a JSON true could mean)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _is_number(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return bool(options) and all(_is_number(a) for a in options)
+    return (
+        isinstance(annotation, type)
+        and issubclass(annotation, _NUMBERS)
+        and not issubclass(annotation, bool | dt.date)
+    )
+
+
+def _item_type(annotation: Any) -> Any | None:
+    """The item type of a list or tuple annotation (through Annotated and Optional)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _item_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        found = [_item_type(a) for a in typing.get_args(annotation) if a is not type(None)]
+        return found[0] if len(found) == 1 else None
+    if origin in (list, tuple, set, frozenset):
+        args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
+        return args[0] if len(args) == 1 else None
+    return None
+
+
+def _error(loc: tuple[str | int, ...], value: bool) -> InitErrorDetails:
+    return {"type": "int_type", "loc": loc, "input": value}
+
+
+class Schema(NinjaSchema):
+    @model_validator(mode="before")
+    @classmethod
+    def _no_true_or_false_for_a_number(cls, data: Any) -> Any:
+        # ninja's own validator hands the input on wrapped in a DjangoGetter.
+        fields = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(fields, dict):
+            return data
+        errors: list[InitErrorDetails] = []
+        for name, field in cls.model_fields.items():
+            key = field.alias or name
+            value = fields.get(key)
+            if isinstance(value, bool) and _is_number(field.annotation):
+                errors.append(_error((key,), value))
+            elif isinstance(value, list):
+                item = _item_type(field.annotation)
+                if item is not None and _is_number(item):
+                    errors += [
+                        _error((key, index), each)
+                        for index, each in enumerate(value)
+                        if isinstance(each, bool)
+                    ]
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return data

@@ -1,0 +1,1 @@
+"""Interoperability: FHIR R4 (read API, $everything, bulk export), import, billing, reports."""

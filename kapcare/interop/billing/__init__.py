@@ -1,0 +1,1 @@
+"""Superbills and claim-ready CSV: what a practice bills for its sessions."""

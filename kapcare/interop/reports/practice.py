@@ -1,0 +1,217 @@
+"""The practice outcomes page's facts, read in a fixed number of aggregate queries (no
+client's name or id leaves this module; ``reports.outcomes`` does the arithmetic)."""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q
+
+from kapcare.interop.reports.outcomes import (
+    FORMATS,
+    ClientCourse,
+    Row,
+    change_rows,
+    count_row,
+    per_hundred,
+)
+from kapcare.measures.definitions import Instrument
+from kapcare.measures.models import MeasureResponse, RiskFlag
+from kapcare.measures.registry import list_instruments
+from kapcare.measures.scoring import ChangeCategory, classify_change
+from kapcare.medicine import billing
+from kapcare.medicine.models import AdverseEvent, MedicineSession
+from kapcare.medicine.services.record import monitoring_bills
+from kapcare.medicine.vocabulary import AdverseEventSeverity
+from kapcare.pathway.models import TreatmentPlan
+from kapcare.pathway.vocabulary import PlanStatus
+from kapcare.scheduling.facts import policy_for_practice
+from kapcare.scheduling.models import Appointment
+from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
+
+__all__ = ["MonthOfMonitoring", "PracticeOutcomes", "completed_clients", "practice_outcomes"]
+
+MONITORING_CODES = (
+    billing.CPT_FIRST_CLINICIAN,
+    billing.CPT_SECOND_CLINICIAN,
+    billing.CPT_STAFF_CONCURRENT,
+)
+
+
+@dataclass(frozen=True)
+class MonthOfMonitoring:
+    """One month's billable monitoring of medicine sessions: units per code (0820T first
+    clinician, +0821T second clinician, +0822T clinical staff), from the records."""
+
+    month: dt.date
+    """The first day of the month, on the practice's clock (the first dose's date)."""
+    sessions: int
+    units: tuple[int, ...]
+    """In the order of :data:`MONITORING_CODES`."""
+
+
+@dataclass(frozen=True)
+class InstrumentOutcome:
+    code: str
+    name: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class PracticeOutcomes:
+    instruments: list[InstrumentOutcome]
+    retention: list[Row]  # per format: active, paused, completed, stopped
+    monitoring: list[MonthOfMonitoring]
+    medicine_sessions: int
+    safety_flags: int
+    safety_rate: float | None
+    adverse_events: int
+    adverse_rate: float | None
+    serious_events: int
+    serious_rate: float | None
+    held: int
+    no_shows: int
+    no_show_rate: float | None
+    as_of: dt.datetime
+
+
+def _courses(practice_id: int, known: Sequence[Instrument]) -> list[ClientCourse]:
+    """Each client's format, medicine sessions and first-to-latest change per instrument."""
+    instruments = {i.code: i for i in known if i.change is not None}
+    formats = dict(
+        TreatmentPlan.objects.filter(client__practice_id=practice_id).values_list(
+            "client_id", "format"
+        )
+    )
+    sessions = dict(
+        MedicineSession.objects.filter(client__practice_id=practice_id)
+        .values("client_id")
+        .annotate(n=Count("id"))
+        .values_list("client_id", "n")
+    )
+    # (client, instrument) -> [first total, latest total, how many]
+    ends: dict[tuple[int, str], list[float]] = {}
+    totals = (
+        MeasureResponse.objects.filter(
+            client__practice_id=practice_id,
+            total__isnull=False,
+            instrument_code__in=list(instruments),
+        )
+        .order_by("client_id", "instrument_code", "completed_at", "id")
+        .values_list("client_id", "instrument_code", "total")
+    )
+    for client_id, code, total in totals.iterator(chunk_size=2000):
+        value = float(total or 0)  # the query keeps totals only
+        entry = ends.setdefault((client_id, code), [value, value, 0])
+        entry[1], entry[2] = value, entry[2] + 1
+    changes: dict[int, dict[str, ChangeCategory]] = {}
+    for (client_id, code), (first, latest, count) in ends.items():
+        change = instruments[code].change
+        if change is None or count < 2:
+            continue
+        category = classify_change(first, latest, change.parameters).category
+        changes.setdefault(client_id, {})[code] = category
+    clients = set(formats) | set(sessions) | set(changes)
+    return [
+        ClientCourse(
+            format=formats.get(c, ""),
+            medicine_sessions=sessions.get(c, 0),
+            changes=changes.get(c, {}),
+        )
+        for c in sorted(clients)
+    ]
+
+
+COMPLETED, STOPPED = "completed", "stopped"
+RETENTION = (PlanStatus.ACTIVE, PlanStatus.PAUSED, COMPLETED, STOPPED)
+"""A closed plan is completed or stopped: see :func:`completed_clients`."""
+
+
+def completed_clients(practice_id: int) -> set[int]:
+    """Clients who finished the pathway's cycle: their last held medicine session was
+    followed by a held integration session. A plan closed otherwise (before any dose, or
+    with a dose never integrated) counts as stopped. One query."""
+    rows = (
+        Appointment.objects.filter(
+            client__practice_id=practice_id,
+            status=AppointmentStatus.COMPLETED,
+            kind__in=[AppointmentKind.MEDICINE, AppointmentKind.INTEGRATION],
+        )
+        .values("client_id")
+        .annotate(
+            dosed=Max("end", filter=Q(kind=AppointmentKind.MEDICINE)),
+            integrated=Max("start", filter=Q(kind=AppointmentKind.INTEGRATION)),
+        )
+    )
+    return {
+        r["client_id"]
+        for r in rows
+        if r["dosed"] is not None and r["integrated"] is not None and r["integrated"] >= r["dosed"]
+    }
+
+
+def _monitoring(practice_id: int) -> list[MonthOfMonitoring]:
+    """0820T-0822T units per month (first dose's month on the practice's clock), newest
+    first; months without a billable session are left out."""
+    tz = zoneinfo.ZoneInfo(policy_for_practice(practice_id).time_zone.value)
+    months: dict[dt.date, list[int]] = {}
+    for first_dose, bill in monitoring_bills(practice_id):
+        month = first_dose.astimezone(tz).date().replace(day=1)
+        entry = months.setdefault(month, [0] * (len(MONITORING_CODES) + 1))
+        entry[0] += 1
+        for i, code in enumerate(MONITORING_CODES, 1):
+            entry[i] += bill.units(code)
+    return [
+        MonthOfMonitoring(month, counts[0], tuple(counts[1:]))
+        for month, counts in sorted(months.items(), reverse=True)
+    ]
+
+
+def practice_outcomes(practice_id: int, *, now: dt.datetime) -> PracticeOutcomes:
+    known = list_instruments()
+    courses = _courses(practice_id, known)
+    names = {i.code: i.name for i in known}
+    measured = sorted({code for c in courses for code in c.changes})
+    instruments = [
+        InstrumentOutcome(code, names.get(code, code), change_rows(courses, code))
+        for code in measured
+    ]
+    completed = completed_clients(practice_id)
+    plans: dict[tuple[str, str], int] = {}
+    for client_id, plan_format, status in TreatmentPlan.objects.filter(
+        client__practice_id=practice_id
+    ).values_list("client_id", "format", "status"):
+        if status == PlanStatus.CLOSED:
+            status = COMPLETED if client_id in completed else STOPPED
+        plans[(plan_format, status)] = plans.get((plan_format, status), 0) + 1
+    retention = [
+        count_row(label, [plans.get((code, status), 0) for status in RETENTION])
+        for code, label in FORMATS
+    ]
+    medicine = MedicineSession.objects.filter(client__practice_id=practice_id).count()
+    flags = RiskFlag.objects.filter(client__practice_id=practice_id).count()
+    adverse = AdverseEvent.objects.filter(session__client__practice_id=practice_id).aggregate(
+        all=Count("id"), serious=Count("id", filter=Q(severity=AdverseEventSeverity.SERIOUS))
+    )
+    statuses = Appointment.objects.filter(client__practice_id=practice_id).aggregate(
+        held=Count("id", filter=Q(status=AppointmentStatus.COMPLETED)),
+        missed=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
+    )
+    held, missed = statuses["held"], statuses["missed"]
+    return PracticeOutcomes(
+        instruments=instruments,
+        retention=retention,
+        medicine_sessions=medicine,
+        safety_flags=flags,
+        safety_rate=per_hundred(flags, medicine),
+        adverse_events=adverse["all"],
+        adverse_rate=per_hundred(adverse["all"], medicine),
+        serious_events=adverse["serious"],
+        serious_rate=per_hundred(adverse["serious"], medicine),
+        held=held,
+        no_shows=missed,
+        no_show_rate=per_hundred(missed, held + missed),
+        monitoring=_monitoring(practice_id),
+        as_of=now,
+    )

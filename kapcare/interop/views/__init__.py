@@ -1,0 +1,1 @@
+"""The interop pages: bulk exports (and, in their own modules, import, billing, reports)."""

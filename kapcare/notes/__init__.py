@@ -1,0 +1,1 @@
+"""The therapy itself: session notes, the parts map, EMDR targets, psychotherapy notes."""
