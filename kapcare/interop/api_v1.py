@@ -56,7 +56,7 @@ class ImportOut(Schema):
         200: ImportOut,
         201: ImportOut,
         422: ImportOut,
-        **error_responses(400, 401, 403, 413, 415),
+        **error_responses(400, 401, 403, 404, 413, 415),
     },
 )
 def import_clients(request: HttpRequest, payload: ImportIn) -> Status[ImportOut]:
