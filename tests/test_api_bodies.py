@@ -126,11 +126,11 @@ def test_a_boolean_is_true_or_false_only(
     )
 
 
-@pytest.mark.parametrize("reflection", [[None, None], "fits", 3, True])
+@pytest.mark.parametrize("reflection", [[None, None], "fits", 3, True, None])
 def test_an_object_field_takes_a_json_object_only(
     signed_in: SignedIn, staff: dict[Role, StaffMember], reflection: object
 ) -> None:
-    # make fuzz: {"reflection": [null, null]} was read as an empty reflection.
+    # make fuzz: {"reflection": [null, null]} (or null) was read as an empty reflection.
     http = signed_in(Role.THERAPIST)
     response = http.put(
         "/api/v1/portal/intake", {"reflection": reflection}, content_type="application/json"

@@ -78,7 +78,8 @@ class JsonObject(dict[str, Any]):
 
 
 # What JSON holds that is not an object: what a nested schema refuses.
-_NOT_AN_OBJECT = (list, str, int, float, bool)
+# (null too: where an object may be left out, ``X | None`` reads null before the object.)
+_NOT_AN_OBJECT = (list, str, int, float, bool, type(None))
 
 
 class Schema(NinjaSchema):
