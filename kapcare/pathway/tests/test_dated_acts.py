@@ -112,15 +112,13 @@ def test_a_record_begun_today_may_be_closed_today_and_no_other_day() -> None:
 def test_each_refusal_is_shown_beside_the_date_in_the_acts_own_words(
     act: DatedAct, field: str, words: dict[Refusal, str]
 ) -> None:
-    cases = {
-        Refusal.IN_THE_FUTURE: {"on": TODAY + DAY, "done_on": None},
-        Refusal.ALREADY_DONE: {"on": TODAY, "done_on": BEGAN},
-        Refusal.BEFORE_START: {"on": BEGAN - DAY, "done_on": None},
+    cases: dict[Refusal, tuple[dt.date, dt.date | None]] = {
+        Refusal.IN_THE_FUTURE: (TODAY + DAY, None),
+        Refusal.ALREADY_DONE: (TODAY, BEGAN),
+        Refusal.BEFORE_START: (BEGAN - DAY, None),
     }
-    for refusal, case in cases.items():
-        refused = check_dated_act(
-            act, on=case["on"], today=TODAY, started_on=BEGAN, done_on=case["done_on"]
-        )
+    for refusal, (on, done_on) in cases.items():
+        refused = check_dated_act(act, on=on, today=TODAY, started_on=BEGAN, done_on=done_on)
         assert refused == DatedActRefusal(refusal=refusal, field=field, message=words[refusal])
 
 
