@@ -15,10 +15,11 @@ Each role fuzzes every operation (random valid and invalid requests). The covera
 that does that work (``COVERAGE_ROLE_BY_TAG``): its wrong values are refused before any
 role matters, and six times the same walk would not fit the bound.
 
-Two roles run at a time (``--jobs``), each a schemathesis process of one worker: threads
+Three roles run at a time (``--jobs``), each a schemathesis process of one worker: threads
 in one process hit a CPython 3.11 bug in ``ast.parse`` (hypothesis describes its filters
-with it), processes also use both cores. A staff role that may end the portal client's
-access starts once the client's own run is over.
+with it), and processes use both cores while each waits on the server. A staff role that
+may end the portal client's access starts once the client's own run is over: the client,
+the monitor and the privacy officer first, then the other three.
 
 Bounded: ``--max-examples`` per operation and phase, and ``--timeout`` for the whole run
 (default 600 s), past which the run stops and fails.
@@ -94,9 +95,9 @@ class Job:
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz", description=__doc__)
-    parser.add_argument("--max-examples", type=int, default=10, help="Per operation and phase.")
+    parser.add_argument("--max-examples", type=int, default=5, help="Per operation and phase.")
     parser.add_argument("--timeout", type=float, default=600, help="Seconds for the whole run.")
-    parser.add_argument("--jobs", type=int, default=2, help="Roles run at the same time.")
+    parser.add_argument("--jobs", type=int, default=3, help="Roles run at the same time.")
     parser.add_argument("--roles", default=",".join(ROLE_EMAILS), help="Comma separated.")
     parser.add_argument("--seed", type=int, default=None, help="Repeat a run's generation.")
     parser.add_argument("--keep", action="store_true", help="Keep the run's folder (reports).")
