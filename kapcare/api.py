@@ -204,9 +204,11 @@ def _also_answer(response: DictStrAny, component: str) -> None:
     content = response.setdefault("content", {}).setdefault("application/json", {})
     shape = content.get("schema", {})
     ref = {"$ref": f"#/components/schemas/{component}"}
-    shapes = shape.get("oneOf", [shape] if shape else [])
+    shapes = shape.get("anyOf", [shape] if shape else [])
     if ref not in shapes:
-        content["schema"] = {"oneOf": [*shapes, ref]} if shapes else ref
+        # anyOf, not oneOf: a route's own shape may hold the shared one (a refused import
+        # answers detail and errors around its rows), and then matches both.
+        content["schema"] = {"anyOf": [*shapes, ref]} if shapes else ref
 
 
 # The web server (gunicorn, or a proxy before it) refuses a request line over its limit
