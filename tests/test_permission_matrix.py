@@ -1557,6 +1557,15 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             api(**_medicine_team(REFUSED)), method="POST", body=_medicine_discharge_json, json=True
         ),
     ),
+    "api:put_therapist_note": (
+        Check(
+            api(**{**_medicine_team(FORBIDDEN), "therapist": OK}),
+            method="PUT",
+            body=_medicine_addendum_json,
+            json=True,
+            writes=True,
+        ),
+    ),
     "api:sign_medicine_record": (
         Check(api(**_medicine_team(REFUSED)), method="POST", body=_medicine_sign_json, json=True),
     ),
