@@ -1632,6 +1632,9 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "interop:outcomes": (
         Check(page(**{**all_roles(NOT_FOUND), "therapist": OK, "privacy_officer": OK})),
     ),
+    "interop:outcomes-monitoring-csv": (
+        Check(page(**{**all_roles(NOT_FOUND), "therapist": OK, "privacy_officer": OK})),
+    ),
     "api:practice_outcomes": (
         Check(api(**{**all_roles(NOT_FOUND), "therapist": OK, "privacy_officer": OK})),
     ),
