@@ -1416,6 +1416,10 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         POST(   401,        422,        422,        422,        404,        404,
                 body=_medicine_discharge_json, json=True),
     ),
+    "api:put_therapist_note": (
+        PUT(    401,        200,        403,        403,        404,        404,
+                body=_medicine_addendum_json, json=True, writes=True),
+    ),
     "api:sign_medicine_record": (
         POST(   401,        422,        422,        422,        404,        404,
                 body=_medicine_sign_json, json=True),
