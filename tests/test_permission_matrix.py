@@ -632,6 +632,29 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             )
         ),
     ),
+    # The chart's parts (its panels loaded by requests of their own) are gated as the chart.
+    "people:client-chart-treatment": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=NOT_FOUND,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+    ),
+    "people:client-chart-notes": (
+        Check(
+            page(
+                therapist=OK,
+                medical_provider=OK,
+                monitor=OK,
+                front_desk=NOT_FOUND,
+                privacy_officer=NOT_FOUND,
+            )
+        ),
+    ),
     "people:client-profile": (
         Check(page(**all_roles(OK))),
         Check(

@@ -133,6 +133,8 @@ def assert_accessible(axe: Axe) -> Callable[[Page], None]:
         # A test may look before the page has finished loading (the title of a refused
         # form arrives before its body); axe must read the whole page, not half of it.
         page.wait_for_load_state("load")
+        # The chart's parts arrive after the page (kapcare/chart-parts.js): read them too.
+        page.wait_for_function("() => !document.querySelector('[data-chart-part]')")
         results = axe.run(page)
         assert results.violations_count == 0, results.generate_report()
 
