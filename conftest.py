@@ -21,6 +21,29 @@ hypothesis_settings.register_profile("kapcare", deadline=None)
 hypothesis_settings.load_profile("kapcare")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Browser tests on SQLite use a database file, as production does, not memory.
+
+    For an in-memory database the live server hands its one connection to every
+    request thread, so two requests at once (a page and its idle-timeout poll) collide
+    with "database table is locked". With a file each thread has its own connection,
+    and WAL with the busy timeout (settings.py) serializes writers as in production.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    if any(item.get_closest_marker("browser") for item in request.session.items):
+        path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     # Argon2 is the production hasher (see test_settings); MD5 keeps tests fast.

@@ -55,7 +55,7 @@ from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.portal.models import CareTeamNotice
 from kapcare.scheduling import services as scheduling
 from kapcare.scheduling.vocabulary import AppointmentKind, Modality
-from tests.factories import make_emergency_access, make_user
+from tests.factories import TEST_PASSWORD, make_emergency_access, make_user
 from tests.page_words import assert_plain_words
 
 if TYPE_CHECKING:
@@ -482,6 +482,10 @@ def _medicine_addendum_json(world: World) -> dict[str, object]:
 
 def _medicine_empty_json(world: World) -> dict[str, object]:
     return {}
+
+
+def _medicine_sign_json(world: World) -> dict[str, object]:
+    return {"password": TEST_PASSWORD}  # every staff member's, in the world
 
 
 def _medical_screening_json(world: World) -> dict[str, object]:
@@ -1577,7 +1581,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         ),
     ),
     "api:sign_medicine_record": (
-        Check(api(**_medicine_team(REFUSED)), method="POST", body=_medicine_empty_json, json=True),
+        Check(api(**_medicine_team(REFUSED)), method="POST", body=_medicine_sign_json, json=True),
     ),
     "api:post_medicine_addendum": (
         Check(
@@ -1649,6 +1653,9 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "interop:progress-pdf": (Check(page(**_clinicians(OK))),),
     # The practice's outcomes (aggregates, no names): therapists and the privacy officer.
     "interop:outcomes": (
+        Check(page(**{**all_roles(NOT_FOUND), "therapist": OK, "privacy_officer": OK})),
+    ),
+    "interop:outcomes-monitoring-csv": (
         Check(page(**{**all_roles(NOT_FOUND), "therapist": OK, "privacy_officer": OK})),
     ),
     "api:practice_outcomes": (

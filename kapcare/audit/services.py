@@ -142,3 +142,24 @@ def record_event(
         event.save(force_insert=True)
         AuditChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
         return event
+
+
+_NO_ONE = AuditSource(user=None, source_ip=None)
+
+
+def record_mail_failure(*, client_id: int | None, category: str, subject: str) -> AuditEvent:
+    """A mail the task queue gave up on (``core.mail_retry``): a failed export in the
+    trail, by no one, under the client it was about.
+
+    ``subject`` names the record by kind and id only (``reminder:12``); the event's detail
+    is ``<subject>:mail-failed``. Every mail task's ``give_up`` ends here, so staff find
+    every undelivered mail the same way.
+    """
+    return record_event(
+        source=_NO_ONE,
+        action=AuditAction.EXPORT,
+        outcome=AuditOutcome.FAILURE,
+        client_id=client_id,
+        category=category,
+        detail=f"{subject}:mail-failed",
+    )

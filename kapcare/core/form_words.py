@@ -87,6 +87,15 @@ _BY_CODE: dict[str, Callable[[forms.Field, str, str, dict[str, Any]], str]] = {
 }
 
 
+def _in_a_sentence(label: str) -> str:
+    """The label as it reads after "the": its first letter lowered, unless its first word
+    is an abbreviation ("VOC at end", "NPI"), which keeps its capitals."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def own_message(bound: "forms.BoundField", error: ValidationError) -> str:
     """``error`` on ``bound`` in the product's words (a form's own message is kept)."""
     text = error.message % error.params if error.params else error.message
@@ -95,7 +104,7 @@ def own_message(bound: "forms.BoundField", error: ValidationError) -> str:
     if bound.is_hidden:  # nothing the person typed: the page's own address or form
         return HIDDEN_FIELD_MESSAGE
     label = str(bound.label or "").strip().rstrip(":")
-    the = f"the {label[:1].lower()}{label[1:]}" if label else "this"
+    the = f"the {_in_a_sentence(label)}" if label else "this"
     The = the[:1].upper() + the[1:]
     params = {"label": label, **(error.params or {})}
     return _BY_CODE[str(error.code)](bound.field, the, The, params)

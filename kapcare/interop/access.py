@@ -153,14 +153,16 @@ def record_events_by_category(
         )
 
 
-def read_practice_outcomes(actor: Actor) -> PracticeOutcomes:
-    """The practice's outcomes for its therapists and privacy officer (the page and the
-    API alike): anyone else gets the audited 404; a read is audited as one event."""
+def read_practice_outcomes(
+    actor: Actor, *, action: AuditAction = AuditAction.READ, detail: str = "outcomes"
+) -> PracticeOutcomes:
+    """The practice's outcomes for its therapists and privacy officer (the page, its CSV
+    and the API alike): anyone else gets the audited 404; a read (or, for the CSV, an
+    export) is audited as one event."""
     if not may_read_practice_outcomes(actor.roles):
-        raise deny(actor, category=Category.CLINICAL, action=AuditAction.READ, detail="outcomes")
+        raise deny(actor, category=Category.CLINICAL, action=action, detail=detail)
     outcomes = practice_outcomes(actor.practice_id, now=clock.now())
     record_event(
-        source=actor.audit_source, action=AuditAction.READ, category="practice",
-        detail="outcomes",
+        source=actor.audit_source, action=action, category="practice", detail=detail
     )  # fmt: skip
     return outcomes

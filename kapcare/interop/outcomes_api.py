@@ -1,5 +1,5 @@
 """/api/v1/reports/outcomes: the practice outcomes page's figures as JSON (aggregates only,
-small cells suppressed exactly as on the page: a suppressed count is null)."""
+small cells suppressed exactly as on the page and its CSV: a suppressed count is null)."""
 
 import datetime as dt
 
@@ -36,8 +36,8 @@ class InstrumentOutcomeOut(Schema):
 
 class MonitoringMonthOut(Schema):
     month: dt.date
-    medicine_sessions: int
-    units: dict[str, int]
+    medicine_sessions: int | None
+    units: dict[str, int | None]
 
 
 class PracticeOutcomesOut(Schema):
@@ -46,15 +46,15 @@ class PracticeOutcomesOut(Schema):
     retention: list[OutcomeRowOut]
     retention_categories: list[str]
     monitoring: list[MonitoringMonthOut]
-    medicine_sessions: int
-    safety_flags: int
+    medicine_sessions: int | None
+    safety_flags: int | None
     safety_rate: float | None
-    adverse_events: int
+    adverse_events: int | None
     adverse_rate: float | None
-    serious_events: int
+    serious_events: int | None
     serious_rate: float | None
-    held: int
-    no_shows: int
+    held: int | None
+    no_shows: int | None
     no_show_rate: float | None
 
 
@@ -78,7 +78,9 @@ def get_practice_outcomes(request: HttpRequest) -> PracticeOutcomesOut:
     """The practice's outcomes (therapists and the privacy officer): per instrument the
     Jacobson-Truax change by format and by number of medicine sessions, retention by
     format, safety per 100 medicine sessions, no-shows, and 0820T/+0821T/+0822T units per
-    month. Counts under 11 clients are null. Audited as one read, as the page is."""
+    month. Counts from 1 to 10 are null, and so is a month's count that would reveal one
+    from the total (a month of fewer than 11 sessions, a code billed in fewer than 11 of
+    a month's sessions). Audited as one read, as the page is."""
     o = read_practice_outcomes(staff_actor(request))
     changes = tuple(str(c) for c in CATEGORIES)
     retention = tuple(str(s) for s in RETENTION)

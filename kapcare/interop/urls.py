@@ -9,7 +9,12 @@ from kapcare.interop.views.billing import (
 )
 from kapcare.interop.views.exports import exports_page
 from kapcare.interop.views.imports import import_page, import_template
-from kapcare.interop.views.reports import outcomes_page, progress_page, progress_pdf
+from kapcare.interop.views.reports import (
+    outcomes_monitoring_csv,
+    outcomes_page,
+    progress_page,
+    progress_pdf,
+)
 
 app_name = "interop"
 
@@ -23,6 +28,11 @@ urlpatterns = [
     path("clients/<int:client_id>/progress/", progress_page, name="progress"),
     path("clients/<int:client_id>/progress.pdf", progress_pdf, name="progress-pdf"),
     path("reports/outcomes/", outcomes_page, name="outcomes"),
+    path(
+        "reports/outcomes/monitoring.csv",
+        outcomes_monitoring_csv,
+        name="outcomes-monitoring-csv",
+    ),
     path("billing/claims.csv", claims_csv, name="claims-csv"),
     path("billing/settings/", billing_settings, name="billing-settings"),
 ]

@@ -235,11 +235,19 @@ def post_medicine_discharge(
 def sign_medicine_record(
     request: HttpRequest, medicine_appointment_id: int, payload: SignIn
 ) -> RecordOut:
-    """Sign the record (after discharge). The first signature locks it; monitor and
-    therapist sign, the medical provider co-signs when a dose or adverse event is recorded."""
+    """Sign the record (after discharge), confirming it with the signer's password.
+
+    The first signature locks it; monitor and therapist sign, the medical provider
+    co-signs when a dose or adverse event is recorded. A wrong password is a 422 on
+    `password` (audited); nothing is signed.
+    """
     actor = staff_actor(request)
     services.sign_record(
-        actor=actor, appointment_id=medicine_appointment_id, role=payload.role, now=clock.now()
+        actor=actor,
+        appointment_id=medicine_appointment_id,
+        password=payload.password,
+        role=payload.role,
+        now=clock.now(),
     )
     return _record(actor, medicine_appointment_id)
 

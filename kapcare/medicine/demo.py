@@ -24,7 +24,7 @@ from kapcare.medicine.vocabulary import AdverseEventKind, AdverseEventSeverity, 
 from kapcare.pathway.models import DoseOrder
 from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, actor_for_user
-from kapcare.people.demo import PRACTICE_NAME
+from kapcare.people.demo import DEMO_PASSWORD, PRACTICE_NAME
 from kapcare.people.models import CareTeamMember, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment
@@ -127,11 +127,14 @@ def _session(appointment: Appointment) -> None:
         actor=monitor, appointment_id=pk, at=at(138), alert_oriented=True, steady_gait=True,
         escort_present=True, now=at(138),
     )  # fmt: skip
-    services.sign_record(actor=monitor, appointment_id=pk, role=SignerRole.MONITOR, now=at(140))
-    services.sign_record(actor=therapist, appointment_id=pk, role=SignerRole.THERAPIST, now=at(145))
-    services.sign_record(
-        actor=doctor, appointment_id=pk, role=SignerRole.MEDICAL_PROVIDER, now=at(240)
-    )
+    for signer, role, minute in (
+        (monitor, SignerRole.MONITOR, 140),
+        (therapist, SignerRole.THERAPIST, 145),
+        (doctor, SignerRole.MEDICAL_PROVIDER, 240),
+    ):
+        services.sign_record(
+            actor=signer, appointment_id=pk, password=DEMO_PASSWORD, role=role, now=at(minute)
+        )
     services.add_addendum(
         actor=therapist,
         appointment_id=pk,

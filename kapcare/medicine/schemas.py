@@ -83,6 +83,13 @@ class SignIn(Schema):
     role: SignerRole | None = Field(
         None, description="The role signed in; omitted: the signer's one unsigned role."
     )
+    password: str = Field(
+        ...,
+        min_length=1,
+        max_length=256,
+        description="The signer's own password, entered again to sign (as on the console). "
+        "A wrong one is a 422 on `password`, left in the audit trail as a failed attempt.",
+    )
 
 
 class MedicineAddendumIn(Schema):

@@ -15,8 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kapcare.audit.models import AuditAction, AuditOutcome
-from kapcare.audit.services import record_event
+from kapcare.audit.models import AuditAction
 from kapcare.core import clock
 from kapcare.core.choices import values
 from kapcare.core.errors import FieldError
@@ -119,21 +118,6 @@ def _sign_forms(
     }
 
 
-def _confirm_password(actor: Actor, password: str, client_id: int) -> None:
-    """The signer's password, asked again at the moment of signing; a wrong one is
-    refused beside the field and left in the audit trail as a failed attempt."""
-    if not actor.user.check_password(password):
-        record_event(
-            source=actor.audit_source,
-            action=AuditAction.UPDATE,
-            outcome=AuditOutcome.FAILURE,
-            client_id=client_id,
-            category=Category.MEDICINE_SESSION,
-            detail="sign:password_not_confirmed",
-        )
-        raise FieldError("password", "That is not your password. Enter it again to sign.")
-
-
 def _apply(
     actor: Actor, appointment_id: int, which: str, form: django_forms.Form | None, data: Any
 ) -> str:
@@ -229,6 +213,7 @@ def _apply(
         services.sign_record(
             actor=actor,
             appointment_id=appointment_id,
+            password=c["password"],
             role=SignerRole(role) if role in values(SignerRole) else None,
             now=now,
         )
@@ -287,8 +272,6 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
                 else lambda error: reasons.append(Violation(rule="form", message=error.message)),
                 refused=lambda refused: reasons.extend(refused.violations),
             ) as submitted:
-                if which == "sign" and form is not None:
-                    _confirm_password(actor, form.cleaned_data["password"], view.client.pk)
                 message = _apply(actor, medicine_appointment_id, which, form, request.POST)
             if submitted.ok:
                 messages.success(request, message)

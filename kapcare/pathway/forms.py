@@ -29,6 +29,17 @@ from kapcare.pathway.vocabulary import (
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NOT_A_DAY = "Enter a real date, for example 2026-03-04."
+
+
+def _day(label: str, *, required: str) -> forms.DateField:
+    """A required date picked in the browser's date input; ``required`` says which."""
+    return forms.DateField(
+        label=label,
+        widget=DATE_INPUT,
+        error_messages={"required": required, "invalid": NOT_A_DAY},
+    )
+
 
 # Between an instrument's code and its subscale's name in a "Measured by" choice.
 SCORE_SEPARATOR = "|"
@@ -70,7 +81,7 @@ class PlanForm(InputRules, forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Each signed review sets the next date.",
-        error_messages={"invalid": "Enter a real date, for example 2026-03-04."},
+        error_messages={"invalid": NOT_A_DAY},
     )
 
 
@@ -85,25 +96,11 @@ class ConsentForm(InputRules, forms.Form):
         max_length=40,
         error_messages={"required": "Give the version of the signed consent document."},
     )
-    signed_on = forms.DateField(
-        label="Signed on",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": "Enter the date it was signed.",
-            "invalid": "Enter a real date, for example 2026-03-04.",
-        },
-    )
+    signed_on = _day("Signed on", required="Enter the date it was signed.")
 
 
 class RevokeForm(InputRules, forms.Form):
-    revoked_on = forms.DateField(
-        label="Revoked on",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": "Enter the date of the revocation.",
-            "invalid": "Enter a real date, for example 2026-03-04.",
-        },
-    )
+    revoked_on = _day("Revoked on", required="Enter the date of the revocation.")
 
 
 # --- the medical page ----------------------------------------------------------------
@@ -250,25 +247,11 @@ class DiagnosisForm(InputRules, forms.Form):
         ),
         error_messages={"required": "Give an ICD-10-CM code, such as F43.10."},
     )
-    noted_on = forms.DateField(
-        label="Noted on",
-        widget=DATE_INPUT,
-        error_messages={
-            "required": "Enter the date of the diagnosis.",
-            "invalid": "Enter a real date, for example 2026-03-04.",
-        },
-    )
+    noted_on = _day("Noted on", required="Enter the date of the diagnosis.")
 
 
 class ResolveDiagnosisForm(InputRules, forms.Form):
-    resolved_on = forms.DateField(
-        label="Resolved on",
-        widget=DATE_INPUT,
-        error_messages={
-            "required": "Enter the date it resolved.",
-            "invalid": "Enter a real date, for example 2026-03-04.",
-        },
-    )
+    resolved_on = _day("Resolved on", required="Enter the date it resolved.")
 
 
 # --- the plan's problems, goals, interventions and reviews -----------------------------
@@ -321,7 +304,7 @@ class GoalForm(InputRules, forms.Form):
         label="Hoped for by",
         required=False,
         widget=DATE_INPUT,
-        error_messages={"invalid": "Enter a real date, for example 2026-03-04."},
+        error_messages={"invalid": NOT_A_DAY},
     )
 
     def __init__(
@@ -363,25 +346,11 @@ class RewordProblemForm(InputRules, forms.Form):
 
 
 class ResolveProblemForm(InputRules, forms.Form):
-    resolved_on = forms.DateField(
-        label="Resolved on",
-        widget=DATE_INPUT,
-        error_messages={
-            "required": "Enter the date it resolved.",
-            "invalid": "Enter a real date, for example 2026-03-04.",
-        },
-    )
+    resolved_on = _day("Resolved on", required="Enter the date it resolved.")
 
 
 class EndInterventionForm(InputRules, forms.Form):
-    ended_on = forms.DateField(
-        label="Ended on",
-        widget=DATE_INPUT,
-        error_messages={
-            "required": "Enter the date it ended.",
-            "invalid": "Enter a real date, for example 2026-03-04.",
-        },
-    )
+    ended_on = _day("Ended on", required="Enter the date it ended.")
 
 
 class InterventionForm(InputRules, forms.Form):
@@ -411,14 +380,7 @@ class InterventionForm(InputRules, forms.Form):
 class ReviewForm(InputRules, forms.Form):
     """A plan review: dates, a summary, and each goal in progress judged."""
 
-    reviewed_on = forms.DateField(
-        label="Reviewed on",
-        widget=DATE_INPUT,
-        error_messages={
-            "required": "Enter the date of the review.",
-            "invalid": "Enter a real date, for example 2026-03-04.",
-        },
-    )
+    reviewed_on = _day("Reviewed on", required="Enter the date of the review.")
     summary = forms.CharField(
         label="Summary",
         required=False,
@@ -426,14 +388,7 @@ class ReviewForm(InputRules, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What has changed, in relational terms; what the plan keeps or changes.",
     )
-    next_review_on = forms.DateField(
-        label="Next review by",
-        widget=DATE_INPUT,
-        error_messages={
-            "required": "Enter the date of the next review.",
-            "invalid": "Enter a real date, for example 2026-03-04.",
-        },
-    )
+    next_review_on = _day("Next review by", required="Enter the date of the next review.")
 
     def __init__(self, *args: Any, goals: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,8 +25,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
-from kapcare.audit.models import AuditAction, AuditOutcome
-from kapcare.audit.services import AuditSource, record_event
+from kapcare.audit.models import AuditAction
+from kapcare.audit.services import AuditSource, record_event, record_mail_failure
 from kapcare.core.wording import fmt_datetime, zone_words
 from kapcare.people.policy import Category
 from kapcare.scheduling.facts import DEFAULT_REMINDER_HOURS
@@ -262,11 +262,6 @@ def mark_reminder_failed(*, reminder_id: int) -> None:
         .values_list("appointment__client_id", flat=True)
         .first()
     )
-    record_event(
-        source=_SYSTEM,
-        action=AuditAction.EXPORT,
-        outcome=AuditOutcome.FAILURE,
-        client_id=client_id,
-        category=Category.SCHEDULE,
-        detail=f"reminder:{reminder_id}:mail-failed",
+    record_mail_failure(
+        client_id=client_id, category=Category.SCHEDULE, subject=f"reminder:{reminder_id}"
     )

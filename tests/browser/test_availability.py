@@ -3,18 +3,21 @@ a free time for a client and follows it to the booking form. axe checks every ne
 
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from kapcare.core import clock
+from kapcare.core.wording import fmt_date
 from kapcare.people.models import Client, Location, Practice, StaffMember
 from kapcare.people.policy import Role
 from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.models import Appointment, TimeOff, WorkingHours
 from tests.browser.conftest import sign_in
-from tests.factories import TEST_PASSWORD, make_location, make_room
+from tests.browser.test_staff_days import _ready_for_medicine
+from tests.factories import TEST_PASSWORD, make_appointment, make_location, make_room
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +118,7 @@ def test_front_desk_finds_a_time_and_follows_it_to_the_booking_form(
     assert_accessible(page)
 
     page.get_by_label("Location").select_option(label="Bryn Mawr office")
-    page.get_by_label(therapist.name).check()
+    page.get_by_role("group", name="Staff", exact=True).get_by_label(therapist.name).check()
     page.get_by_label("Length in minutes").fill("50")
     page.get_by_label("From date").fill(monday.isoformat())
     page.get_by_label("How many slots").fill("3")
@@ -154,4 +157,61 @@ def test_the_settings_page_is_accessible_and_saves(
     expect(page.get_by_role("row", name="Ongoing: preparation sessions")).to_contain_text(
         "(changed)"
     )
+    assert_accessible(page)
+
+
+def test_front_desk_finds_a_medicine_time_with_its_integration_and_books_both(
+    page: Page,
+    practice: Practice,
+    staff: dict[Role, StaffMember],
+    office: Location,
+    assert_accessible: Callable[[Page], None],
+) -> None:
+    # Given a client ready for a medicine session (an intensive plan: integration within
+    # two days), with a preparation session before the searched week
+    client = _ready_for_medicine(practice, staff)
+    today = clock.today()
+    monday = today + dt.timedelta(days=14 - today.weekday())
+    zone = zoneinfo.ZoneInfo(office.time_zone)
+    preparation = dt.datetime.combine(monday - dt.timedelta(days=3), dt.time(10), tzinfo=zone)
+    make_appointment(
+        client=client, kind="preparation", start=preparation,
+        end=preparation + dt.timedelta(minutes=50), location=office,
+        room=office.rooms.get(name="Willow"), staff=[staff[Role.THERAPIST]],
+    )  # fmt: skip
+    _sign_in(page, staff[Role.FRONT_DESK])
+
+    # When front desk looks for a medicine session with the therapist and the monitor
+    page.get_by_role("link", name="Find a time").click()
+    page.get_by_label("Client", exact=True).select_option(label=client.display_name)
+    page.get_by_label("Kind of session").select_option(label="Medicine session")
+    page.get_by_label("Location").select_option(label="Bryn Mawr office")
+    chosen = page.get_by_role("group", name="Staff", exact=True)
+    chosen.get_by_label(staff[Role.THERAPIST].name).check()
+    chosen.get_by_label(staff[Role.MONITOR].name).check()
+    page.get_by_label("From date").fill(monday.isoformat())
+    page.get_by_label("How many slots").fill("1")
+    page.get_by_role("button", name="Find times").click()
+
+    # Then the time comes with its integration session the next day, in a therapy room
+    results = page.get_by_role("table")
+    expect(results.get_by_role("columnheader", name="Integration session")).to_be_visible()
+    row = results.get_by_role("row").nth(1)
+    expect(row).to_contain_text("8:00 am\u201311:00 am")
+    expect(row).to_contain_text("Medicine room")
+    expect(row).to_contain_text(f"{fmt_date(monday + dt.timedelta(days=1))}")
+    expect(row).to_contain_text("Willow")
+    assert_accessible(page)
+
+    # When they press "Book both"
+    row.get_by_role("button", name=re.compile("^Book both")).click()
+
+    # Then both are booked in one act, the integration linked to the medicine session
+    expect(page.get_by_role("status")).to_contain_text(
+        "The appointment and its integration session were booked."
+    )
+    medicine = Appointment.objects.get(client=client, kind="medicine")
+    integration = Appointment.objects.get(client=client, kind="integration")
+    assert integration.follow_up_of_id == medicine.pk
+    assert integration.start.astimezone(zone).date() == monday + dt.timedelta(days=1)
     assert_accessible(page)

@@ -1,6 +1,7 @@
 """Reports in real Chromium: a therapist opens a client's progress report from the chart
 and gets its PDF; the front desk gets a client's superbill from the client's page and
-downloads its CSV; the privacy officer reads the practice outcomes; axe on every page."""
+downloads its CSV; the privacy officer reads the practice outcomes (a month of one
+medicine session withheld, on the page and in its CSV); axe on every page."""
 
 import re
 from collections.abc import Callable
@@ -10,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kapcare.interop.tests.billed import billed_record
-from kapcare.interop.tests.records import full_record
+from kapcare.interop.tests.records import START, discharged_record, full_record
 from kapcare.interop.tests.test_outcomes_page import make_cohort
 from kapcare.pathway.models import TreatmentPlan
 from kapcare.people.models import Client, Practice, StaffMember
@@ -79,14 +80,25 @@ def test_the_front_desk_gets_a_superbill_from_the_clients_page_and_downloads_the
 
 
 def test_the_privacy_officer_reads_the_practice_outcomes(
-    page: Page, staff: dict[Role, StaffMember], practice: Practice,
+    page: Page, staff: dict[Role, StaffMember], practice: Practice, new_client: Client,
     assert_accessible: Callable[[Page], None],
 ) -> None:  # fmt: skip
     make_cohort(practice, staff[Role.THERAPIST], ("ongoing", "active"), 20, 5, 12)
+    discharged_record(new_client, staff, START)  # one medicine session in March: a small cell
     sign_in(page, staff[Role.PRIVACY_OFFICER].user.email, TEST_PASSWORD)
     page.get_by_role("link", name="Outcomes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice outcomes")
     table = page.get_by_role("table", name="PHQ-9: clients by change from their first result")
     expect(table.get_by_role("row", name=re.compile("^All clients"))).to_contain_text("12 (100.0%)")
     expect(page.get_by_role("img", name=re.compile("^PHQ-9: the share of clients"))).to_be_visible()
+    months = page.get_by_role("table", name=re.compile("^Units of continuous monitoring"))
+    expect(months.get_by_role("row", name=re.compile("^Mar 2026"))).to_have_text(
+        re.compile(r"^Mar 2026\s*fewer than 11$")
+    )
     assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the months as CSV").click()
+    assert Path(download.value.path()).read_text().splitlines() == [
+        "month,medicine_sessions,0820T_units,0821T_units,0822T_units",
+        "2026-03,fewer than 11,fewer than 11,fewer than 11,fewer than 11",
+    ]

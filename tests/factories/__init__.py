@@ -13,6 +13,8 @@ from kapcare.accounts.models import User
 from kapcare.measures.models import MeasureResponse
 from kapcare.pathway.models import (
     Clearance,
+    Consent,
+    DoseOrder,
     PlanGoal,
     PlanIntervention,
     PlanProblem,
@@ -203,6 +205,8 @@ __all__ = [
     "make_care_team_member",
     "make_clearance",
     "make_client",
+    "make_consent",
+    "make_dose_order",
     "make_emergency_access",
     "make_journal_entry",
     "make_location",
@@ -254,6 +258,14 @@ def make_emergency_access(**kw: object) -> EmergencyAccess:
 
 def make_clearance(**kw: object) -> Clearance:
     return ClearanceFactory.create(**kw)
+
+
+def make_consent(**kw: object) -> Consent:
+    return ConsentFactory.create(**kw)
+
+
+def make_dose_order(**kw: object) -> DoseOrder:
+    return DoseOrderFactory.create(**kw)
 
 
 def make_appointment(**kw: object) -> Appointment:

@@ -17,7 +17,13 @@ from kapcare.audit.models import (
     AuditEvent,
     AuditOutcome,
 )
-from kapcare.audit.services import AuditSource, clean_ip, record_event, record_events
+from kapcare.audit.services import (
+    AuditSource,
+    clean_ip,
+    record_event,
+    record_events,
+    record_mail_failure,
+)
 from kapcare.audit.verify import verify_chain
 from kapcare.people.access import Actor, access_client
 from kapcare.people.models import Client
@@ -148,6 +154,49 @@ def test_an_uncleaned_address_given_directly_is_cleaned() -> None:
     )
     assert AuditEvent.objects.get(pk=event.pk).source_ip == "10.0.0.1"
     assert verify_chain() is None
+
+
+def test_a_mail_given_up_is_a_failed_export_by_no_one_under_its_client() -> None:
+    # Given a trail with one event already
+    first = _event()
+
+    # When a mail task gives up on a reminder about client 41
+    failure = record_mail_failure(client_id=41, category=Category.SCHEDULE, subject="reminder:7")
+
+    # Then one event follows, as stored: a failed export by no one, from nowhere
+    stored = AuditEvent.objects.get(seq__gt=first.seq)
+    assert stored.pk == failure.pk
+    assert (
+        stored.actor_id,
+        stored.source_ip,
+        stored.action,
+        stored.outcome,
+        stored.client_id,
+        stored.category,
+        stored.detail,
+    ) == (
+        None,
+        None,
+        AuditAction.EXPORT,
+        AuditOutcome.FAILURE,
+        41,
+        Category.SCHEDULE,
+        "reminder:7:mail-failed",
+    )
+    assert verify_chain() is None
+
+
+def test_a_mail_about_a_record_since_removed_is_recorded_without_a_client() -> None:
+    failure = record_mail_failure(
+        client_id=None, category=Category.CLINICAL, subject="measure_assignment:9"
+    )
+
+    stored = AuditEvent.objects.get(pk=failure.pk)
+    assert (stored.client_id, stored.category, stored.detail) == (
+        None,
+        Category.CLINICAL,
+        "measure_assignment:9:mail-failed",
+    )
 
 
 # ---------------------------------------------------------------- append-only

@@ -12,6 +12,7 @@ class _Example(forms.Form):
     born = forms.DateField(label="Date of birth")
     at = forms.TimeField(label="Start time")
     count = forms.IntegerField(label="Sessions", min_value=1, max_value=9)
+    voc = forms.IntegerField(label="VOC at end (1 to 7)", min_value=1, required=False)
     email = forms.EmailField(label="Email")
     agree = forms.BooleanField(label="This is a different person")
     own = forms.CharField(label="Reason", error_messages={"required": "Say why."})
@@ -46,6 +47,8 @@ def test_a_missing_value_names_the_field_and_what_to_do() -> None:
         ("count", "two", "Enter the sessions as a whole number."),
         ("count", "10", "The sessions can be at most 9."),
         ("count", "0", "The sessions must be at least 1."),
+        # An abbreviation opening the label keeps its capitals
+        ("voc", "0", "The VOC at end (1 to 7) must be at least 1."),
         ("email", "not-an-email", "Enter the email in the form name@example.org."),
     ],
 )

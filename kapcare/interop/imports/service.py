@@ -18,6 +18,7 @@ from django.db import transaction
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
+from kapcare.core.inputs import check_text
 from kapcare.interop.fhir.patient import patient_fields
 from kapcare.interop.imports.rows import CSV_COLUMNS, Problem, Row, read_csv, read_fhir
 from kapcare.people import policy
@@ -53,6 +54,16 @@ def _read(kind: Kind, text: str) -> tuple[list[Row], list[Problem]]:
 def _field_problems(row: Row, practice_id: int, today: dt.date) -> list[Problem]:
     problems = list(row.problems)
     values = {k: v for k, v in row.fields.items() if k in CSV_COLUMNS}
+    # The same rule as every other text input (core.inputs), here per line and column:
+    # a file is checked in full, so every bad value is listed, not only the first.
+    unreadable = []
+    for name, value in values.items():
+        try:
+            check_text(value)
+        except ValueError as error:
+            unreadable.append(Problem(row.line, name, str(error)))
+    if unreadable:
+        return problems + unreadable
     client = Client(practice_id=practice_id)
     for name, value in values.items():
         setattr(client, name, value)

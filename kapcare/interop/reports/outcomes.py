@@ -9,8 +9,16 @@ against a constructed cohort.
   a row shown, a count from 1 to ``MIN_CELL - 1`` is hidden, and when only one is hidden
   the next smallest count is hidden too, so no hidden count follows from the row's total
   and the others (complementary suppression).
+- Monitoring billed per month (0820T-0822T) is published the same way: the months'
+  session counts are one column whose total is published (the medicine sessions held),
+  so a month of 1 to ``MIN_CELL - 1`` sessions is hidden, complementarily; in a month
+  shown, a code's units are hidden when 1 to ``MIN_CELL - 1`` of its sessions billed it.
+  No total of units is published, so a hidden unit figure follows from nothing shown.
+- A single count published on its own (flags, adverse events, sessions held) is hidden
+  from 1 to ``MIN_CELL - 1`` (``shown_count``).
 """
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,13 +29,17 @@ __all__ = [
     "MIN_CELL",
     "Cell",
     "ClientCourse",
+    "MonitoringRow",
+    "MonthOfMonitoring",
     "Row",
     "Segment",
     "band_of",
     "bar",
     "change_rows",
     "count_row",
+    "monitoring_rows",
     "per_hundred",
+    "shown_count",
     "suppress",
 ]
 
@@ -168,3 +180,55 @@ def count_row(label: str, counts: Sequence[int], *, minimum: int = MIN_CELL) -> 
         total,
         tuple(Cell(c, None if c is None else round(100 * c / total, 1)) for c in shown),
     )
+
+
+def shown_count(count: int, *, minimum: int = MIN_CELL) -> int | None:
+    """A count published on its own: None from 1 to ``minimum - 1``."""
+    if count < 0:
+        raise ValueError("Counts are never negative.")
+    return None if 0 < count < minimum else count
+
+
+@dataclass(frozen=True)
+class MonthOfMonitoring:
+    """One month's billable monitoring of medicine sessions, as counted: per code
+    (0820T first clinician, +0821T second clinician, +0822T clinical staff) the units
+    billed and how many of the month's sessions billed any."""
+
+    month: dt.date
+    """The first day of the month, on the practice's clock (the first dose's date)."""
+    sessions: int
+    units: tuple[int, ...]
+    billed: tuple[int, ...]
+    """Per code, in the order of ``units``: the sessions that billed it."""
+
+
+@dataclass(frozen=True)
+class MonitoringRow:
+    """One month's monitoring as published: None where a figure is withheld."""
+
+    month: dt.date
+    sessions: int | None
+    units: tuple[int | None, ...]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.sessions is None
+
+
+def monitoring_rows(
+    months: Sequence[MonthOfMonitoring], *, minimum: int = MIN_CELL
+) -> list[MonitoringRow]:
+    """The months as published, in the order given (see the module's docstring)."""
+    sessions = suppress([m.sessions for m in months], minimum=minimum)
+    rows = []
+    for month, shown in zip(months, sessions, strict=True):
+        if shown is None:
+            units: tuple[int | None, ...] = tuple(None for _ in month.units)
+        else:
+            units = tuple(
+                None if 0 < billed < minimum else count
+                for count, billed in zip(month.units, month.billed, strict=True)
+            )
+        rows.append(MonitoringRow(month.month, shown, units))
+    return rows

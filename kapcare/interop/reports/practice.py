@@ -11,10 +11,14 @@ from django.db.models import Count, Max, Q
 from kapcare.interop.reports.outcomes import (
     FORMATS,
     ClientCourse,
+    MonitoringRow,
+    MonthOfMonitoring,
     Row,
     change_rows,
     count_row,
+    monitoring_rows,
     per_hundred,
+    shown_count,
 )
 from kapcare.measures.definitions import Instrument
 from kapcare.measures.models import MeasureResponse, RiskFlag
@@ -30,25 +34,19 @@ from kapcare.scheduling.facts import policy_for_practice
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
 
-__all__ = ["MonthOfMonitoring", "PracticeOutcomes", "completed_clients", "practice_outcomes"]
+__all__ = [
+    "MONITORING_CODES",
+    "MonthOfMonitoring",
+    "PracticeOutcomes",
+    "completed_clients",
+    "practice_outcomes",
+]
 
 MONITORING_CODES = (
     billing.CPT_FIRST_CLINICIAN,
     billing.CPT_SECOND_CLINICIAN,
     billing.CPT_STAFF_CONCURRENT,
 )
-
-
-@dataclass(frozen=True)
-class MonthOfMonitoring:
-    """One month's billable monitoring of medicine sessions: units per code (0820T first
-    clinician, +0821T second clinician, +0822T clinical staff), from the records."""
-
-    month: dt.date
-    """The first day of the month, on the practice's clock (the first dose's date)."""
-    sessions: int
-    units: tuple[int, ...]
-    """In the order of :data:`MONITORING_CODES`."""
 
 
 @dataclass(frozen=True)
@@ -60,36 +58,41 @@ class InstrumentOutcome:
 
 @dataclass(frozen=True)
 class PracticeOutcomes:
+    """The figures as published: a count of 1 to 10 is None (``reports.outcomes``)."""
+
     instruments: list[InstrumentOutcome]
     retention: list[Row]  # per format: active, paused, completed, stopped
-    monitoring: list[MonthOfMonitoring]
-    medicine_sessions: int
-    safety_flags: int
+    monitoring: list[MonitoringRow]  # newest month first
+    medicine_sessions: int | None
+    safety_flags: int | None
     safety_rate: float | None
-    adverse_events: int
+    adverse_events: int | None
     adverse_rate: float | None
-    serious_events: int
+    serious_events: int | None
     serious_rate: float | None
-    held: int
-    no_shows: int
+    held: int | None
+    no_shows: int | None
     no_show_rate: float | None
     as_of: dt.datetime
 
 
-def _courses(practice_id: int, known: Sequence[Instrument]) -> list[ClientCourse]:
-    """Each client's format, medicine sessions and first-to-latest change per instrument."""
+@dataclass(frozen=True)
+class _Plan:
+    client_id: int
+    format: str
+    status: str
+
+
+def _courses(
+    practice_id: int,
+    known: Sequence[Instrument],
+    plans: Sequence[_Plan],
+    sessions: dict[int, int],
+) -> list[ClientCourse]:
+    """Each client's format, medicine sessions and first-to-latest change per instrument
+    (``plans`` and ``sessions`` per client are read once, for the whole page)."""
     instruments = {i.code: i for i in known if i.change is not None}
-    formats = dict(
-        TreatmentPlan.objects.filter(client__practice_id=practice_id).values_list(
-            "client_id", "format"
-        )
-    )
-    sessions = dict(
-        MedicineSession.objects.filter(client__practice_id=practice_id)
-        .values("client_id")
-        .annotate(n=Count("id"))
-        .values_list("client_id", "n")
-    )
+    formats = {plan.client_id: plan.format for plan in plans}
     # (client, instrument) -> [first total, latest total, how many]
     ends: dict[tuple[int, str], list[float]] = {}
     totals = (
@@ -151,26 +154,45 @@ def completed_clients(practice_id: int) -> set[int]:
     }
 
 
-def _monitoring(practice_id: int) -> list[MonthOfMonitoring]:
+def monitoring_months(practice_id: int) -> list[MonthOfMonitoring]:
     """0820T-0822T units per month (first dose's month on the practice's clock), newest
-    first; months without a billable session are left out."""
+    first, as counted (before suppression); months without a billable session are left
+    out."""
     tz = zoneinfo.ZoneInfo(policy_for_practice(practice_id).time_zone.value)
+    codes = len(MONITORING_CODES)
+    # month -> [sessions, units per code..., sessions billing each code...]
     months: dict[dt.date, list[int]] = {}
     for first_dose, bill in monitoring_bills(practice_id):
         month = first_dose.astimezone(tz).date().replace(day=1)
-        entry = months.setdefault(month, [0] * (len(MONITORING_CODES) + 1))
+        entry = months.setdefault(month, [0] * (1 + 2 * codes))
         entry[0] += 1
-        for i, code in enumerate(MONITORING_CODES, 1):
-            entry[i] += bill.units(code)
+        for i, code in enumerate(MONITORING_CODES):
+            units = bill.units(code)
+            entry[1 + i] += units
+            entry[1 + codes + i] += 1 if units else 0
     return [
-        MonthOfMonitoring(month, counts[0], tuple(counts[1:]))
-        for month, counts in sorted(months.items(), reverse=True)
+        MonthOfMonitoring(month, c[0], tuple(c[1 : 1 + codes]), tuple(c[1 + codes :]))
+        for month, c in sorted(months.items(), reverse=True)
     ]
 
 
 def practice_outcomes(practice_id: int, *, now: dt.datetime) -> PracticeOutcomes:
+    """The outcomes page's figures, suppressed for publication. A fixed number of
+    queries whatever the practice's size (see ``test_outcomes_page``)."""
     known = list_instruments()
-    courses = _courses(practice_id, known)
+    plans = [
+        _Plan(*row)
+        for row in TreatmentPlan.objects.filter(client__practice_id=practice_id).values_list(
+            "client_id", "format", "status"
+        )
+    ]
+    sessions = dict(
+        MedicineSession.objects.filter(client__practice_id=practice_id)
+        .values("client_id")
+        .annotate(n=Count("id"))
+        .values_list("client_id", "n")
+    )
+    courses = _courses(practice_id, known, plans, sessions)
     names = {i.code: i.name for i in known}
     measured = sorted({code for c in courses for code in c.changes})
     instruments = [
@@ -178,18 +200,17 @@ def practice_outcomes(practice_id: int, *, now: dt.datetime) -> PracticeOutcomes
         for code in measured
     ]
     completed = completed_clients(practice_id)
-    plans: dict[tuple[str, str], int] = {}
-    for client_id, plan_format, status in TreatmentPlan.objects.filter(
-        client__practice_id=practice_id
-    ).values_list("client_id", "format", "status"):
+    by_status: dict[tuple[str, str], int] = {}
+    for plan in plans:
+        status = plan.status
         if status == PlanStatus.CLOSED:
-            status = COMPLETED if client_id in completed else STOPPED
-        plans[(plan_format, status)] = plans.get((plan_format, status), 0) + 1
+            status = COMPLETED if plan.client_id in completed else STOPPED
+        by_status[(plan.format, status)] = by_status.get((plan.format, status), 0) + 1
     retention = [
-        count_row(label, [plans.get((code, status), 0) for status in RETENTION])
+        count_row(label, [by_status.get((code, status), 0) for status in RETENTION])
         for code, label in FORMATS
     ]
-    medicine = MedicineSession.objects.filter(client__practice_id=practice_id).count()
+    medicine = sum(sessions.values())
     flags = RiskFlag.objects.filter(client__practice_id=practice_id).count()
     adverse = AdverseEvent.objects.filter(session__client__practice_id=practice_id).aggregate(
         all=Count("id"), serious=Count("id", filter=Q(severity=AdverseEventSeverity.SERIOUS))
@@ -202,16 +223,16 @@ def practice_outcomes(practice_id: int, *, now: dt.datetime) -> PracticeOutcomes
     return PracticeOutcomes(
         instruments=instruments,
         retention=retention,
-        medicine_sessions=medicine,
-        safety_flags=flags,
+        medicine_sessions=shown_count(medicine),
+        safety_flags=shown_count(flags),
         safety_rate=per_hundred(flags, medicine),
-        adverse_events=adverse["all"],
+        adverse_events=shown_count(adverse["all"]),
         adverse_rate=per_hundred(adverse["all"], medicine),
-        serious_events=adverse["serious"],
+        serious_events=shown_count(adverse["serious"]),
         serious_rate=per_hundred(adverse["serious"], medicine),
-        held=held,
-        no_shows=missed,
+        held=shown_count(held),
+        no_shows=shown_count(missed),
         no_show_rate=per_hundred(missed, held + missed),
-        monitoring=_monitoring(practice_id),
+        monitoring=monitoring_rows(monitoring_months(practice_id)),
         as_of=now,
     )

@@ -87,3 +87,28 @@ def full_record(
         action=AuditAction.READ, client_id=client.pk, category="clinical", detail="test",
     )  # fmt: skip
     return FullRecord(client, telehealth, medicine, reading, dose, event, phq9, flag, diagnosis)
+
+
+# Medicine sessions 29 hours apart: no clinician is booked twice at once (PostgreSQL
+# refuses it), their preparations and integrations included.
+SPACING = dt.timedelta(hours=29)
+
+
+def discharged_record(
+    client: Client, staff: dict[Role, StaffMember], start: dt.datetime
+) -> FullRecord:
+    """A medicine session with the therapist, the medical provider and the monitor booked:
+    dosed 10 minutes in, discharged 3 hours after the dose; its integration held after."""
+    record = full_record(client, staff, start=start)
+    session = MedicineSession.objects.get(appointment=record.medicine)
+    session.discharged_at = record.dose.at + dt.timedelta(hours=3)
+    session.discharge_alert_oriented = session.discharge_steady_gait = True
+    session.discharge_escort_present = True
+    session.discharged_by = staff[Role.MEDICAL_PROVIDER]
+    session.save()
+    record.medicine.status = "completed"
+    record.medicine.status_changed_by = staff[Role.THERAPIST]
+    record.medicine.status_changed_at = session.discharged_at
+    record.medicine.save()
+    AppointmentStaff.objects.filter(appointment=record.medicine).update(status="completed")
+    return record

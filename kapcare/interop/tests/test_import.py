@@ -237,3 +237,26 @@ def test_the_page_checks_then_imports(signed_in: Callable[[Role], HttpClient]) -
     assert Client.objects.filter(legal_family_name="Row").count() == 1
     template = http.get("/clients/import/template.csv")
     assert template.content.decode() == CSV_TEMPLATE
+
+
+@pytest.mark.parametrize("kind", ["csv", "fhir"])
+def test_a_control_character_in_any_value_is_refused_on_its_line_and_column(
+    actor: Make, kind: str
+) -> None:
+    if kind == "csv":
+        text = "\n".join([HEADER, "Good,Row,1990-01-01,PA,", "Bell\x07,Row,1990-01-01,PA,"])
+        bad_line = 3
+    else:
+        patient = {
+            "resourceType": "Patient",
+            "name": [{"given": ["Esc\x1b"], "family": "Row"}],
+            "birthDate": "1990-01-01",
+            "address": [{"state": "PA"}],
+        }
+        text = json.dumps(patient) + "\n"
+        bad_line = 1
+    result = _run(actor(Role.FRONT_DESK), text, dry_run=False, kind=kind)
+    assert result.created == []
+    assert [(p.line, p.field) for p in result.problems] == [(bad_line, "legal_given_name")]
+    assert "control character" in result.problems[0].message
+    assert Client.objects.count() == 0

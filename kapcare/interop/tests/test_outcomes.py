@@ -1,5 +1,8 @@
 """The outcomes arithmetic (pure): Jacobson-Truax tallies per group, small-cell
-suppression, event rates and the bars, against constructed cohorts and for any counts."""
+suppression, event rates, the monthly monitoring and the bars, against constructed
+cohorts and for any counts."""
+
+import datetime as dt
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -8,11 +11,15 @@ from kapcare.interop.reports.outcomes import (
     CATEGORIES,
     MIN_CELL,
     ClientCourse,
+    MonitoringRow,
+    MonthOfMonitoring,
     band_of,
     bar,
     change_rows,
     count_row,
+    monitoring_rows,
     per_hundred,
+    shown_count,
     suppress,
 )
 
@@ -119,3 +126,58 @@ def test_a_bar_fills_its_width_and_hides_what_is_suppressed(changes: list[str]) 
     assert abs(sum(s.width for s in segments) - 400) < 0.05
     shown = {s.category for s in segments} - {"hidden"}
     assert shown == {c for c, cell in zip(CATEGORIES, row.cells, strict=True) if cell.count}
+
+
+def _month(month: int, sessions: int, billed: tuple[int, int, int]) -> MonthOfMonitoring:
+    """A month of ``sessions``, each billing 3 units of each code it billed."""
+    return MonthOfMonitoring(
+        dt.date(2026, month, 1), sessions, tuple(3 * b for b in billed), billed
+    )
+
+
+def test_monitoring_months_by_hand() -> None:
+    months = [
+        _month(4, 13, (13, 13, 2)),  # 0822T billed in 2 of 13 sessions
+        _month(3, 12, (12, 12, 12)),
+        _month(2, 3, (3, 3, 3)),
+    ]
+    assert monitoring_rows(months) == [
+        MonitoringRow(dt.date(2026, 4, 1), 13, (39, 39, None)),
+        # February's 3 sessions are hidden; alone, they would be the medicine sessions
+        # held less March and April, so March (the smallest shown) is hidden with them.
+        MonitoringRow(dt.date(2026, 3, 1), None, (None, None, None)),
+        MonitoringRow(dt.date(2026, 2, 1), None, (None, None, None)),
+    ]
+    # A month of 11 or more, alone: shown, a code no session billed shown as 0.
+    assert monitoring_rows([_month(3, 11, (11, 0, 11))]) == [
+        MonitoringRow(dt.date(2026, 3, 1), 11, (33, 0, 33)),
+    ]
+    assert monitoring_rows([_month(3, 10, (10, 10, 10))])[0].suppressed
+
+
+billed_months = st.lists(
+    st.integers(1, 40).flatmap(
+        lambda n: st.tuples(st.just(n), st.tuples(*(st.integers(0, n) for _ in range(3))))
+    ),
+    max_size=6,
+)
+
+
+@given(billed_months)
+def test_no_published_monitoring_figure_rests_on_fewer_than_11_sessions(
+    spec: list[tuple[int, tuple[int, int, int]]],
+) -> None:
+    months = [_month(1 + i, n, billed) for i, (n, billed) in enumerate(spec)]
+    rows = monitoring_rows(months)
+    hidden = [r for r in rows if r.suppressed]
+    for month, row in zip(months, rows, strict=True):
+        assert row.sessions is None or row.sessions == month.sessions >= MIN_CELL
+        for units, billed, count in zip(row.units, month.billed, month.units, strict=True):
+            assert units is None or (units == count and (billed == 0 or billed >= MIN_CELL))
+    # Never one month hidden alone beside others shown: it would follow from the total.
+    assert len(hidden) != 1 or len(rows) == 1
+
+
+@given(st.integers(0, 200))
+def test_a_count_published_alone_hides_1_to_10(count: int) -> None:
+    assert shown_count(count) == (None if 0 < count < MIN_CELL else count)

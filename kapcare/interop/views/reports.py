@@ -1,6 +1,9 @@
 """Reports: a client's progress report (the page, and the PDF from the same HTML via
 WeasyPrint; the page audited as a read of each category it shows, the PDF as a print of
-each) and the practice's outcomes page."""
+each) and the practice's outcomes page (with its monthly monitoring as CSV)."""
+
+import csv
+import io
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +17,7 @@ from kapcare.audit.services import record_event
 from kapcare.core import clock
 from kapcare.interop.access import read_practice_outcomes
 from kapcare.interop.reports.outcomes import CATEGORIES, MIN_CELL, bar
+from kapcare.interop.reports.practice import MONITORING_CODES
 from kapcare.interop.reports.progress import REPORT_CATEGORIES, progress_report
 from kapcare.measures.panels import CHANGE_LABELS
 from kapcare.people.access import one_page_view, staff_actor
@@ -92,3 +96,34 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
             "min_cell": MIN_CELL,
         },
     )
+
+
+MONITORING_CSV_HEADER = ["month", "medicine_sessions", *(f"{c}_units" for c in MONITORING_CODES)]
+
+
+@require_GET
+def outcomes_monitoring_csv(request: HttpRequest) -> HttpResponse:
+    """The outcomes page's monitoring months as CSV, suppressed as on the page (a hidden
+    month reads "fewer than 11", a hidden code "not shown"; never a blank, which a
+    spreadsheet would add up as zero). Audited as an export of the practice's figures."""
+    outcomes = read_practice_outcomes(
+        staff_actor(request), action=AuditAction.EXPORT, detail="outcomes:monitoring-csv"
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(MONITORING_CSV_HEADER)
+    hidden_month, hidden_code = f"fewer than {MIN_CELL}", "not shown"
+    for m in outcomes.monitoring:
+        writer.writerow(
+            [
+                m.month.strftime("%Y-%m"),
+                hidden_month if m.sessions is None else m.sessions,
+                *(
+                    (hidden_month if m.suppressed else hidden_code) if u is None else u
+                    for u in m.units
+                ),
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="monitoring-per-month.csv"'
+    return response

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
-from kapcare.audit.models import AuditAction, AuditOutcome
-from kapcare.audit.services import AuditSource, record_event
+from kapcare.audit.models import AuditAction
+from kapcare.audit.services import AuditSource, record_event, record_mail_failure
 from kapcare.measures.models import MeasureAssignment
 from kapcare.people.models import ClientAccount
 from kapcare.people.policy import Category
@@ -81,11 +81,8 @@ def mark_assignment_mail_failed(*, assignment_id: int) -> None:
         .values_list("client_id", flat=True)
         .first()
     )
-    record_event(
-        source=_SYSTEM,
-        action=AuditAction.EXPORT,
-        outcome=AuditOutcome.FAILURE,
+    record_mail_failure(
         client_id=client_id,
         category=Category.CLINICAL,
-        detail=f"measure_assignment:{assignment_id}:mail-failed",
+        subject=f"measure_assignment:{assignment_id}",
     )

@@ -1,7 +1,8 @@
 """An unreviewed suicidality or suicide-risk flag stops booking a medicine session.
 
-The client and calendar are the scheduling tests' own ready-for-medicine world (an
-active plan, consent, clearance, dose order and preparation), so only the flag differs.
+The client and calendar are the one world made ready for medicine as the scheduling API
+tests make it (an active plan, consent, clearance, dose order and preparation), so only
+the flag differs.
 """
 
 from typing import Any
@@ -12,8 +13,9 @@ from kapcare.measures.models import RiskFlag
 from kapcare.measures.tests.care import ASQ_NEGATIVE, DES_HIGH, PHQ9_FLAGGED, post_json
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment
-from kapcare.scheduling.tests.test_api import World, medicine_body, rules_of
+from kapcare.scheduling.tests.test_api import medicine_body, rules_of
 from kapcare.scheduling.tests.test_api import world as world  # the fixture
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 RULE = "safety.unreviewed_risk_flag"

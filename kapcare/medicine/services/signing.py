@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.db import transaction
 
-from kapcare.audit.models import AuditAction
+from kapcare.audit.models import AuditAction, AuditOutcome
+from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
 from kapcare.core.text import clean_text
 from kapcare.core.violations import Violation
@@ -44,16 +45,39 @@ def _signing_role(actor: Actor, role: SignerRole | None, signed: set[str]) -> Si
     return open_roles[0] if open_roles else held[0]
 
 
+def _confirm_password(actor: Actor, password: str, client_id: int) -> None:
+    """The signer's password, asked again at the moment of signing (page and API alike):
+    a signature is the person's own act, and a tablet or a token left signed in must not
+    sign for them. A wrong one is refused on its field and audited as a failed attempt."""
+    if not password or not actor.user.check_password(password):
+        record_event(
+            source=actor.audit_source,
+            action=AuditAction.UPDATE,
+            outcome=AuditOutcome.FAILURE,
+            client_id=client_id,
+            category=SESSION,
+            detail="sign:password_not_confirmed",
+        )
+        raise FieldError("password", "That is not your password. Enter it again to sign.")
+
+
 def sign_record(
-    *, actor: Actor, appointment_id: int, now: dt.datetime, role: SignerRole | None = None
+    *,
+    actor: Actor,
+    appointment_id: int,
+    password: str,
+    now: dt.datetime,
+    role: SignerRole | None = None,
 ) -> RecordView:
     """Sign the record in one of the actor's roles; the first signature locks it.
 
+    ``password`` is the signer's own, entered again now (refused on the field, audited).
     Monitor and therapist always sign; the medical provider co-signs when a dose
     (so a dose order) or an adverse event is recorded. Two roles need two people.
     """
     staff = staff_of(actor, SESSION)
     appointment, client = access_for_change(actor, appointment_id, "sign")
+    _confirm_password(actor, password, client.pk)
     with transaction.atomic():
         session, rows = session_for_change(appointment, now)
         signed = {s.role for s in rows.signatures}

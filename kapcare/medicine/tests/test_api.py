@@ -16,6 +16,7 @@ from kapcare.medicine.tests.fixtures import ready_medicine_appointment
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment
+from tests.factories import TEST_PASSWORD
 
 SignIn = Callable[[Role], HttpClient]
 MINUTE = dt.timedelta(minutes=1)
@@ -124,7 +125,9 @@ def test_a_whole_session_through_the_api(
 
     # and the signatures lock it
     for role in (Role.MONITOR, Role.THERAPIST, Role.MEDICAL_PROVIDER):
-        signed = _send(signed_in(role), "POST", _url(appointment, "/sign"), {})
+        signed = _send(
+            signed_in(role), "POST", _url(appointment, "/sign"), {"password": TEST_PASSWORD}
+        )
         assert signed.status_code == 200, signed.json()
     final = signed.json()
     assert final["locked"] is True
@@ -187,6 +190,54 @@ def test_the_hold_rule_through_the_api(
     _vitals(monitor, appointment, now - MINUTE, bp)
 
     assert _rules(_dose(monitor, appointment, now, "100")) == rules
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"password": "not-my-password"}, "That is not your password. Enter it again to sign."),
+        ({}, None),
+    ],
+)
+def test_signing_needs_the_signers_own_password(
+    signed_in: SignIn,
+    appointment: Appointment,
+    now: dt.datetime,
+    staff: dict[Role, StaffMember],
+    body: dict[str, str],
+    message: str | None,
+) -> None:
+    # Given a discharged session
+    monitor = signed_in(Role.MONITOR)
+    _dosed(monitor, appointment, now - 121 * MINUTE)
+    _vitals(monitor, appointment, now - MINUTE, (130, 85))
+    assert _discharge(monitor, appointment, now).status_code == 200
+    before = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+    # When the monitor signs without their password, or with another one
+    response = _send(monitor, "POST", _url(appointment, "/sign"), body)
+
+    # Then a 422 on the password field, nothing signed or locked
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["password"]
+    if message is not None:
+        assert response.json()["errors"][0]["message"] == message
+    record = MedicineSession.objects.get(appointment=appointment)
+    assert (record.locked_at, record.signatures.count()) == (None, 0)
+    assert Appointment.objects.get(pk=appointment.pk).status == "booked"
+    # and a wrong password is left in the audit trail as a failed attempt by the monitor
+    attempts = list(AuditEvent.objects.filter(seq__gt=before, detail="sign:password_not_confirmed"))
+    if message is not None:
+        assert [(e.outcome, e.actor_id, e.client_id) for e in attempts] == [
+            ("failure", staff[Role.MONITOR].user.pk, appointment.client_id)
+        ]
+    else:
+        assert attempts == []
+
+    # When they sign with it, it is signed
+    signed = _send(monitor, "POST", _url(appointment, "/sign"), {"password": TEST_PASSWORD})
+    assert signed.status_code == 200, signed.json()
+    assert signed.json()["locked"] is True
 
 
 @pytest.mark.parametrize(("minutes", "status"), [(119, 422), (120, 200)])

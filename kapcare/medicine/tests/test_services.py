@@ -24,7 +24,7 @@ from kapcare.people.policy import Role
 from kapcare.people.stage_query import stage_of
 from kapcare.people.vocabulary import PathwayStage
 from kapcare.scheduling.models import Appointment
-from tests.factories import make_clearance
+from tests.factories import TEST_PASSWORD, make_clearance
 
 MakeActor = Callable[[Role], Actor]
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -500,12 +500,16 @@ def test_signing_locks_the_record_and_the_medical_provider_cosigns_a_dosed_sessi
         actor(Role.MEDICAL_PROVIDER),
     )
     with pytest.raises(Refused) as early:
-        services.sign_record(actor=monitor, appointment_id=appointment.pk, now=now)
+        services.sign_record(
+            actor=monitor, appointment_id=appointment.pk, password=TEST_PASSWORD, now=now
+        )
     assert _rules(early) == ["sign.not_discharged"]
     _discharged(actor, appointment, now)
 
     assert Appointment.objects.get(pk=appointment.pk).status == "booked"
-    view = services.sign_record(actor=monitor, appointment_id=appointment.pk, now=now)
+    view = services.sign_record(
+        actor=monitor, appointment_id=appointment.pk, password=TEST_PASSWORD, now=now
+    )
     assert view.locked
     assert not view.completed
     # the signed record is a held session: its appointment is completed, by the signer
@@ -522,11 +526,17 @@ def test_signing_locks_the_record_and_the_medical_provider_cosigns_a_dosed_sessi
         _vitals(monitor, appointment, now, (120, 80))
     assert _rules(locked) == ["record.locked"]
     with pytest.raises(Refused) as twice:
-        services.sign_record(actor=monitor, appointment_id=appointment.pk, now=now)
+        services.sign_record(
+            actor=monitor, appointment_id=appointment.pk, password=TEST_PASSWORD, now=now
+        )
     assert _rules(twice) == ["sign.already_signed"]
 
-    services.sign_record(actor=therapist, appointment_id=appointment.pk, now=now)
-    view = services.sign_record(actor=doctor, appointment_id=appointment.pk, now=now)
+    services.sign_record(
+        actor=therapist, appointment_id=appointment.pk, password=TEST_PASSWORD, now=now
+    )
+    view = services.sign_record(
+        actor=doctor, appointment_id=appointment.pk, password=TEST_PASSWORD, now=now
+    )
     assert view.completed
     assert view.missing_signatures == []
 
@@ -540,6 +550,7 @@ def test_a_therapist_cannot_sign_as_the_monitor(
         services.sign_record(
             actor=actor(Role.THERAPIST),
             appointment_id=appointment.pk,
+            password=TEST_PASSWORD,
             role=SignerRole.MONITOR,
             now=now,
         )
@@ -554,7 +565,9 @@ def test_addenda_only_after_signing(
         services.add_addendum(actor=therapist, appointment_id=appointment.pk, text="x", now=now)
     assert _rules(refused) == ["addendum.not_signed"]
 
-    services.sign_record(actor=actor(Role.MONITOR), appointment_id=appointment.pk, now=now)
+    services.sign_record(
+        actor=actor(Role.MONITOR), appointment_id=appointment.pk, password=TEST_PASSWORD, now=now
+    )
     services.add_addendum(
         actor=therapist, appointment_id=appointment.pk, text="Client called: slept well.", now=now
     )
@@ -637,14 +650,20 @@ def test_a_therapy_appointment_has_no_medicine_record(
     Appointment.objects.filter(pk=appointment.pk).update(kind="therapy")
 
     with pytest.raises(NotFound):
-        services.get_record(actor=actor(Role.THERAPIST), appointment_id=appointment.pk, now=now)
+        services.get_record(
+            actor=actor(Role.THERAPIST),
+            appointment_id=appointment.pk,
+            now=now,
+        )
 
 
 def test_the_audit_trail_shows_every_step_of_a_session(
     actor: MakeActor, appointment: Appointment, now: dt.datetime
 ) -> None:
     _discharged(actor, appointment, now)
-    services.sign_record(actor=actor(Role.MONITOR), appointment_id=appointment.pk, now=now)
+    services.sign_record(
+        actor=actor(Role.MONITOR), appointment_id=appointment.pk, password=TEST_PASSWORD, now=now
+    )
     services.print_record(actor=actor(Role.THERAPIST), appointment_id=appointment.pk, now=now)
 
     details = list(

@@ -18,7 +18,7 @@ from kapcare.notes import queries, rules
 from kapcare.notes.access import CLINICAL, WRITER_ROLES
 from kapcare.notes.models import EmdrTarget, Part, PsychotherapyNote, SessionNote
 from kapcare.notes.vocabulary import NOTE_KIND_LABELS, NoteKind
-from kapcare.people.access import Actor, access_client
+from kapcare.people.access import Actor, access_client, visible_clients
 from kapcare.people.models import Client
 from kapcare.people.policy import Category
 from kapcare.scheduling.models import Appointment
@@ -104,11 +104,16 @@ def psychotherapy_panel(context: template.Context, client: Client) -> dict[str, 
 @register.inclusion_tag("notes/_notes_to_sign.html", takes_context=True)
 def notes_to_sign_panel(context: template.Context) -> dict[str, Any]:
     """The signed-in clinician's drafts older than a day, and notes awaiting their
-    co-signature (each listed client's clinical data is read: audited)."""
+    co-signature, of clients they may read (each listed client's read is audited)."""
     actor = context.get("actor")
     if not isinstance(actor, Actor) or actor.staff is None or not actor.roles & WRITER_ROLES:
         return {"rows": []}
-    rows = list(queries.notes_to_sign(actor.staff, clock.now())[: RECENT * 3])
+    # Only notes the actor could open: a supervisor who has left a client's care team
+    # (ADR 0029: co-signing follows the team) must not see that client named here.
+    waiting = queries.notes_to_sign(actor.staff, clock.now()).filter(
+        client__in=visible_clients(actor, CLINICAL)
+    )
+    rows = list(waiting[: RECENT * 3])
     if rows:
         record_events(
             source=actor.audit_source,

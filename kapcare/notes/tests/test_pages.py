@@ -10,12 +10,14 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from kapcare.audit.models import AuditEvent
 from kapcare.core import clock
 from kapcare.notes.crypto import KEY_ENV
 from kapcare.notes.models import EmdrSession, NoteAddendum, Part, PsychotherapyNote, SessionNote
 from kapcare.notes.tests.fixtures import START, held_appointment
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
+from tests.factories import make_care_team_member, make_staff
 from tests.whole_chart import whole_chart
 
 SignIn = Callable[[Role], HttpClient]
@@ -199,6 +201,36 @@ def test_home_lists_my_notes_unsigned_after_a_day(
     home = therapist.get("/").content.decode()
     assert f"/notes/{old.pk}/" in home
     assert f"/notes/{fresh.pk}/" not in home
+
+
+def test_home_lists_a_note_to_co_sign_only_while_its_client_is_reachable(
+    client: HttpClient, team_client: Client, staff: dict[Role, StaffMember]
+) -> None:
+    # Given a note signed by the therapist, awaiting a supervisor on the care team
+    supervisor = make_staff(practice=team_client.practice, roles=[Role.THERAPIST])
+    member = make_care_team_member(client=team_client, staff=supervisor, role=Role.THERAPIST)
+    now = clock.now()
+    note = SessionNote.objects.create(
+        client=team_client, appointment=held_appointment(team_client, staff[Role.THERAPIST]),
+        kind="therapy", author=staff[Role.THERAPIST], created_at=now, updated_at=now,
+        signed_at=now, cosigner=supervisor,
+    )  # fmt: skip
+    client.force_login(supervisor.user)
+    home = client.get("/").content.decode()
+    assert f"/notes/{note.pk}/" in home
+    assert "awaiting your co-signature" in home
+
+    # When the supervisor leaves the client's care team
+    member.delete()
+    before = AuditEvent.objects.filter(client_id=team_client.pk).count()
+    home = client.get("/").content.decode()
+
+    # Then the home page names neither the note nor the client (it could not be opened),
+    # and records no read of their record
+    assert f"/notes/{note.pk}/" not in home
+    assert team_client.display_name not in home
+    assert AuditEvent.objects.filter(client_id=team_client.pk).count() == before
+    assert client.get(f"/notes/{note.pk}/").status_code == 404
 
 
 def test_the_chart_and_parts_map_take_a_fixed_number_of_queries(

@@ -19,6 +19,8 @@ from kapcare.core.errors import FieldError
 from kapcare.pathway.access import access_consent
 from kapcare.pathway.documents import document_digest
 from kapcare.pathway.models import Consent, ConsentDocument
+from kapcare.pathway.rules import CONSENT_REVOKED
+from kapcare.pathway.services.dating import require_dated_act
 from kapcare.pathway.vocabulary import ConsentKind
 from kapcare.people.access import Actor, access_client, deny, lock_client, staff_of
 from kapcare.people.models import Client, StaffMember
@@ -186,12 +188,13 @@ def revoke_consent(
         raise FieldError("revoked_on", "A revocation from the portal takes effect today.")
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent_id)
-        if consent.revoked_on is not None:
-            raise FieldError("revoked_on", "This consent is already revoked.")
-        if revoked_on < consent.signed_on:
-            raise FieldError("revoked_on", "A consent cannot be revoked before it was signed.")
-        if revoked_on > timezone.localdate(now):
-            raise FieldError("revoked_on", "A revocation cannot be dated in the future.")
+        require_dated_act(
+            CONSENT_REVOKED,
+            on=revoked_on,
+            now=now,
+            started_on=consent.signed_on,
+            done_on=consent.revoked_on,
+        )
         consent.revoked_on = revoked_on
         consent.revoked_by = staff
         consent.revoked_by_client = by_client

@@ -11,6 +11,8 @@ from kapcare.core.errors import FieldError
 from kapcare.pathway.access import access_diagnosis
 from kapcare.pathway.diagnoses import DEFAULT_CODES, check_code, normalize_code
 from kapcare.pathway.models import Diagnosis, PracticeDiagnosisCode
+from kapcare.pathway.rules import DIAGNOSIS_RESOLVED
+from kapcare.pathway.services.dating import require_dated_act
 from kapcare.people.access import Actor, access_client, lock_client, refuse_change, staff_of
 from kapcare.people.policy import Category, Role
 
@@ -87,17 +89,16 @@ def resolve_diagnosis(
         raise refuse_change(
             actor, client_id=client.pk, category=Category.CLINICAL, detail="update:diagnosis"
         )
-    if resolved_on > timezone.localdate(now):
-        raise FieldError("resolved_on", "A diagnosis cannot be resolved in the future.")
     with transaction.atomic():
         lock_client(client.pk)
         diagnosis = Diagnosis.objects.get(pk=found.pk)
-        if diagnosis.resolved_on is not None:
-            raise FieldError("resolved_on", "This diagnosis is already resolved.")
-        if resolved_on < diagnosis.noted_on:
-            raise FieldError(
-                "resolved_on", "A diagnosis is resolved on or after the day it was noted."
-            )
+        require_dated_act(
+            DIAGNOSIS_RESOLVED,
+            on=resolved_on,
+            now=now,
+            started_on=diagnosis.noted_on,
+            done_on=diagnosis.resolved_on,
+        )
         diagnosis.resolved_on = resolved_on
         diagnosis.save(update_fields=["resolved_on"])
         record_event(

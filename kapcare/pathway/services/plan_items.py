@@ -24,6 +24,8 @@ from kapcare.pathway.access import (
     access_plan_item_for_change,
 )
 from kapcare.pathway.models import PlanGoal, PlanIntervention, PlanProblem, PlanProblemWording
+from kapcare.pathway.rules import INTERVENTION_ENDED, PROBLEM_RESOLVED
+from kapcare.pathway.services.dating import require_dated_act
 from kapcare.pathway.vocabulary import GoalComparison, GoalStatus, InterventionKind
 from kapcare.people.access import Actor, lock_client, refuse_change
 from kapcare.people.policy import Category
@@ -245,17 +247,16 @@ def resolve_problem(
     """Date a problem's resolution (once; never before it was written, never in the
     future). Its goals stay as they are: each says for itself whether it was met."""
     found, client, _ = access_plan_item_for_change(actor, PlanProblem, problem_id, "plan_problem")
-    if resolved_on > timezone.localdate(now):
-        raise FieldError("resolved_on", "A problem cannot be resolved in the future.")
     with transaction.atomic():
         lock_client(client.pk)
         problem = PlanProblem.objects.get(pk=found.pk)
-        if problem.resolved_on is not None:
-            raise FieldError("resolved_on", "This problem is already resolved.")
-        if resolved_on < _created_on(problem.created_at):
-            raise FieldError(
-                "resolved_on", "A problem is resolved on or after the day it was written."
-            )
+        require_dated_act(
+            PROBLEM_RESOLVED,
+            on=resolved_on,
+            now=now,
+            started_on=_created_on(problem.created_at),
+            done_on=problem.resolved_on,
+        )
         problem.resolved_on = resolved_on
         problem.save(update_fields=["resolved_on"])
         _audit(actor, client.pk, AuditAction.UPDATE, f"plan_problem:{problem.pk}:resolved")
@@ -270,15 +271,16 @@ def end_intervention(
     found, client, _ = access_plan_item_for_change(
         actor, PlanIntervention, intervention_id, "plan_intervention"
     )
-    if ended_on > timezone.localdate(now):
-        raise FieldError("ended_on", "An intervention cannot end in the future.")
     with transaction.atomic():
         lock_client(client.pk)
         row = PlanIntervention.objects.get(pk=found.pk)
-        if row.ended_on is not None:
-            raise FieldError("ended_on", "This intervention has already ended.")
-        if ended_on < _created_on(row.created_at):
-            raise FieldError("ended_on", "An intervention ends on or after the day it was added.")
+        require_dated_act(
+            INTERVENTION_ENDED,
+            on=ended_on,
+            now=now,
+            started_on=_created_on(row.created_at),
+            done_on=row.ended_on,
+        )
         row.ended_on = ended_on
         row.save(update_fields=["ended_on"])
         _audit(actor, client.pk, AuditAction.UPDATE, f"plan_intervention:{row.pk}:ended")

@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from kapcare.accounts.models import User
-from kapcare.audit.models import AuditAction, AuditOutcome
-from kapcare.audit.services import AuditSource, record_event
+from kapcare.audit.models import AuditAction
+from kapcare.audit.services import AuditSource, record_event, record_mail_failure
 from kapcare.core.errors import FieldError
 from kapcare.core.tokens import LinkTokens
 from kapcare.people.access import (
@@ -200,13 +200,10 @@ def mark_invitation_failed(*, invitation_id: int, now: dt.datetime) -> None:
             failed_at=now, digest=None, expires_at=None
         )
         if updated:
-            record_event(
-                source=AuditSource(user=None, source_ip=None),
-                action=AuditAction.EXPORT,
-                outcome=AuditOutcome.FAILURE,
+            record_mail_failure(
                 client_id=client_id,
                 category=Category.DEMOGRAPHICS,
-                detail=f"portal:invitation:{invitation_id}:mail-failed",
+                subject=f"portal:invitation:{invitation_id}",
             )
 
 

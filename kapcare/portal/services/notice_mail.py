@@ -11,8 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 
-from kapcare.audit.models import AuditAction, AuditOutcome
-from kapcare.audit.services import AuditSource, record_event
+from kapcare.audit.services import record_mail_failure
 from kapcare.people.models import CareTeamMember
 from kapcare.people.policy import Category
 from kapcare.portal.models import CareTeamNotice
@@ -21,7 +20,6 @@ from kapcare.portal.vocabulary import NOTICE_LABELS, NoticeKind
 __all__ = ["NOTICE_SUBJECT", "mark_notice_mail_failed", "send_notice_mail"]
 
 NOTICE_SUBJECT = "KAP Care: a client {what} in the portal"
-_SYSTEM = AuditSource(user=None, source_ip=None)
 
 
 def send_notice_mail(*, notice_id: int, site_url: str) -> bool:
@@ -62,11 +60,6 @@ def mark_notice_mail_failed(*, notice_id: int) -> None:
     client_id = (
         CareTeamNotice.objects.filter(pk=notice_id).values_list("client_id", flat=True).first()
     )
-    record_event(
-        source=_SYSTEM,
-        action=AuditAction.EXPORT,
-        outcome=AuditOutcome.FAILURE,
-        client_id=client_id,
-        category=Category.SCHEDULE,
-        detail=f"portal:notice:{notice_id}:mail-failed",
+    record_mail_failure(
+        client_id=client_id, category=Category.SCHEDULE, subject=f"portal:notice:{notice_id}"
     )

@@ -11,10 +11,9 @@ from typing import Any
 
 from django import template
 
-from kapcare.audit.models import AuditAction
-from kapcare.audit.services import record_events
 from kapcare.core import clock
 from kapcare.people.access import Actor, access_client, may_edit_demographics, visible_clients
+from kapcare.people.home_panels import first_waiting
 from kapcare.people.models import Client, ClientAccount
 from kapcare.people.policy import Category, may_edit_practice_documents
 from kapcare.portal.intake_view import intake_reflection
@@ -25,7 +24,6 @@ from kapcare.portal.vocabulary import INVITATION_STATUS_LABELS, InvitationStatus
 
 register = template.Library()
 
-SHOWN = 20
 SHARED_SHOWN = 10
 
 
@@ -37,18 +35,15 @@ def portal_notices_panel(context: template.Context) -> dict[str, Any]:
     unseen = CareTeamNotice.objects.filter(
         seen_at__isnull=True, client__in=visible_clients(actor, Category.CLINICAL)
     )
-    shown = list(unseen.select_related("client").order_by("created_at", "id")[:SHOWN])
-    if shown:
-        record_events(
-            source=actor.audit_source,
-            action=AuditAction.READ,
-            client_ids=sorted({n.client_id for n in shown}),
-            category=Category.CLINICAL,
-            detail="home:portal-notices",
-        )
+    notices, more = first_waiting(
+        actor,
+        unseen.select_related("client").order_by("created_at", "id"),
+        category=Category.CLINICAL,
+        detail="home:portal-notices",
+    )
     return {
-        "notices": shown,
-        "more": unseen.count() - len(shown) if shown else 0,
+        "notices": notices,
+        "more": more,
         "csrf_token": context.get("csrf_token"),
     }
 

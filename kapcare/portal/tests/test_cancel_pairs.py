@@ -1,6 +1,7 @@
 """Integration after every dose, when a client cancels in the portal: the integration
 session a medicine session counts on is refused with why (page and API), and cancelling
-a medicine session offers to cancel its integration session too."""
+a medicine session offers to cancel its integration session too. A preparation session a
+booked medicine session needs for its count is refused the same way."""
 
 import datetime as dt
 import json
@@ -19,6 +20,7 @@ from kapcare.scheduling.rules.cancellation import (
     BookedSession,
     integration_needed_by,
     paired_integration,
+    preparation_needed_by,
 )
 from kapcare.scheduling.vocabulary import AppointmentKind
 from tests.factories import make_location, make_room
@@ -34,6 +36,7 @@ def _s(pk: int, kind: AppointmentKind, days: float) -> BookedSession:
 
 
 MED, INT = AppointmentKind.MEDICINE, AppointmentKind.INTEGRATION
+PREP = AppointmentKind.PREPARATION
 
 
 def test_the_first_integration_within_the_window_is_the_pair() -> None:
@@ -52,6 +55,24 @@ def test_only_the_sole_integration_of_a_dose_is_needed() -> None:
     assert integration_needed_by(late, [medicine, late], within_days=7) is None
     before = _s(5, INT, -1)
     assert integration_needed_by(before, [medicine, before], within_days=7) is None
+
+
+def test_a_preparation_is_needed_only_by_a_later_dose_short_of_its_count() -> None:
+    first, second, medicine = _s(1, PREP, 0), _s(2, PREP, 1), _s(3, MED, 3)
+    sessions = [first, second, medicine]
+    assert preparation_needed_by(first, sessions, needed=2) == medicine
+    assert preparation_needed_by(second, sessions, needed=2) == medicine
+    assert preparation_needed_by(first, sessions, needed=1) is None
+    assert preparation_needed_by(first, [*sessions, _s(4, PREP, 2)], needed=2) is None
+    # One ending after the dose starts does not count for it, so it is no spare.
+    overlapping = _s(5, PREP, 3 - 1 / 48)
+    assert preparation_needed_by(first, [*sessions, overlapping], needed=2) == medicine
+    after = _s(6, PREP, 5)
+    assert preparation_needed_by(after, [*sessions, after], needed=2) is None
+    # The soonest dose that falls short is named.
+    later = _s(7, MED, 10)
+    assert preparation_needed_by(second, [*sessions, later], needed=2) == medicine
+    assert preparation_needed_by(first, [first, medicine], needed=0) is None
 
 
 def _book(client: Client, staff: Staff, kind: AppointmentKind, days: int) -> Appointment:
@@ -147,3 +168,29 @@ def test_the_integration_may_be_kept(
         f"/api/v1/portal/sessions/{integration.pk}/cancel", "{}", content_type="application/json"
     )
     assert again.status_code == 200
+
+
+def test_a_preparation_a_booked_dose_needs_is_refused_and_a_spare_one_is_not(
+    portal: HttpClient, team_client: Client, staff: Staff
+) -> None:
+    # No plan yet: the ongoing format's two preparation sessions apply.
+    first = _book(team_client, staff, AppointmentKind.PREPARATION, 2)
+    _book(team_client, staff, AppointmentKind.PREPARATION, 3)
+    _book(team_client, staff, AppointmentKind.MEDICINE, 5)
+    page = portal.get(f"/portal/sessions/{first.pk}/cancel/").content.decode()
+    assert "needs this preparation session before it" in page
+    assert ">Cancel this session</button>" not in page
+    api = portal.post(
+        f"/api/v1/portal/sessions/{first.pk}/cancel", "{}", content_type="application/json"
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["field"] == "status"
+    first.refresh_from_db()
+    assert first.status == "booked"
+    _book(team_client, staff, AppointmentKind.PREPARATION, 4)
+    spare = portal.post(
+        f"/api/v1/portal/sessions/{first.pk}/cancel", "{}", content_type="application/json"
+    )
+    assert spare.status_code == 200
+    first.refresh_from_db()
+    assert first.status == "cancelled"

@@ -61,6 +61,37 @@ class AvailabilityForm(InputRules, forms.Form):
         initial=DEFAULT_COUNT,
         required=False,
     )
+    # A medicine session is offered with its integration session; these say how to hold it.
+    # ``follow_up__x`` is how a form spells the service's ``follow_up.x`` (its refusals).
+    follow_up__modality = forms.ChoiceField(
+        label="Integration: how",
+        choices=choices(MODALITY_LABELS),
+        initial=Modality.IN_PERSON.value,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    follow_up__staff = forms.ModelMultipleChoiceField(
+        label="Integration: staff",
+        queryset=StaffMember.objects.none(),
+        required=False,
+        help_text="Leave empty for the therapists of the medicine session.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    follow_up__duration = forms.IntegerField(
+        label="Integration: how many minutes",
+        min_value=5,
+        max_value=600,
+        required=False,
+        help_text="Leave empty for an hour.",
+    )
+
+    FOLLOW_UP_FIELDS = ("follow_up__modality", "follow_up__staff", "follow_up__duration")
+
+    def search_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.fields if n not in self.FOLLOW_UP_FIELDS]
+
+    def follow_up_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.FOLLOW_UP_FIELDS]
 
     def __init__(
         self, *args: Any, practice_id: int, clients: list[tuple[int, str]], **kwargs: Any
@@ -68,7 +99,7 @@ class AvailabilityForm(InputRules, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["client"].choices = [("", "Choose a client"), *clients]  # type: ignore[attr-defined]
         self.fields["location"].queryset = Location.objects.filter(practice_id=practice_id)  # type: ignore[attr-defined]
-        self.fields["staff"].queryset = (  # type: ignore[attr-defined]
+        self.fields["staff"].queryset = self.fields["follow_up__staff"].queryset = (  # type: ignore[attr-defined]
             StaffMember.objects.filter(
                 practice_id=practice_id,
                 is_active=True,
@@ -84,7 +115,8 @@ class AvailabilityForm(InputRules, forms.Form):
         data = super().clean() or {}
         if data.get("modality") == Modality.IN_PERSON.value and not data.get("location"):
             self.add_error("location", "Choose the office for an in-person session.")
-        staff = data.get("staff")
-        if staff is not None and len(staff) > 5:
-            self.add_error("staff", "Choose at most 5 staff members.")
+        for name in ("staff", "follow_up__staff"):
+            chosen = data.get(name)
+            if chosen is not None and len(chosen) > 5:
+                self.add_error(name, "Choose at most 5 staff members.")
         return data

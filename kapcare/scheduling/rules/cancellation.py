@@ -11,7 +11,9 @@ integration``, CLINICAL.md: integration after every dose). So a client may not c
 one integration session a booked medicine session counts on (``integration_needed_by``:
 the portal says why and asks them to call), and cancelling a medicine session offers to
 cancel its integration session too (``paired_integration``), since it would follow no
-dose.
+dose. In the same way a client may not cancel a preparation session a booked medicine
+session needs to reach its count (``preparation_needed_by``, ``medicine.requires_
+preparation``): the medicine session would be refused at dosing for want of it.
 """
 
 import datetime as dt
@@ -25,6 +27,7 @@ __all__ = [
     "client_cancellation_problem",
     "integration_needed_by",
     "paired_integration",
+    "preparation_needed_by",
 ]
 
 
@@ -73,6 +76,26 @@ def integration_needed_by(
             continue
         after = _integrations_after(medicine, sessions, within_days=within_days)
         if [s.id for s in after] == [integration.id]:
+            return medicine
+    return None
+
+
+def preparation_needed_by(
+    preparation: BookedSession, sessions: Sequence[BookedSession], *, needed: int
+) -> BookedSession | None:
+    """The soonest booked medicine session that would have fewer than ``needed``
+    preparation sessions ending before it without ``preparation``, or None.
+    ``sessions`` are the client's booked medicine sessions and their booked or completed
+    preparation sessions."""
+    preparations = [
+        s for s in sessions if s.kind is AppointmentKind.PREPARATION and s.id != preparation.id
+    ]
+    medicines = sorted(
+        (s for s in sessions if s.kind is AppointmentKind.MEDICINE and s.start >= preparation.end),
+        key=lambda s: (s.start, s.id),
+    )
+    for medicine in medicines:
+        if sum(1 for p in preparations if p.end <= medicine.start) < needed:
             return medicine
     return None
 

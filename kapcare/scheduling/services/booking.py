@@ -17,9 +17,8 @@ from kapcare.core.violations import Refused, Violation
 from kapcare.people.access import Actor, access_client, lock_client, staff_of
 from kapcare.people.models import CareTeamMember, Client, StaffMember
 from kapcare.people.policy import Category
-from kapcare.scheduling import rules
+from kapcare.scheduling.booking_check import check_booking, zone_of
 from kapcare.scheduling.facts import BookingFacts, booking_facts
-from kapcare.scheduling.hours import check_staff_availability
 from kapcare.scheduling.models import Appointment, AppointmentStaff
 from kapcare.scheduling.requests import AppointmentRequest, FollowUpRequest
 from kapcare.scheduling.thresholds import SchedulingPolicy
@@ -57,33 +56,20 @@ class BookedAppointments:
     follow_up: Appointment | None = None
 
 
-def zone_of(proposed: rules.ProposedAppointment, policy: SchedulingPolicy) -> str:
-    return proposed.location.time_zone if proposed.location is not None else policy.time_zone.value
-
-
 def check(facts: BookingFacts, policy: SchedulingPolicy | None) -> list[Violation]:
-    """Every booking rule, then the staff's working hours and time off (``hours``).
+    """Every booking rule, then the staff's working hours and time off (``booking_check``).
 
     ``policy`` None: the practice's own (its settings applied to the defaults).
     """
-    policy = facts.policy if policy is None else policy
-    violations = rules.check_appointment(
+    return check_booking(
         facts.proposed,
         client=facts.client,
         pathway=facts.pathway,
         calendar=facts.calendar,
+        schedule=facts.schedule,
+        policy=facts.policy if policy is None else policy,
         follow_up=facts.follow_up,
-        policy=policy,
     )
-    for proposed, subject in (
-        (facts.proposed, Subject.APPOINTMENT),
-        (facts.follow_up, Subject.FOLLOW_UP),
-    ):
-        if proposed is not None:
-            violations += check_staff_availability(
-                proposed, facts.schedule, time_zone=zone_of(proposed, policy), subject=subject
-            )
-    return violations
 
 
 def check_appointment_request(

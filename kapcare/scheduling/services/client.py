@@ -22,7 +22,7 @@ from kapcare.people.policy import Category
 from kapcare.people.states import US_STATES
 from kapcare.scheduling import rules
 from kapcare.scheduling.access import access_appointment
-from kapcare.scheduling.facts import booking_facts, policy_for_practice
+from kapcare.scheduling.facts import booking_facts, pathway_facts, policy_for_practice
 from kapcare.scheduling.models import Appointment, AppointmentStaff
 from kapcare.scheduling.requests import AppointmentRequest
 from kapcare.scheduling.rules.cancellation import (
@@ -30,9 +30,17 @@ from kapcare.scheduling.rules.cancellation import (
     client_cancellation_problem,
     integration_needed_by,
     paired_integration,
+    preparation_needed_by,
 )
+from kapcare.scheduling.rules.pathway import plan_format_of
 from kapcare.scheduling.thresholds import SchedulingPolicy
-from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality, Rule
+from kapcare.scheduling.vocabulary import (
+    PATHWAY_STATUSES,
+    AppointmentKind,
+    AppointmentStatus,
+    Modality,
+    Rule,
+)
 
 __all__ = [
     "LOCATION_CONFIRMATION_OPENS",
@@ -83,8 +91,11 @@ def _day(appointment: Appointment) -> str:
 
 
 def cancel_dependency(appointment: Appointment, *, policy: SchedulingPolicy) -> CancelDependency:
-    """Which integration session ``appointment`` is paired with (one query)."""
+    """Which integration session ``appointment`` is paired with (one query), or which
+    medicine session needs it as a preparation session."""
     kind = AppointmentKind(appointment.kind)
+    if kind is AppointmentKind.PREPARATION:
+        return _preparation_dependency(appointment, policy=policy)
     if kind not in {AppointmentKind.MEDICINE, AppointmentKind.INTEGRATION}:
         return CancelDependency()
     within = _within_days(policy)
@@ -115,6 +126,36 @@ def cancel_dependency(appointment: Appointment, *, policy: SchedulingPolicy) -> 
         )
     paired = paired_integration(this, sessions, within_days=within)
     return CancelDependency(integration=rows[paired.id] if paired is not None else None)
+
+
+def _preparation_dependency(
+    appointment: Appointment, *, policy: SchedulingPolicy
+) -> CancelDependency:
+    facts = pathway_facts(appointment.client_id)
+    needed = policy.for_format(plan_format_of(facts)).preparation_sessions.value
+    sessions = [
+        BookedSession(a.id, a.kind, a.start, a.end)
+        for a in facts.appointments
+        if a.id is not None
+        and (
+            (a.kind is AppointmentKind.MEDICINE and a.status is AppointmentStatus.BOOKED)
+            or (a.kind is AppointmentKind.PREPARATION and a.status in PATHWAY_STATUSES)
+        )
+    ]
+    this = BookedSession(
+        appointment.pk, AppointmentKind.PREPARATION, appointment.start, appointment.end
+    )
+    medicine = preparation_needed_by(this, sessions, needed=needed)
+    if medicine is None:
+        return CancelDependency()
+    return CancelDependency(
+        refusal=(
+            "Your medicine session on "
+            f"{fmt_datetime(timezone.localtime(medicine.start))} needs this preparation "
+            "session before it, so it cannot be cancelled here. Please call the practice "
+            "to find another time."
+        )
+    )
 
 
 def _cancel(appointment: Appointment, *, actor: Actor, reason: str, now: dt.datetime) -> None:

@@ -8,7 +8,6 @@ active ongoing plan, KAP consent, clearance, dose order and two preparation sess
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +17,6 @@ from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
 from kapcare.audit.models import AuditEvent
-from kapcare.medicine.tests.fixtures import screening_all_no
 from kapcare.pathway.models import (
     Clearance,
     Consent,
@@ -26,11 +24,11 @@ from kapcare.pathway.models import (
     TreatmentPlan,
     TreatmentPlanVersion,
 )
-from kapcare.people.models import Client, Location, Room, StaffMember
+from kapcare.people.models import Client, Room, StaffMember
 from kapcare.people.policy import Role
-from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from tests.factories import make_clearance, make_client, make_location, make_room
+from tests.factories import make_client, make_location, make_room
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -46,25 +44,6 @@ def at(day: int, hour: int, minute: int = 0) -> str:
 
 def when(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2030, 1, day, hour, minute, tzinfo=EST)
-
-
-@dataclass
-class World:
-    client: Client
-    office: Location
-    therapy_room: Room
-    medicine_room: Room
-    other_office: Location
-    other_room: Room
-    staff: dict[Role, StaffMember]
-
-    @property
-    def therapist(self) -> int:
-        return self.staff[Role.THERAPIST].pk
-
-    @property
-    def monitor(self) -> int:
-        return self.staff[Role.MONITOR].pk
 
 
 def store(
@@ -93,7 +72,7 @@ def store(
         created_by=world.staff[Role.FRONT_DESK],
         created_at=RECORDED,
     )
-    for staff_id in staff or (world.therapist,):
+    for staff_id in staff or (world.staff_id(Role.THERAPIST),):
         AppointmentStaff.objects.create(
             appointment=appointment, staff_id=staff_id, start=start, end=end, status=status
         )
@@ -101,56 +80,13 @@ def store(
 
 
 @pytest.fixture
-def world(practice: Any, staff: dict[Role, StaffMember], team_client: Client) -> World:
-    office = make_location(practice=practice, name="Bryn Mawr", offers_medicine_sessions=True)
-    other = make_location(practice=practice, name="Philadelphia", offers_medicine_sessions=True)
-    w = World(
-        client=team_client,
-        office=office,
-        therapy_room=make_room(location=office, name="Willow", kind=RoomKind.THERAPY),
-        medicine_room=make_room(location=office, name="Cedar", kind=RoomKind.MEDICINE),
-        other_office=other,
-        other_room=make_room(location=other, name="Oak", kind=RoomKind.MEDICINE),
-        staff=staff,
-    )
-    medical = staff[Role.MEDICAL_PROVIDER]
-    # A clearance of "cleared" rests on a screening (issue 5): one with nothing found.
-    screening_all_no(team_client, medical, RECORDED)
-    plan = TreatmentPlan.objects.create(
-        client=team_client,
-        format="ongoing",
-        status="active",
-        updated_by=medical,
-        updated_at=RECORDED,
-    )
-    assert plan.pk
-    Consent.objects.create(
-        client=team_client,
-        kind="kap_informed_consent",
-        version="2024-1",
-        signed_on=dt.date(2026, 1, 5),
-        recorded_by=medical,
-        recorded_at=RECORDED,
-    )
-    make_clearance(
-        client=team_client,
-        status="cleared",
-        valid_until=dt.date(2030, 6, 30),
-        recorded_by=medical,
-        recorded_at=RECORDED,
-    )
-    DoseOrder.objects.create(
-        client=team_client,
-        route="intramuscular",
-        dose_mg=Decimal("50"),
-        max_dose_mg=Decimal("75"),
-        active_from=dt.date(2026, 1, 5),
-        ordered_by=medical,
-        ordered_at=RECORDED,
-    )
+def world(world: World) -> World:
+    """The one world, its client ready for a medicine session on Monday 14 January 2030:
+    recorded in January 2026, cleared until June 2030, two preparation sessions done."""
+    world.ready_for_medicine(at=RECORDED, valid_until=dt.date(2030, 6, 30))
     for day in (2, 3):
-        store(w, kind="preparation", start=when(day, 10), end=when(day, 11))
-    return w
+        store(world, kind="preparation", start=when(day, 10), end=when(day, 11))
+    return world
 
 
 def medicine_body(world: World, **changes: Any) -> dict[str, Any]:
@@ -162,7 +98,7 @@ def medicine_body(world: World, **changes: Any) -> dict[str, Any]:
         "end": at(14, 13),
         "location": world.office.pk,
         "room": world.medicine_room.pk,
-        "staff": [world.therapist, world.monitor],
+        "staff": [world.staff_id(Role.THERAPIST), world.staff_id(Role.MONITOR)],
         "client_location_state": None,
         "follow_up": {
             "kind": "integration",
@@ -171,7 +107,7 @@ def medicine_body(world: World, **changes: Any) -> dict[str, Any]:
             "end": at(16, 11),
             "location": world.office.pk,
             "room": world.therapy_room.pk,
-            "staff": [world.therapist],
+            "staff": [world.staff_id(Role.THERAPIST)],
         },
     }
     body.update(changes)
@@ -187,7 +123,7 @@ def therapy_body(world: World, **changes: Any) -> dict[str, Any]:
         "end": at(21, 11),
         "location": world.office.pk,
         "room": world.therapy_room.pk,
-        "staff": [world.therapist],
+        "staff": [world.staff_id(Role.THERAPIST)],
     }
     body.update(changes)
     return body
@@ -218,7 +154,7 @@ def test_front_desk_books_a_medicine_session_with_its_integration(
     main, follow_up = body["appointment"], body["follow_up"]
     assert main["kind"] == "medicine"
     assert main["status"] == "booked"
-    assert main["staff"] == sorted([world.therapist, world.monitor])
+    assert main["staff"] == sorted([world.staff_id(Role.THERAPIST), world.staff_id(Role.MONITOR)])
     assert dt.datetime.fromisoformat(main["start"]) == when(14, 10)
     assert follow_up["kind"] == "integration"
     assert follow_up["follow_up_of"] == main["id"]
@@ -247,7 +183,7 @@ def test_check_lists_every_violation_in_plain_words(signed_in: SignIn, world: Wo
         modality="telehealth",
         location=None,
         room=None,
-        staff=[world.therapist],
+        staff=[world.staff_id(Role.THERAPIST)],
         client_location_state="PA",
         follow_up=None,
     )
@@ -322,7 +258,7 @@ def test_ongoing_medicine_sessions_are_at_least_seven_days_apart(
         start=when(7, 10),
         end=when(7, 13),
         room=world.medicine_room,
-        staff=(world.therapist, world.monitor),
+        staff=(world.staff_id(Role.THERAPIST), world.staff_id(Role.MONITOR)),
     )
     store(world, kind="integration", start=when(8, 10), end=when(8, 11))
     start = when(14, 10) + dt.timedelta(minutes=minute_offset)
@@ -479,7 +415,7 @@ def test_medicine_without_a_monitor_is_refused(signed_in: SignIn, world: World) 
     response = post(
         signed_in(Role.FRONT_DESK),
         "/api/v1/appointments",
-        medicine_body(world, staff=[world.therapist]),
+        medicine_body(world, staff=[world.staff_id(Role.THERAPIST)]),
     )
 
     assert response.status_code == 422
@@ -797,7 +733,9 @@ def test_the_list_filters_by_time_staff_location_and_client(
         {"start": "2030-01-21T00:00:00-05:00", "end": "2030-01-22T00:00:00-05:00"},
     ).json()
     by_location = front_desk.get("/api/v1/appointments", {"location": world.other_office.pk}).json()
-    by_staff = front_desk.get("/api/v1/appointments", {"staff": world.monitor}).json()
+    by_staff = front_desk.get(
+        "/api/v1/appointments", {"staff": world.staff_id(Role.MONITOR)}
+    ).json()
     by_client = front_desk.get("/api/v1/appointments", {"client": world.client.pk}).json()
 
     assert [a["id"] for a in by_time["items"]] == [inside.pk]

@@ -645,7 +645,9 @@ def test_json_shape_is_stable(
     assert sorted(answer) == ["blocked_by", "needs_follow_up", "slots"]
     assert sorted(answer["slots"][0]) == [
         "book_url",
+        "booking",
         "end",
+        "follow_up",
         "location",
         "room",
         "room_name",

@@ -1,4 +1,8 @@
-"""Properties of the booking check over generated worlds (hypothesis)."""
+"""Properties of the booking check over generated situations (hypothesis).
+
+A ``Situation`` is plain data for the pure check (a booking, the client's pathway, the
+calendar), not a practice in the database: the one practice tests build is
+``tests.world.World``."""
 
 import dataclasses
 import datetime as dt
@@ -51,7 +55,7 @@ from kapcare.scheduling.vocabulary import (
 
 
 @dataclasses.dataclass(frozen=True)
-class World:
+class Situation:
     booking: ProposedAppointment
     pathway: PathwayFacts
     calendar: tuple[Appointment, ...] = ()
@@ -211,14 +215,14 @@ def place(
 
 
 @st.composite
-def worlds(draw: st.DrawFn) -> World:
+def situations(draw: st.DrawFn) -> Situation:
     """Anything at all: valid, invalid, conflicting, half-ready."""
     start = draw(moments)
     follow_up = None
     if draw(st.booleans()):
         follow_up_start = start + dt.timedelta(hours=draw(st.integers(-6, 24 * 9)))
         follow_up = place(draw(proposal_parts), follow_up_start, AppointmentKind.INTEGRATION)
-    return World(
+    return Situation(
         booking=place(draw(proposal_parts), start),
         pathway=draw(pathways(start)),
         calendar=tuple(r.at(start) for r in draw(nearby_lists)),
@@ -227,11 +231,11 @@ def worlds(draw: st.DrawFn) -> World:
 
 
 @st.composite
-def ready_worlds(draw: st.DrawFn) -> World:
+def ready_situations(draw: st.DrawFn) -> Situation:
     """A medicine session in working hours that breaks no rule, either format."""
     start = draw(working_hours)
     plan_format = draw(st.sampled_from(PlanFormat))
-    return World(
+    return Situation(
         booking=proposed(start=start), pathway=ready_pathway(start, plan_format=plan_format)
     )
 
@@ -243,9 +247,9 @@ def shuffled(data: st.DataObject, items: tuple[Any, ...]) -> tuple[Any, ...]:
 # --- properties -------------------------------------------------------------------------
 
 
-@given(worlds())
-def test_codes_are_known_unique_and_in_rule_order(world: World) -> None:
-    found = world.check()
+@given(situations())
+def test_codes_are_known_unique_and_in_rule_order(situation: Situation) -> None:
+    found = situation.check()
     order = [rule for rule, _ in RULES]
     for subject in Subject:
         mine = [v.rule for v in found if v.subject is subject]
@@ -259,26 +263,30 @@ def test_codes_are_known_unique_and_in_rule_order(world: World) -> None:
 CANCELLED_NEARBY = relatives(within_days=1, status=st.just(AppointmentStatus.CANCELLED))
 
 
-@given(worlds(), st.data())
-def test_adding_a_cancelled_appointment_changes_nothing(world: World, data: st.DataObject) -> None:
-    # given any world and a cancelled appointment near the booking
-    cancelled = data.draw(CANCELLED_NEARBY).at(world.booking.start)
-    before = world.check()
+@given(situations(), st.data())
+def test_adding_a_cancelled_appointment_changes_nothing(
+    situation: Situation, data: st.DataObject
+) -> None:
+    # given any situation and a cancelled appointment near the booking
+    cancelled = data.draw(CANCELLED_NEARBY).at(situation.booking.start)
+    before = situation.check()
     # when it goes into the calendar, the client's appointments, or both
     where = data.draw(st.sampled_from(["calendar", "client", "both"]))
-    calendar = world.calendar + ((cancelled,) if where != "client" else ())
-    pathway = adding(world.pathway, cancelled) if where != "calendar" else world.pathway
-    after = dataclasses.replace(world, calendar=calendar, pathway=pathway).check()
+    calendar = situation.calendar + ((cancelled,) if where != "client" else ())
+    pathway = adding(situation.pathway, cancelled) if where != "calendar" else situation.pathway
+    after = dataclasses.replace(situation, calendar=calendar, pathway=pathway).check()
     # then no conflict appears, nor anything else
     assert after == before
 
 
-@given(worlds(), st.data())
-def test_violations_do_not_depend_on_list_order(world: World, data: st.DataObject) -> None:
-    pathway = world.pathway
+@given(situations(), st.data())
+def test_violations_do_not_depend_on_list_order(situation: Situation, data: st.DataObject) -> None:
+    pathway = situation.pathway
     reordered = dataclasses.replace(
-        world,
-        booking=dataclasses.replace(world.booking, staff=shuffled(data, world.booking.staff)),
+        situation,
+        booking=dataclasses.replace(
+            situation.booking, staff=shuffled(data, situation.booking.staff)
+        ),
         pathway=dataclasses.replace(
             pathway,
             consents=shuffled(data, pathway.consents),
@@ -286,34 +294,34 @@ def test_violations_do_not_depend_on_list_order(world: World, data: st.DataObjec
             dose_orders=shuffled(data, pathway.dose_orders),
             appointments=shuffled(data, pathway.appointments),
         ),
-        calendar=shuffled(data, world.calendar),
+        calendar=shuffled(data, situation.calendar),
     )
-    assert reordered.check() == world.check()
+    assert reordered.check() == situation.check()
 
 
 FAR_AWAY = st.lists(relatives(within_days=400, beyond_days=30), max_size=6)
 
 
-@given(ready_worlds(), st.data())
+@given(ready_situations(), st.data())
 def test_valid_booking_stays_valid_with_far_away_appointments(
-    world: World, data: st.DataObject
+    situation: Situation, data: st.DataObject
 ) -> None:
     # given a booking that breaks no rule
-    assert world.check() == []
+    assert situation.check() == []
     # when unrelated appointments a month or more away are added everywhere
-    anchor = world.booking.start
+    anchor = situation.booking.start
     extra_client = tuple(r.at(anchor) for r in data.draw(FAR_AWAY))
     extra_calendar = tuple(r.at(anchor) for r in data.draw(FAR_AWAY))
     busier = dataclasses.replace(
-        world,
-        pathway=adding(world.pathway, *extra_client),
-        calendar=world.calendar + extra_calendar,
+        situation,
+        pathway=adding(situation.pathway, *extra_client),
+        calendar=situation.calendar + extra_calendar,
     )
     # then it is still valid
     assert busier.check() == []
 
 
-Breaker = Callable[[World], World]
+Breaker = Callable[[Situation], Situation]
 
 
 def _on_pathway(**changes: Any) -> Breaker:
@@ -324,7 +332,7 @@ def _on_booking(**changes: Any) -> Breaker:
     return lambda w: dataclasses.replace(w, booking=dataclasses.replace(w.booking, **changes))
 
 
-def _expire_clearance(w: World) -> World:
+def _expire_clearance(w: Situation) -> Situation:
     day = w.booking.start.date()
     lapsed = Clearance(ClearanceStatus.CLEARED, day - DAY, w.booking.start - 20 * DAY)
     return _on_pathway(clearances=(lapsed,))(w)
@@ -334,7 +342,7 @@ def _drop(kind: AppointmentKind) -> Breaker:
     return lambda w: dataclasses.replace(w, pathway=without(w.pathway, kind))
 
 
-def _same_morning_medicine(w: World) -> World:
+def _same_morning_medicine(w: Situation) -> Situation:
     # 06:00-09:00 local the same day; the booking starts at 09:00 or later
     early = w.booking.start.replace(hour=6, minute=0)
     other = appt(
@@ -343,28 +351,28 @@ def _same_morning_medicine(w: World) -> World:
     return dataclasses.replace(w, pathway=adding(w.pathway, other))
 
 
-def _midway(w: World) -> dt.datetime:
+def _midway(w: Situation) -> dt.datetime:
     return w.booking.start + (w.booking.end - w.booking.start) / 2
 
 
 def _busy(**where: Any) -> Breaker:
-    def apply(w: World) -> World:
+    def apply(w: Situation) -> Situation:
         clash = appt(AppointmentKind.THERAPY, _midway(w), **where)
         return dataclasses.replace(w, calendar=(*w.calendar, clash))
 
     return apply
 
 
-def _room_taken(w: World) -> World:
+def _room_taken(w: Situation) -> Situation:
     return _busy(room=w.booking.room)(w)
 
 
-def _client_busy(w: World) -> World:
+def _client_busy(w: Situation) -> Situation:
     clash = appt(AppointmentKind.THERAPY, _midway(w))
     return dataclasses.replace(w, pathway=adding(w.pathway, clash))
 
 
-def _paused(w: World) -> World:
+def _paused(w: Situation) -> Situation:
     plan = w.pathway.plan
     assert plan is not None
     return _on_pathway(plan=dataclasses.replace(plan, status=PlanStatus.PAUSED))(w)
@@ -391,14 +399,14 @@ MEDICINE_BREAKERS: dict[str, tuple[Breaker, Rule]] = {
 }
 
 
-@given(ready_worlds(), st.sets(st.sampled_from(sorted(MEDICINE_BREAKERS))))
-def test_check_returns_every_violation(world: World, broken: set[str]) -> None:
+@given(ready_situations(), st.sets(st.sampled_from(sorted(MEDICINE_BREAKERS))))
+def test_check_returns_every_violation(situation: Situation, broken: set[str]) -> None:
     # given a valid medicine booking with any set of independent rules broken
     for name, (breaker, _) in MEDICINE_BREAKERS.items():
         if name in broken:
-            world = breaker(world)
+            situation = breaker(situation)
     # when
-    found = codes(world.check())
+    found = codes(situation.check())
     # then every broken rule is reported, once, and nothing else
     assert sorted(found) == sorted(MEDICINE_BREAKERS[name][1] for name in broken)
 
@@ -421,12 +429,12 @@ TELEHEALTH_BREAKERS: dict[str, tuple[Breaker, Rule]] = {
 def test_check_returns_every_violation_of_a_virtual_session(
     start: dt.datetime, kind: AppointmentKind, broken: set[str]
 ) -> None:
-    world = World(booking=virtual(kind, start), pathway=ready_pathway(start))
-    assert world.check() == []
+    situation = Situation(booking=virtual(kind, start), pathway=ready_pathway(start))
+    assert situation.check() == []
     for name, (breaker, _) in TELEHEALTH_BREAKERS.items():
         if name in broken:
-            world = breaker(world)
-    assert sorted(codes(world.check())) == sorted(TELEHEALTH_BREAKERS[n][1] for n in broken)
+            situation = breaker(situation)
+    assert sorted(codes(situation.check())) == sorted(TELEHEALTH_BREAKERS[n][1] for n in broken)
 
 
 @given(moments, st.integers(1, 600), moments, st.integers(1, 600))

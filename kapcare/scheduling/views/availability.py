@@ -23,13 +23,14 @@ from kapcare.people.access import (
 )
 from kapcare.people.models import Location
 from kapcare.people.policy import Category
-from kapcare.scheduling.api.availability import book_url
+from kapcare.scheduling.api.availability import book_url, follow_up_out
 from kapcare.scheduling.availability import DEFAULT_COUNT
 from kapcare.scheduling.facts import policy_for_practice
 from kapcare.scheduling.forms.availability import AvailabilityForm
 from kapcare.scheduling.services.availability import (
     MAX_COUNT,
     AvailabilityQuery,
+    FollowUpQuery,
     search_availability,
 )
 from kapcare.scheduling.vocabulary import AppointmentKind, Modality
@@ -39,11 +40,13 @@ SLOTS_A_DAY = 2
 MORE = 5
 """"Show more" asks for this many more times."""
 
+_PLACE = ("location", "room", "date", "start_time", "end_time", "staff", "client_location_state")
 BOOKING_FIELDS = frozenset(
-    {"client", "kind", "modality", "location", "room", "date", "start_time", "end_time"}
-    | {"staff", "client_location_state"}
+    {"client", "kind", "modality", *_PLACE, "with_follow_up", "fu_modality"}
+    | {f"fu_{name}" for name in _PLACE}
 )
-"""What a found slot posts to the booking page (its wall-clock spelling of the time)."""
+"""What a found slot posts to the booking page (its wall-clock spelling of the time): a
+medicine slot with its integration session, so one click books both (or neither)."""
 
 
 def _schedules(actor: Actor) -> bool:
@@ -81,18 +84,27 @@ def availability(request: HttpRequest) -> HttpResponse:
     blocked: list[Any] = []
     needs_follow_up = False
     zone_name = policy_for_practice(actor.practice_id).time_zone.value
+    follow_up_zone = zone_name
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         modality = Modality(d["modality"])
         location: Location | None = d["location"] if modality is Modality.IN_PERSON else None
         zone_name = location.time_zone if location is not None else zone_name
+        kind = AppointmentKind(d["kind"])
+        follow_up = None
+        if kind is AppointmentKind.MEDICINE:
+            follow_up = FollowUpQuery(
+                modality=Modality(d["follow_up__modality"] or Modality.IN_PERSON.value),
+                staff_ids=tuple(s.pk for s in d["follow_up__staff"]),
+                duration_minutes=d["follow_up__duration"],
+            )
         after = clock.now()
         if d["after"] is not None:
             start_of_day = dt.datetime.combine(d["after"], dt.time(), zoneinfo.ZoneInfo(zone_name))
             after = max(after, start_of_day)
         query = AvailabilityQuery(
             client_id=d["client"],
-            kind=AppointmentKind(d["kind"]),
+            kind=kind,
             modality=modality,
             staff_ids=tuple(s.pk for s in d["staff"]),
             after=after,
@@ -101,6 +113,7 @@ def availability(request: HttpRequest) -> HttpResponse:
             count=d["count"] or DEFAULT_COUNT,
             per_day=SLOTS_A_DAY,
             client_location_state=d["client_location_state"] or None,
+            follow_up=follow_up,
         )
         try:
             found = search_availability(actor=actor, query=query)
@@ -110,11 +123,19 @@ def availability(request: HttpRequest) -> HttpResponse:
             results = []
             for s in found.slots:
                 room_id = s.room.id if s.room else None
-                url = book_url(query, s.start, s.end, room_id, found.time_zone)
+                url = book_url(
+                    query,
+                    s.start,
+                    s.end,
+                    room_id,
+                    found.time_zone,
+                    follow_up=follow_up_out(s, query, found),
+                    follow_up_zone=found.follow_up_time_zone,
+                )
                 # One click books it: the booking form's own fields, posted to the booking
                 # page (which checks every rule again, and shows a refusal by its field).
                 fields = [(k, v) for k, v in parse_qsl(urlsplit(url).query) if k in BOOKING_FIELDS]
-                results.append({"slot": s, "url": url, "fields": fields})
+                results.append({"slot": s, "url": url, "fields": fields, "follow_up": s.follow_up})
             blocked = list(found.blocked_by)
             asked = d["count"] or DEFAULT_COUNT
             if len(found.slots) >= asked and asked < MAX_COUNT:
@@ -123,6 +144,7 @@ def availability(request: HttpRequest) -> HttpResponse:
                 more_url = "?" + more.urlencode() + "#results-title"
             needs_follow_up = found.needs_follow_up
             zone_name = found.time_zone
+            follow_up_zone = found.follow_up_time_zone
     return render(
         request,
         "scheduling/availability_search.html",
@@ -132,6 +154,8 @@ def availability(request: HttpRequest) -> HttpResponse:
             "blocked": blocked,
             "needs_follow_up": needs_follow_up,
             "zone": zone_name,
+            "follow_up_zone": follow_up_zone,
+            "paired": bool(results) and any(r["follow_up"] for r in results or []),
             "more_url": more_url,
         },
         status=422 if form.is_bound and form.errors else 200,

@@ -83,16 +83,26 @@ def _appointment(
 def _initial_booking(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     """Prefill from the link that opened the form (chart, calendar); all optional."""
     initial: dict[str, Any] = {"modality": Modality.IN_PERSON.value, "fu_modality": "in_person"}
-    for key in ("client", "kind", "modality", "location", "room", "date", "start_time", "end_time"):
+    place = ("location", "room", "date", "start_time", "end_time", "client_location_state")
+    keys = ("client", "kind", "modality", *place, "fu_modality", *(f"fu_{k}" for k in place))
+    for key in keys:
         value = request.GET.get(key)
         if value and len(value) <= 20:
             initial[key] = value
+    if request.GET.get("with_follow_up") == "on":
+        # A medicine slot from "Find a time" comes with its integration session.
+        initial["with_follow_up"] = True
+
+    def staff_of(key: str) -> list[str]:
+        return [s for s in request.GET.getlist(key)[:10] if s.isdigit() and len(s) <= 19]
+
     # A medicine slot from "Find a time" names the therapist and the monitor.
-    staff = [s for s in request.GET.getlist("staff")[:10] if s.isdigit() and len(s) <= 19]
-    if staff:
-        initial["staff"] = staff
+    if staff_of("staff"):
+        initial["staff"] = staff_of("staff")
     elif actor.staff is not None and not actor.sees_all_clients:
         initial["staff"] = [str(actor.staff.pk)]
+    if staff_of("fu_staff"):
+        initial["fu_staff"] = staff_of("fu_staff")
     return initial
 
 
