@@ -5,7 +5,12 @@ Two generated practices (``kapcare.synthetic``) of different sizes in one databa
 each, the load benchmark's own targets (``benchmarks.load.targets``): a location's week,
 a clinician's day, a search by family name, a location's day of appointments (API) and
 the outcomes report. Each page is asked for twice (the first request of a session is not
-typical: it signs the session in) and the second is counted.
+typical: it signs the session in) and the second is counted. A live PostgreSQL server
+counts two more for each page that appends to the audit trail (its BEGIN and COMMIT).
+
+The outcomes report's count is constant but not its work: it reads the practice's
+medicine sessions with their staff (14,000 rows at 10,000 clients) to count monitoring
+months, which an aggregate in SQL would not need (benchmarks/RESULTS.md).
 """
 
 import datetime as dt

@@ -5,10 +5,11 @@ show. Each panel reaches the client through ``access_client`` for its own catego
 within one page view the client is read once, the facts several panels show are read
 once (``people.access.page_fact``) and every panel's read is audited in one write
 (``people.access.one_page_view``): 74 queries went to 35 that way. The chart page itself
-now holds the client's head, care team and safety flags (11 queries on SQLite, 13 on
-PostgreSQL: 4 of them the request's session and actor, up to 5 the audit append); its
-other panels come in two parts, each its own request, which the page's script loads
-(``CHART_PARTS``): the page shows at once, however much the record holds.
+now holds the client's head, care team and safety flags in 11 queries, 4 of them the
+request's session and actor and 3 the audit append (13 on a live PostgreSQL server, which
+also counts the append's BEGIN and COMMIT); its other panels come in two parts, each its
+own request, which the page's script loads (``CHART_PARTS``): the page shows at once,
+however much the record holds.
 """
 
 import datetime as dt
