@@ -96,6 +96,9 @@ def page(context: BrowserContext) -> Iterator[Page]:
     page.on("console", lambda message: _console(message, problems))
     page.on("response", lambda response: _asset(response, problems))
     yield page
+    # A page may still be loading what its script asks for after it (the chart's parts):
+    # let it finish, or the live server answers it while the next test's data is laid.
+    page.wait_for_load_state("networkidle")
     assert problems == []
 
 
