@@ -65,6 +65,11 @@ OPERATIONS = {
         "kapcare_medicine_api_sign_medicine_record",
     ),
     (
+        "PUT",
+        "/api/v1/appointments/{medicine_appointment_id}/medicine-record/note",
+        "kapcare_medicine_api_put_therapist_note",
+    ),
+    (
         "POST",
         "/api/v1/appointments/{medicine_appointment_id}/medicine-record/vitals",
         "kapcare_medicine_api_post_medicine_vitals",

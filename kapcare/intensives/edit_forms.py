@@ -201,7 +201,13 @@ class IntensivePlanForm(PatternForm):
             "pattern": self.pattern(),
             "template_id": data["template"],
             "earliest_start": data["earliest_start"],
-            "approved_dosing_days": data["approved_dosing_days"],
+            # None keeps the approval: the field is shown, not sent, to those who may
+            # not approve (``edit_views``).
+            "approved_dosing_days": (
+                None
+                if self.fields["approved_dosing_days"].disabled
+                else data["approved_dosing_days"]
+            ),
             "preferred_clinicians": data["preferred_clinicians"],
             "day_ends_by": ends,
             "virtual_location_state": data["virtual_location_state"] or None,

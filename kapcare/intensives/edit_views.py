@@ -5,6 +5,7 @@ refuses what the API refuses, each message next to its field. A page that only r
 the grid (another number of days, a template's days copied in) saves nothing.
 """
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,10 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kapcare.audit.models import AuditAction
 from kapcare.core import clock
-from kapcare.core.form_errors import submitting
+from kapcare.core.errors import FieldError
+from kapcare.core.form_errors import add_field_error, submitting
 from kapcare.intensives import services
 from kapcare.intensives.edit_forms import (
     IntensivePlanForm,
+    PatternForm,
     TemplateForm,
     asked_days,
     posted_pattern,
@@ -75,11 +78,30 @@ def _plan_form(
             initial=_stored(plan),
             **choices,
         )
-    # Which days may be dosed is the medical provider's decision: others see it only.
-    form.fields["approved_dosing_days"].disabled = not policy.may_approve_dosing_days(actor.roles)
-    if form.fields["approved_dosing_days"].disabled:
-        form.fields["approved_dosing_days"].initial = plan.approved_dosing_days if plan else []
+    # Which days may be dosed is the medical provider's decision: others see it only, as
+    # it stands (even a day past a shorter grid: the service then says why it cannot be
+    # saved), and the service keeps it.
+    dosing = form.fields["approved_dosing_days"]
+    dosing.disabled = not policy.may_approve_dosing_days(actor.roles)
+    if dosing.disabled:
+        stored = plan.approved_dosing_days if plan else []
+        dosing.initial = stored
+        dosing.choices = sorted(  # type: ignore[attr-defined]
+            set(dosing.choices) | {(day, f"Day {day}") for day in stored}  # type: ignore[attr-defined]
+        )
     return form
+
+
+def _beside_the_grid(form: PatternForm) -> Callable[[FieldError], None]:
+    """A service's refusal on its field; one of the whole pattern ("Day 1 must end with
+    its daily closure") beside the days' count, inside the grid it is about."""
+
+    def place(error: FieldError) -> None:
+        add_field_error(
+            form, FieldError("days", error.message) if error.field == "pattern" else error
+        )
+
+    return place
 
 
 def plan_days(plan: IntensivePlan | None) -> int:
@@ -127,7 +149,7 @@ def client_plan(request: HttpRequest, client_id: int) -> HttpResponse:
     form = _plan_form(request, client, plan, actor)
     action = request.POST.get("action", "save") if posted else ""
     if form.is_bound and form.is_valid():
-        with submitting(form) as submitted:
+        with submitting(_beside_the_grid(form)) as submitted:
             saved = services.record_intensive_plan(
                 actor=actor, client_id=client.pk, now=clock.now(), **form.plan_values()
             )
@@ -194,7 +216,7 @@ def template_edit(request: HttpRequest, template_id: int | None = None) -> HttpR
             initial={"name": template.name if template else ""},
         )
     if form.is_bound and form.is_valid():
-        with submitting(form) as submitted:
+        with submitting(_beside_the_grid(form)) as submitted:
             services.record_template(
                 actor=actor,
                 name=form.cleaned_data["name"],

@@ -31,6 +31,7 @@ from kapcare.medicine.schemas import (
     ObservationOut,
     RecordOut,
     SignIn,
+    TherapistNoteIn,
     VitalsIn,
 )
 from kapcare.medicine.services import settings as settings_services
@@ -227,6 +228,19 @@ def post_medicine_discharge(
         steady_gait=payload.steady_gait,
         escort_present=payload.escort_present,
         now=clock.now(),
+    )
+    return _record(actor, medicine_appointment_id)
+
+
+@router.put(f"{RECORD}/note", response={200: RecordOut, **RULE_ERRORS})
+def put_therapist_note(
+    request: HttpRequest, medicine_appointment_id: int, payload: TherapistNoteIn
+) -> RecordOut:
+    """Save the therapist's note of the session (the whole text; therapists only, 403 to
+    others on the care team). Refused with `record.locked` once the record is signed."""
+    actor = staff_actor(request)
+    services.save_therapist_note(
+        actor=actor, appointment_id=medicine_appointment_id, text=payload.text, now=clock.now()
     )
     return _record(actor, medicine_appointment_id)
 

@@ -222,6 +222,18 @@ class SignForm(InputRules, forms.Form):
     )
 
 
+class TherapistNoteForm(InputRules, forms.Form):
+    text = forms.CharField(
+        label="Note of the session",
+        required=False,
+        max_length=5000,
+        help_text="What the checklist, vitals and observations do not hold. Saved with the "
+        "record, and locked with it when it is signed.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": "Keep the note to 5000 characters."},
+    )
+
+
 class AddendumForm(InputRules, forms.Form):
     text = forms.CharField(
         label="Addendum", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})

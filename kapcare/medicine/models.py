@@ -63,6 +63,13 @@ class MedicineSession(models.Model):
     discharged_by = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The therapist's note of the session, kept with the record (and locked with it): the
+    # full progress and psychotherapy notes are the notes app's.
+    therapist_note = models.TextField(blank=True)
+    therapist_note_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    therapist_note_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)  # every signature is in
     created_at = models.DateTimeField()
@@ -84,6 +91,10 @@ class MedicineSession(models.Model):
             models.CheckConstraint(
                 condition=Q(completed_at__isnull=True) | Q(locked_at__isnull=False),
                 name="medicine_completed_is_locked",
+            ),
+            models.CheckConstraint(
+                condition=Q(therapist_note_at__isnull=True) | Q(therapist_note_by__isnull=False),
+                name="medicine_therapist_note_has_author",
             ),
         ]
         indexes = [models.Index(fields=["client", "created_at"])]

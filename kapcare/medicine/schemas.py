@@ -226,6 +226,16 @@ class OrderOut(Schema):
     remaining_mg: Decimal
 
 
+class TherapistNoteIn(Schema):
+    text: Text = Field(max_length=5000, description="The whole note (an empty text clears it).")
+
+
+class TherapistNoteOut(Schema):
+    text: str
+    by: int | None = Field(description="Staff id of the therapist who last saved it.")
+    at: dt.datetime | None
+
+
 class RecordOut(Schema):
     appointment: int
     client: int
@@ -246,6 +256,9 @@ class RecordOut(Schema):
     required_signatures: list[SignerRole]
     signatures: list[SignatureOut]
     addenda: list[MedicineAddendumOut]
+    therapist_note: TherapistNoteOut = Field(
+        description="The therapist's note of the session (locked with the record)."
+    )
     monitoring_minutes: int | None = Field(
         description="Minutes since the last dose until discharge (or now)."
     )
@@ -369,6 +382,11 @@ class RecordOut(Schema):
                 )
                 for a in rows.addenda
             ],
+            therapist_note=TherapistNoteOut(
+                text=session.therapist_note if session is not None else "",
+                by=session.therapist_note_by_id if session is not None else None,
+                at=session.therapist_note_at if session is not None else None,
+            ),
             monitoring_minutes=view.monitoring_minutes,
             billing=(
                 BillingOut(

@@ -36,6 +36,7 @@ CONSOLE_FORMS = (
     "dose",
     "observation",
     "adverse_event",
+    "note",
     "discharge",
     "sign",
     "addendum",
@@ -98,6 +99,11 @@ def _console_forms(
         ),
         "discharge": forms.DischargeForm(
             bound("discharge"), prefix="discharge", zone=zone, now=now
+        ),
+        "note": forms.TherapistNoteForm(
+            bound("note"),
+            prefix="note",
+            initial={"text": session.therapist_note if session is not None else ""},
         ),
         "addendum": forms.AddendumForm(bound("addendum"), prefix="addendum"),
     }
@@ -197,6 +203,11 @@ def _apply(
                 "provider is e-mailed."
             )
         return "Adverse event recorded."
+    if which == "note":
+        services.save_therapist_note(
+            actor=actor, appointment_id=appointment_id, text=c["text"], now=now
+        )
+        return "Note saved."
     if which == "discharge":
         services.record_discharge(
             actor=actor,
@@ -304,6 +315,7 @@ def console(request: HttpRequest, medicine_appointment_id: int) -> HttpResponse:
             "reasons_card": REASONS_CARD.get(which, which.replace("_", "-")) if reasons else "",
             "may_dose": actor.has_role(Role.MONITOR, Role.MEDICAL_PROVIDER),
             "may_ack": actor.has_role(Role.MEDICAL_PROVIDER),
+            "may_note": actor.has_role(Role.THERAPIST),
             "sign_forms": [(SignerRole(r), f) for r, f in sign_forms.items()],
             "zone": view.zone,
         },

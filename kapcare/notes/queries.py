@@ -8,10 +8,11 @@ import datetime as dt
 from django.db.models import Prefetch, Q, QuerySet
 
 from kapcare.notes.models import EmdrSession, EmdrTarget, Part, PartAppearance, SessionNote
-from kapcare.people.models import Client, StaffMember
+from kapcare.people.models import CareTeamMember, Client, StaffMember
 
 __all__ = [
     "UNSIGNED_AFTER",
+    "awaits_an_off_team_cosigner",
     "documented_appointment_ids",
     "emdr_targets_of",
     "note_with_rows",
@@ -107,3 +108,14 @@ def documented_appointment_ids(appointment_ids: list[int]) -> set[int]:
         .filter(Q(cosigner__isnull=True) | Q(cosigned_at__isnull=False))
         .values_list("appointment_id", flat=True)
     )
+
+
+def awaits_an_off_team_cosigner(note: SessionNote) -> bool:
+    """Whether the note waits for a co-signer who is not on the client's care team, and
+    so cannot open it to co-sign (ADR 0029: co-signing follows the care team). One query
+    while it waits, none otherwise."""
+    if note.cosigner_id is None or note.cosigned_at is not None:
+        return False
+    return not CareTeamMember.objects.filter(
+        client_id=note.client_id, staff_id=note.cosigner_id
+    ).exists()

@@ -1,9 +1,22 @@
-"""Steps several browser journeys take the same way: the console's pre-dose checklist and
-a medicine session's integration on the booking form."""
+"""Steps several browser journeys take the same way: signing in as one of the world's
+staff, the console's pre-dose checklist and a medicine session's integration on the
+booking form."""
 
 import datetime as dt
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
+
+from kapcare.people.policy import Role
+from tests.browser.conftest import sign_in
+from tests.factories import TEST_PASSWORD
+from tests.world import World
+
+
+def sign_in_as(page: Page, world: World, role: Role) -> None:
+    """Sign in through the form as the world's staff member holding ``role``."""
+    sign_in(page, world.staff[role].user.email, TEST_PASSWORD)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
 
 CHECKLIST_BOXES = (
     "Identity confirmed",

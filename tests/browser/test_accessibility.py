@@ -6,45 +6,25 @@ see them in, including failed form submissions.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from kapcare.core import clock
-from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
-from kapcare.people.vocabulary import RoomKind
-from tests.browser.conftest import sign_in
-from tests.factories import TEST_PASSWORD, make_location, make_room
+from kapcare.people.vocabulary import PathwayStage
+from tests.browser.steps import sign_in_as
+from tests.stages import give_stage
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
 
-@dataclass(frozen=True)
-class World:
-    staff: dict[Role, StaffMember]
-    client: Client
-    other_client: Client
-
-    def sign_in(self, page: Page, role: Role) -> None:
-        sign_in(page, self.staff[role].user.email, TEST_PASSWORD)
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 @pytest.fixture
-def world(
-    practice: Practice,
-    staff: dict[Role, StaffMember],
-    team_clients: list[Client],
-    other_client: Client,
-) -> World:
-    for name, medicine in (("Bryn Mawr office", True), ("Virtual", False)):
-        location = make_location(practice=practice, name=name, offers_medicine_sessions=medicine)
-        make_room(location=location, name=f"{name} therapy", kind=RoomKind.THERAPY)
-        if medicine:
-            make_room(location=location, name=f"{name} medicine", kind=RoomKind.MEDICINE)
-    return World(staff=staff, client=team_clients[0], other_client=other_client)
+def world(world: World) -> World:
+    """The one world, its client in preparation (the home page's filter finds them)."""
+    give_stage(world.client, PathwayStage.PREPARATION, by=world.staff[Role.THERAPIST])
+    return world
 
 
 def _sign_in_page(page: Page, world: World) -> None:
@@ -66,38 +46,38 @@ def _sign_in_empty(page: Page, world: World) -> None:
 
 
 def _home_therapist(page: Page, world: World) -> None:
-    world.sign_in(page, Role.THERAPIST)
+    sign_in_as(page, world, Role.THERAPIST)
 
 
 def _home_front_desk(page: Page, world: World) -> None:
-    world.sign_in(page, Role.FRONT_DESK)
-    page.goto("/?stage=preparation&q=rob")
+    sign_in_as(page, world, Role.FRONT_DESK)
+    page.goto(f"/?stage=preparation&q={world.client.legal_given_name.lower()}")
     expect(page.get_by_role("link", name=world.client.display_name)).to_be_visible()
 
 
 def _home_privacy_officer(page: Page, world: World) -> None:
-    world.sign_in(page, Role.PRIVACY_OFFICER)
+    sign_in_as(page, world, Role.PRIVACY_OFFICER)
 
 
 def _chart(page: Page, world: World) -> None:
-    world.sign_in(page, Role.THERAPIST)
+    sign_in_as(page, world, Role.THERAPIST)
     page.goto(f"/clients/{world.client.pk}/")
 
 
 def _chart_monitor_tablet(page: Page, world: World) -> None:
     page.set_viewport_size({"width": 820, "height": 1180})
-    world.sign_in(page, Role.MONITOR)
+    sign_in_as(page, world, Role.MONITOR)
     page.goto(f"/clients/{world.client.pk}/")
 
 
 def _profile_form(page: Page, world: World) -> None:
-    world.sign_in(page, Role.FRONT_DESK)
+    sign_in_as(page, world, Role.FRONT_DESK)
     page.goto(f"/clients/{world.client.pk}/profile/")
     expect(page.get_by_role("button", name="Save")).to_be_visible()
 
 
 def _profile_form_errors(page: Page, world: World) -> None:
-    world.sign_in(page, Role.THERAPIST)
+    sign_in_as(page, world, Role.THERAPIST)
     page.goto(f"/clients/{world.client.pk}/profile/")
     page.get_by_label("Legal last name").fill("")
     page.get_by_label("Email").fill("not an email")
@@ -107,37 +87,37 @@ def _profile_form_errors(page: Page, world: World) -> None:
 
 
 def _profile_read_only(page: Page, world: World) -> None:
-    world.sign_in(page, Role.PRIVACY_OFFICER)
+    sign_in_as(page, world, Role.PRIVACY_OFFICER)
     page.goto(f"/clients/{world.other_client.pk}/profile/")
     expect(page.get_by_role("button", name="Save")).to_have_count(0)
 
 
 def _client_new_errors(page: Page, world: World) -> None:
-    world.sign_in(page, Role.THERAPIST)
+    sign_in_as(page, world, Role.THERAPIST)
     page.goto("/clients/new/")
     page.get_by_role("button", name="Add client").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter the client's legal first name.")
 
 
 def _practice(page: Page, world: World) -> None:
-    world.sign_in(page, Role.FRONT_DESK)
+    sign_in_as(page, world, Role.FRONT_DESK)
     page.goto("/practice/")
-    expect(page.get_by_role("heading", name="Bryn Mawr office")).to_be_visible()
+    expect(page.get_by_role("heading", name=world.office.name)).to_be_visible()
 
 
 def _audit_log(page: Page, world: World) -> None:
-    world.sign_in(page, Role.PRIVACY_OFFICER)
+    sign_in_as(page, world, Role.PRIVACY_OFFICER)
     page.goto("/audit/")
 
 
 def _audit_log_bad_filter(page: Page, world: World) -> None:
-    world.sign_in(page, Role.PRIVACY_OFFICER)
+    sign_in_as(page, world, Role.PRIVACY_OFFICER)
     page.goto("/audit/?client=abc")
     expect(page.get_by_role("alert")).to_be_visible()
 
 
 def _not_found(page: Page, world: World) -> None:
-    world.sign_in(page, Role.FRONT_DESK)
+    sign_in_as(page, world, Role.FRONT_DESK)
     page.goto(f"/clients/{world.client.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
 
@@ -148,12 +128,12 @@ def _not_found_signed_out(page: Page, world: World) -> None:
 
 
 def _change_password(page: Page, world: World) -> None:
-    world.sign_in(page, Role.MEDICAL_PROVIDER)
+    sign_in_as(page, world, Role.MEDICAL_PROVIDER)
     page.goto("/accounts/password/")
 
 
 def _change_password_errors(page: Page, world: World) -> None:
-    world.sign_in(page, Role.MEDICAL_PROVIDER)
+    sign_in_as(page, world, Role.MEDICAL_PROVIDER)
     page.goto("/accounts/password/")
     page.get_by_label("Current password").fill("wrong")
     page.get_by_label("New password", exact=True).fill("short")
@@ -163,7 +143,7 @@ def _change_password_errors(page: Page, world: World) -> None:
 
 
 def _signed_out(page: Page, world: World) -> None:
-    world.sign_in(page, Role.THERAPIST)
+    sign_in_as(page, world, Role.THERAPIST)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("status")).to_have_text("You have signed out.")
 

@@ -117,3 +117,48 @@ def test_the_medicine_console_keeps_what_was_typed_across_the_time_out(
     ).to_have_value("Resting quietly, eyes closed.")
     expect(vitals.get_by_role("table", name="Readings")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_the_therapists_note_survives_the_time_out_and_saves_with_its_status(
+    page: Page,
+    staff: dict[Role, StaffMember],
+    team_clients: list[Client],
+    monkeypatch: pytest.MonkeyPatch,
+    assert_accessible: Callable[[Page], None],
+) -> None:
+    """The therapist writes the session's note on the tablet, is signed out before saving,
+    gets it back on signing in, saves it, and the card says when and by whom."""
+    appointment = ready_medicine_appointment(
+        team_clients[0], staff, start=clock.now() - dt.timedelta(minutes=30)
+    )
+    clocks = Clocks(page, monkeypatch)
+    therapist = staff[Role.THERAPIST]
+    page.set_viewport_size({"width": 820, "height": 1180})
+    sign_in(page, therapist.user.email, TEST_PASSWORD)
+    page.clock.install()
+    console = f"/appointments/{appointment.pk}/medicine/"
+    page.goto(console)
+    note = page.get_by_role("region", name="Therapist's note")
+    note.get_by_label("Note of the session").fill("A young protector stepped back; grief came.")
+    assert_accessible(page)
+
+    clocks.idle(16)
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/\?next="))
+    page.get_by_label("Email").fill(therapist.user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(rf"{console}$"))
+    note = page.get_by_role("region", name="Therapist's note")
+    expect(note.get_by_label("Note of the session")).to_have_value(
+        "A young protector stepped back; grief came."
+    )
+
+    note.get_by_role("button", name="Save note").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Note saved.")
+    note = page.get_by_role("region", name="Therapist's note")
+    expect(note).to_contain_text(f"by {therapist.display_name}")
+    expect(note.get_by_label("Note of the session")).to_have_value(
+        "A young protector stepped back; grief came."
+    )
+    assert_accessible(page)

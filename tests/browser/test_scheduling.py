@@ -4,87 +4,35 @@ words, rescheduling and cancelling, the chart's pathway panels; axe-core on each
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from kapcare.core import clock
-from kapcare.pathway.models import Consent, DoseOrder, TreatmentPlan
-from kapcare.people.models import Client, Location, Practice, StaffMember
-from kapcare.people.policy import CARE_TEAM_ROLES, Role
-from kapcare.people.vocabulary import RoomKind
+from kapcare.pathway.models import Consent, TreatmentPlan
+from kapcare.pathway.vocabulary import PlanFormat
+from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment
-from tests.browser.conftest import sign_in
-from tests.browser.steps import fill_integration
-from tests.factories import (
-    TEST_PASSWORD,
-    make_care_team_member,
-    make_clearance,
-    make_client,
-    make_location,
-    make_room,
-)
+from tests.browser.steps import fill_integration, sign_in_as
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
 
-@dataclass(frozen=True)
-class World:
-    staff: dict[Role, StaffMember]
-    client: Client
-    office: Location
-    day: dt.date
-
-    def sign_in(self, page: Page, role: Role) -> None:
-        sign_in(page, self.staff[role].user.email, TEST_PASSWORD)
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 @pytest.fixture
-def world(practice: Practice, staff: dict[Role, StaffMember]) -> World:
-    """A demo-like client in the intensive format, cleared, consented, with a dose order."""
-    office = make_location(practice=practice, name="Bryn Mawr office")
-    make_room(location=office, name="Willow", kind=RoomKind.THERAPY)
-    make_room(location=office, name="Harbor", kind=RoomKind.MEDICINE)
-    client = make_client(
-        practice=practice, legal_given_name="Harper", legal_family_name="Vale", home_state="PA"
-    )
-    for role in CARE_TEAM_ROLES:
-        make_care_team_member(client=client, staff=staff[role], role=role)
-    now = clock.now()
-    therapist, doctor = staff[Role.THERAPIST], staff[Role.MEDICAL_PROVIDER]
-    TreatmentPlan.objects.create(
-        client=client, format="intensive", status="active", updated_by=therapist, updated_at=now
-    )
-    Consent.objects.create(
-        client=client,
-        kind="kap_informed_consent",
-        version="1",
-        signed_on=clock.today(),
-        recorded_by=therapist,
-        recorded_at=now,
-    )
-    make_clearance(
-        client=client,
-        status="cleared",
+def world(world: World) -> World:
+    """The one world, its client in the intensive format: cleared, consented, with a
+    sublingual dose order, all from today."""
+    world.ready_for_medicine(
+        at=clock.now(),
         valid_until=clock.today() + dt.timedelta(days=120),
-        recorded_by=doctor,
-        recorded_at=now,
-    )
-    DoseOrder.objects.create(
-        client=client,
+        plan_format=PlanFormat.INTENSIVE,
         route="sublingual",
         dose_mg=Decimal(100),
         max_dose_mg=Decimal(200),
-        active_from=clock.today(),
-        ordered_by=doctor,
-        ordered_at=now,
     )
-    today = clock.today()
-    monday = today + dt.timedelta(days=14 - today.weekday())
-    return World(staff=staff, client=client, office=office, day=monday)
+    return world
 
 
 def _session(page: Page) -> Locator:
@@ -102,7 +50,7 @@ def _fill_session(
     session.get_by_label("Starts at", exact=True).fill(start)
     session.get_by_label("Ends at", exact=True).fill(end)
     if room:
-        session.get_by_label(re.compile(r"^Location")).select_option(label="Bryn Mawr office")
+        session.get_by_label(re.compile(r"^Location")).select_option(label=world.office.name)
         session.get_by_label(re.compile(r"^Room")).select_option(label=room)
     session.get_by_role("checkbox", name="Test Therapist (Therapist)").check()
 
@@ -111,7 +59,7 @@ def test_front_desk_books_preparation_then_medicine_with_integration(
     page: Page, world: World, assert_accessible: Callable[[Page], None]
 ) -> None:
     # Given front desk on the calendar
-    world.sign_in(page, Role.FRONT_DESK)
+    sign_in_as(page, world, Role.FRONT_DESK)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar")
     assert_accessible(page)
@@ -126,7 +74,7 @@ def test_front_desk_books_preparation_then_medicine_with_integration(
         day=world.day,
         start="10:00",
         end="10:50",
-        room="Willow (therapy room)",
+        room=f"{world.therapy_room.name} (therapy room)",
     )
     page.get_by_role("button", name="Book", exact=True).click()
 
@@ -168,14 +116,14 @@ def test_front_desk_books_preparation_then_medicine_with_integration(
         day=medicine_day,
         start="09:00",
         end="12:00",
-        room="Harbor (medicine room)",
+        room=f"{world.medicine_room.name} (medicine room)",
     )
     _session(page).get_by_role("checkbox", name="Test Monitor (Monitor)").check()
     fill_integration(
         page,
         day=medicine_day + dt.timedelta(days=1),
-        office="Bryn Mawr office",
-        room="Willow (therapy room)",
+        office=world.office.name,
+        room=f"{world.therapy_room.name} (therapy room)",
     )
     page.get_by_role("button", name="Book", exact=True).click()
 
@@ -192,7 +140,7 @@ def test_front_desk_books_preparation_then_medicine_with_integration(
 
 def test_rescheduling_and_cancelling_from_the_calendar(page: Page, world: World) -> None:
     # Given a booked session on the therapist's calendar
-    world.sign_in(page, Role.THERAPIST)
+    sign_in_as(page, world, Role.THERAPIST)
     page.goto(f"/appointments/new/?client={world.client.pk}")
     _fill_session(
         page,
@@ -201,7 +149,7 @@ def test_rescheduling_and_cancelling_from_the_calendar(page: Page, world: World)
         day=world.day,
         start="10:00",
         end="10:50",
-        room="Willow (therapy room)",
+        room=f"{world.therapy_room.name} (therapy room)",
     )
     page.get_by_role("button", name="Book", exact=True).click()
     page.goto(f"/calendar/?layout=list&date={world.day.isoformat()}")
@@ -233,7 +181,7 @@ def test_the_chart_shows_the_pathway_and_pausing_is_one_click(
     page: Page, world: World, assert_accessible: Callable[[Page], None]
 ) -> None:
     # Given the therapist on the chart
-    world.sign_in(page, Role.THERAPIST)
+    sign_in_as(page, world, Role.THERAPIST)
     page.goto(f"/clients/{world.client.pk}/")
 
     # Then the plan, consents and what is missing before a medicine session are shown
@@ -294,7 +242,7 @@ def test_scheduling_pages_are_accessible(
         consent=Consent.objects.get(client=world.client).pk,
         day=world.day.isoformat(),
     )
-    world.sign_in(page, Role.THERAPIST)
+    sign_in_as(page, world, Role.THERAPIST)
 
     page.goto(url)
 

@@ -163,6 +163,17 @@ def record_intensive_plan(
         created = plan is None
         if plan is None:
             plan = IntensivePlan(client=client, approved_dosing_days=[])
+        kept = [d for d in plan.approved_dosing_days if not 1 <= d <= days]
+        if approved_dosing_days is None and kept:
+            # An approval is a medical decision: a shorter intensive never drops one
+            # silently (nor keeps it for a day that no longer exists, to come back if the
+            # days grow again); whoever shortens it changes the approval with it.
+            raise FieldError(
+                "approved_dosing_days",
+                f"Day {kept[0]} is approved for a medicine session and the intensive would "
+                f"have {days} day{'s' if days > 1 else ''}: a medical provider changes the "
+                "approved days first.",
+            )
         if approved_dosing_days is not None:
             chosen = sorted(set(approved_dosing_days))
             if any(not 1 <= d <= days for d in chosen):

@@ -132,6 +132,20 @@ def test_a_dosing_day_beyond_the_intensive_is_refused(
     assert answer.json()["errors"][0]["field"] == "approved_dosing_days"
 
 
+def test_a_shorter_intensive_does_not_keep_an_approval_past_its_days(
+    signed_in: SignIn, team_client: Client
+) -> None:
+    put_plan(
+        signed_in(Role.MEDICAL_PROVIDER), team_client.pk, pattern=PATTERN, approved_dosing_days=[2]
+    )
+    # The front desk shortens it to one day, keeping the approval (it sends none)
+    refused = put_plan(signed_in(Role.FRONT_DESK), team_client.pk, pattern=[PATTERN[0]])
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "approved_dosing_days"
+    stored = IntensivePlan.objects.get(client=team_client)
+    assert (len(stored.pattern), stored.approved_dosing_days) == (len(PATTERN), [2])
+
+
 def test_a_plan_from_a_template_copies_its_pattern(signed_in: SignIn, team_client: Client) -> None:
     http = signed_in(Role.FRONT_DESK)
     template = http.post(

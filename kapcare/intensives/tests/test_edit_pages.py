@@ -97,7 +97,9 @@ def test_a_day_without_its_closure_is_refused_with_the_reason(
     broken[0] = broken[0][:-1]
     answer = signed_in(Role.FRONT_DESK).post(url(ready), plan_form(broken))
     assert answer.status_code == 422
-    assert "Day 1 must end with its daily closure." in answer.content.decode()
+    # beside the grid it is about (on the days' count), not only above the form
+    assert answer.context["form"].errors["days"] == ["Day 1 must end with its daily closure."]
+    assert 'id="id_days_error"' in answer.content.decode()
     assert IntensivePlan.objects.get(client=ready).pattern == PATTERN
 
 
@@ -167,6 +169,36 @@ def test_only_a_medical_provider_changes_the_dosing_days(
     stored = IntensivePlan.objects.get(client=ready)
     assert stored.approved_dosing_days == [3]
     assert stored.dosing_approved_by == staff[Role.MEDICAL_PROVIDER]
+
+
+def test_an_intensive_is_not_shortened_past_an_approved_dosing_day_by_the_front_desk(
+    signed_in: SignIn, ready: Client, staff: dict[Role, StaffMember]
+) -> None:
+    # Given a three-day plan with day 2 approved for a medicine session
+    stored = IntensivePlan.objects.get(client=ready)
+    # When the front desk makes it one day long
+    http = signed_in(Role.FRONT_DESK)
+    refused = http.post(url(ready), plan_form([PATTERN[0]]))
+    # Then it is refused beside the dosing days (shown, day 2 still ticked), saying who can
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert (
+        "Day 2 is approved for a medicine session and the intensive would have 1 day: "
+        "a medical provider changes the approved days first." in page
+    )
+    assert 'value="2" disabled aria-invalid="true" id="id_approved_dosing_days_1" checked' in page
+    unchanged = IntensivePlan.objects.get(client=ready)
+    assert (len(unchanged.pattern), unchanged.approved_dosing_days) == (
+        len(stored.pattern), [2],
+    )  # fmt: skip
+    # And a medical provider shortens it, approving the one day left
+    doctor = signed_in(Role.MEDICAL_PROVIDER)
+    one_day = [[*PATTERN[1]]]
+    saved = doctor.post(url(ready), plan_form(one_day, approved_dosing_days=[1]))
+    assert saved.status_code == 302
+    shortened = IntensivePlan.objects.get(client=ready)
+    assert (len(shortened.pattern), shortened.approved_dosing_days) == (1, [1])
+    assert shortened.dosing_approved_by == staff[Role.MEDICAL_PROVIDER]
 
 
 def test_a_client_off_the_team_is_not_found(

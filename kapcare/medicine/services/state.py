@@ -167,7 +167,12 @@ def rows_of(session: MedicineSession | None) -> SessionRows:
 def session_of(appointment: Appointment) -> MedicineSession | None:
     return (
         MedicineSession.objects.filter(appointment=appointment)
-        .select_related("checklist_by__user", "discharged_by__user", "predose_ack_by__user")
+        .select_related(
+            "checklist_by__user",
+            "discharged_by__user",
+            "predose_ack_by__user",
+            "therapist_note_by__user",
+        )
         .first()
     )
 

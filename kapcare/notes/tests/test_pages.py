@@ -233,6 +233,32 @@ def test_home_lists_a_note_to_co_sign_only_while_its_client_is_reachable(
     assert client.get(f"/notes/{note.pk}/").status_code == 404
 
 
+def test_the_author_is_told_when_the_co_signer_cannot_reach_the_note(
+    signed_in: SignIn, team_client: Client, staff: dict[Role, StaffMember]
+) -> None:
+    # Given a note signed by the therapist, awaiting a supervisor not on the care team
+    supervisor = make_staff(
+        practice=team_client.practice, roles=[Role.THERAPIST], user__full_name="Dana Super"
+    )
+    now = clock.now()
+    note = SessionNote.objects.create(
+        client=team_client, appointment=held_appointment(team_client, staff[Role.THERAPIST]),
+        kind="therapy", author=staff[Role.THERAPIST], created_at=now, updated_at=now,
+        signed_at=now, cosigner=supervisor, risk_level="none",
+    )  # fmt: skip
+    http = signed_in(Role.THERAPIST)
+    off_team = "Dana Super is not on this client's care team, so cannot open this note"
+    # Then the note says so, and where to add them
+    page = http.get(f"/notes/{note.pk}/").content.decode()
+    assert off_team in page
+    assert f'href="/clients/{team_client.pk}/care-team/"' in page
+    # and once they are on the team, it only waits for them
+    make_care_team_member(client=team_client, staff=supervisor, role=Role.THERAPIST)
+    page = http.get(f"/notes/{note.pk}/").content.decode()
+    assert off_team not in page
+    assert "Awaiting Dana Super" in page
+
+
 def test_the_chart_and_parts_map_take_a_fixed_number_of_queries(
     signed_in: SignIn,
     team_client: Client,

@@ -137,6 +137,7 @@ def _note_page(
         "codes": codes,
         "may_cosign": not rules.check_action(facts, rules.Action.COSIGN),
         "may_amend": current.signed_at is not None,
+        "cosigner_off_team": queries.awaits_an_off_team_cosigner(current),
         "addendum_form": addendum_form or AddendumForm(),
         "emdr_choices": (
             list(

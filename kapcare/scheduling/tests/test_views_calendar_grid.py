@@ -126,3 +126,31 @@ def test_the_list_stays_one_link_away(signed_in: SignedIn, world: World) -> None
 
     assert "Show as a list" in html
     assert "layout=list" in html
+
+
+def test_a_free_cell_of_a_narrowed_grid_names_who_and_where(
+    signed_in: SignedIn, world: World
+) -> None:
+    therapist = world.staff[Role.THERAPIST]
+
+    week = (
+        signed_in(Role.FRONT_DESK)
+        .get(
+            f"/calendar/?staff={therapist.pk}&location={world.office.pk}"
+            f"&date={world.day.isoformat()}"
+        )
+        .content.decode()
+    )
+    day = (
+        signed_in(Role.FRONT_DESK)
+        .get(f"/calendar/?view=day&location={world.office.pk}&date={world.day.isoformat()}")
+        .content.decode()
+    )
+
+    # the week grid (a column per day): the clinician and the office
+    assert (
+        f"Book {fmt_date(world.day)} at 9:00 am with {therapist.display_name} at "
+        f"{world.office.name}</span>"
+    ) in week
+    # the day grid (a column per clinician): each cell's clinician, and the office
+    assert f"Book {fmt_date(world.day)} at 9:00 am with {therapist.display_name} at " in day

@@ -177,6 +177,20 @@ def build_grid(
     now_minute = now_local.hour * 60 + now_local.minute
     now_minute -= now_minute % STEP_MINUTES
 
+    # The place a cell books, said in its name when the calendar is narrowed to one (a
+    # keyboard or screen-reader user hears day, time and place on each cell).
+    room_shown = next((r for r in places.rooms if r.pk == request.room_id), None)
+    location_shown = places.locations.get(request.location_id or 0)
+    staff_shown = next((s for s in places.staff if s.pk == request.staff_id), None)
+    place = f" at {location_shown.name}" if location_shown is not None else ""
+    shown_place = ""
+    if room_shown is not None:
+        shown_place = f" in {room_shown.name} ({room_shown.location.name})"
+    elif staff_shown is not None:
+        shown_place = f" with {staff_shown.display_name}{place}"
+    else:
+        shown_place = place
+
     def day_of(n: int) -> dt.date:
         return columns[n].key if request.view == "week" else request.days[0]  # type: ignore[return-value]
 
@@ -196,7 +210,9 @@ def build_grid(
             where = " by telehealth"
         elif request.view == "day":
             params["staff"] = column.key
-            where = f" with {column.label}"
+            where = f" with {column.label}{place}"
+        else:
+            where = shown_place
         label = f"Book {fmt_date(day)} at {at}{where}"
         url = reverse("scheduling:book") + "?" + urlencode(params)
         return Free(url, label, day == today and row_minute == now_minute)
