@@ -626,10 +626,6 @@ def _note_json(world: World) -> dict[str, object]:
     return {"note": "Tuesdays suit me."}
 
 
-def _availability_query(world: World) -> str:
-    return f"?kind=therapy&staff={world.staff[Role.THERAPIST].pk}&state=PA"
-
-
 # --- the practice's consent documents: front desk and the clinicians (who write them).
 
 

@@ -534,3 +534,36 @@ def test_the_pages_change_first_link_fills_the_integration_part_of_the_booking_f
     assert 'name="fu_date" value="2030-01-08"' in form
     assert 'name="fu_start_time" value="08:00"' in form
     assert re.search(rf'<option value="{therapy_room.pk}" selected', form)
+
+
+def test_the_pair_search_costs_the_same_queries_however_full_the_calendar(
+    practice: Any,
+    staff: dict[Role, StaffMember],
+    team_client: Client,
+    office: tuple[Location, Room, Room],
+    signed_in: Callable[[Role], HttpClient],
+    django_assert_max_num_queries: Any,
+) -> None:
+    # Given a client ready for a medicine session, the therapist's first Monday booked, and
+    # the search warmed up
+    location, therapy_room, _ = office
+    _ready_for_medicine(team_client, staff, therapy_room)
+    from tests.factories import make_care_team_member, make_client
+
+    other = make_client(practice=practice)
+    make_care_team_member(client=other, staff=staff[Role.THERAPIST], role=Role.THERAPIST)
+    _book_raw(other, therapy_room, staff[Role.THERAPIST], MONDAY + 9 * HOUR, 60)
+    http = signed_in(Role.FRONT_DESK)
+    params = _medicine_params(team_client, staff, location, count=3)
+    assert _api(http, **params).status_code == 200
+    with django_assert_max_num_queries(40) as few:
+        assert _api(http, **params).status_code == 200
+    # When the therapist's next days fill up with other clients' sessions
+    for day in range(1, 10):
+        _book_raw(other, therapy_room, staff[Role.THERAPIST], MONDAY + day * DAY + 9 * HOUR, 60)
+
+    # Then the search (medicine times and their integration) costs the same queries
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = _api(http, **params)
+    assert response.status_code == 200
+    assert len(response.json()["slots"]) == 3
