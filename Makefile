@@ -144,9 +144,11 @@ bench-load: $(DEV_STAMP)
 # each role and of a portal client (tests/fuzz/__main__.py): a fresh database beside the one
 # DATABASE_URL names (<name>_fuzz on PostgreSQL, else SQLite in a temporary folder), migrated
 # and loaded with the demo practice, served by gunicorn as make serve does, every
-# schemathesis check on; any 5xx or conformance failure fails it. Bounded: FUZZ_ARGS
-# (--max-examples, --timeout; 600 s at most by default). No check is excluded and no
-# operation left out; tests/fuzz/schemathesis.toml gives each per-operation allowance its reason.
+# schemathesis check on; any 5xx or conformance failure fails it. Each role fuzzes every
+# operation; the coverage walk runs once per operation, by the role doing that work; three
+# roles at a time. Bounded: FUZZ_ARGS (--max-examples, --timeout; 600 s at most by
+# default). No check is excluded and no operation left out; tests/fuzz/schemathesis.toml
+# gives each per-operation allowance its reason. .ci/run runs it on PostgreSQL.
 FUZZ_ARGS ?=
 fuzz: $(DEV_STAMP)
 	$(PY) -m tests.fuzz $(FUZZ_ARGS)

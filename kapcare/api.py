@@ -24,12 +24,15 @@ from django.http import (
 )
 from django.http.request import RawPostDataException
 from django.urls import URLPattern, URLResolver
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.types import DictStrAny
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from kapcare.accounts.api_auth import API_AUTH
 from kapcare.core.api_errors import (
@@ -45,6 +48,7 @@ from kapcare.core.api_errors import (
     field_errors,
     validation_detail,
 )
+from kapcare.core.api_schema import JsonObject
 from kapcare.core.errors import FieldError, PermissionDenied
 from kapcare.core.violations import Refused
 from kapcare.people.schemas import api_field_name
@@ -54,8 +58,8 @@ def _no_constant(name: str) -> NoReturn:
     raise MalformedBody("The request body is not valid JSON: NaN and Infinity are not numbers.")
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
+def _unique_keys(pairs: list[tuple[str, Any]]) -> JsonObject:
+    data = JsonObject()
     for key, value in pairs:
         if key in data:
             raise DuplicateKey(key)
@@ -68,6 +72,8 @@ _JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$")
 # A key named in an error only when it looks like a field name: a key is input too.
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 NOT_JSON_MEDIA_TYPE = "Send the request body as JSON, with Content-Type: application/json."
+GIVEN_TWICE = "This field is given twice."
+_GIVEN_TWICE = PydanticCustomError("given_twice", GIVEN_TWICE)
 
 
 class JsonObjectParser(Parser):
@@ -91,6 +97,23 @@ class JsonObjectParser(Parser):
         if not isinstance(data, dict):
             raise MalformedBody('The request body must be a JSON object: {"field": value, ...}.')
         return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> DictStrAny:
+        """A query parameter that takes one value, given twice, is refused as a key given
+        twice in a JSON object is (ninja would read the last one): 422 naming it."""
+        twice = [key for key in data if key not in list_fields and len(data.getlist(key)) > 1]
+        if twice:
+            errors: list[InitErrorDetails] = [
+                {"type": _GIVEN_TWICE, "loc": (key,), "input": None}
+                for key in twice
+                if _FIELD_NAME.match(key)
+            ]
+            raise PydanticValidationError.from_exception_data(
+                "query", errors or [{"type": _GIVEN_TWICE, "loc": (), "input": None}]
+            )
+        return super().parse_querydict(data, list_fields, request)
 
 
 def _docs_for_signed_in_staff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -181,9 +204,20 @@ def _also_answer(response: DictStrAny, component: str) -> None:
     content = response.setdefault("content", {}).setdefault("application/json", {})
     shape = content.get("schema", {})
     ref = {"$ref": f"#/components/schemas/{component}"}
-    shapes = shape.get("oneOf", [shape] if shape else [])
+    shapes = shape.get("anyOf", [shape] if shape else [])
     if ref not in shapes:
-        content["schema"] = {"oneOf": [*shapes, ref]} if shapes else ref
+        # anyOf, not oneOf: a route's own shape may hold the shared one (a refused import
+        # answers detail and errors around its rows), and then matches both.
+        content["schema"] = {"anyOf": [*shapes, ref]} if shapes else ref
+
+
+# The web server (gunicorn, or a proxy before it) refuses a request line over its limit
+# (4,094 bytes by default) before the API sees it, in its own words.
+_URI_TOO_LONG: DictStrAny = {
+    "description": "URI Too Long: the web server refuses an address over its limit "
+    "(gunicorn: 4,094 bytes), before the API reads it.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 
 def document_common_errors(schema: DictStrAny) -> None:
@@ -191,7 +225,7 @@ def document_common_errors(schema: DictStrAny) -> None:
 
     A router only declares what its own views answer (200, 404, ...); these
     come from the API itself: 401 without credentials, 422 for invalid
-    parameters, 400/413/415 for unreadable bodies.
+    parameters, 400/413/415 for unreadable bodies; 414 from the web server in front.
     """
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     shared = (
@@ -220,6 +254,8 @@ def document_common_errors(schema: DictStrAny) -> None:
             for status, component in common.items():
                 existing = responses.setdefault(str(status), _error_response(status, component))
                 _also_answer(existing, component)
+            if operation.get("parameters"):
+                responses.setdefault("414", _URI_TOO_LONG)
             if method != "get":
                 # The rules refuse a change with 422 and their violations (the Refused
                 # handler below answers for every route): whichever service a write
@@ -338,7 +374,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, {"detail": str(cause)}, status=415)
     if isinstance(cause, DuplicateKey):
         field = cause.key if _FIELD_NAME.match(cause.key) else "body"
-        return _invalid(request, [{"field": field, "message": "This field is given twice."}])
+        return _invalid(request, [{"field": field, "message": GIVEN_TWICE}])
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

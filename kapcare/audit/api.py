@@ -10,7 +10,7 @@ from kapcare.audit.access import audit_events_for
 from kapcare.audit.export_access import verify_export
 from kapcare.audit.models import AuditAction, AuditOutcome
 from kapcare.core.api_errors import LIST_ERRORS, READ_ERRORS
-from kapcare.core.api_fields import Instant, RecordId, Text
+from kapcare.core.api_fields import Instant, Published, RecordId, Text
 from kapcare.core.api_schema import Schema
 from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.people.access import NotFound, actor_for_request, staff_actor
@@ -84,13 +84,15 @@ def list_audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> dict
 
 
 # A SHA-256 in hexadecimal (either case; answered in lower case).
+_SHA256 = "^[0-9a-fA-F]{64}$"
 Sha256 = Annotated[
     Text,
     Field(
-        pattern="^[0-9a-fA-F]{64}$",
+        pattern=_SHA256,
         description="The SHA-256 of the PDF's exact bytes, 64 hexadecimal digits",
         examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
     ),
+    Published(pattern=_SHA256),
 ]
 
 

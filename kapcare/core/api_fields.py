@@ -8,7 +8,7 @@ with the pages' forms.
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Field
 from pydantic import (
@@ -23,13 +23,21 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from kapcare.core.ids import MAX_ID
-from kapcare.core.inputs import TEXT_PATTERN, check_day, check_instant, check_text
+from kapcare.core.inputs import (
+    FILLED_TEXT_PATTERN,
+    TEXT_PATTERN,
+    check_day,
+    check_instant,
+    check_text,
+)
 from kapcare.core.text import MAX_TEXT
 
 __all__ = [
     "DAY_PATTERN",
+    "FILLED",
     "INPUT_VALIDATORS",
     "INSTANT_PATTERN",
+    "NOT_BLANK",
     "Day",
     "Instant",
     "LongText",
@@ -91,6 +99,9 @@ class Published:
 
     The checks themselves are validators; this says them in the document (a pattern
     cannot be a pydantic constraint on a type whose validator gives its own message).
+    The outermost says last: ``Annotated[Text, Field(pattern=P), Published(pattern=P)]``
+    publishes a field's own, narrower pattern (pydantic leaves a ``Field`` pattern out of
+    the document once a validator comes before it, and JSON Schema holds one pattern).
     """
 
     def __init__(self, **keywords: object) -> None:
@@ -130,6 +141,13 @@ WallTime = Annotated[
 
 # Text a person or a program sends: no control characters but tab and line breaks.
 Text = Annotated[str, AfterValidator(check_text), Published(pattern=TEXT_PATTERN)]
+
+# On a Text whose service refuses it blank (nothing but white space), in the service's own
+# words ("Say why you need this record now"): ``Annotated[Text, FILLED]`` says so in the
+# document, as a pattern (at least one character that is not white space).
+FILLED = Published(pattern=FILLED_TEXT_PATTERN)
+# The same for a ``Field(json_schema_extra=NOT_BLANK)``.
+NOT_BLANK: dict[str, Any] = {"pattern": FILLED_TEXT_PATTERN}
 
 # Free text as services keep it (notes, goals, reasons): at most MAX_TEXT characters.
 LongText = Annotated[Text, Field(max_length=MAX_TEXT)]

@@ -22,6 +22,7 @@ import unicodedata
 
 __all__ = [
     "EARLIEST_DAY",
+    "FILLED_TEXT_PATTERN",
     "LATEST_DAY",
     "TEXT_PATTERN",
     "check_day",
@@ -47,6 +48,22 @@ TEXT_PATTERN = (
     r"\u202A-\u202E\u2066-\u2069"  # bidi embeddings, overrides and isolates
     r"]*$"
 )
+
+_TEXT_CHARACTER = TEXT_PATTERN[1:-2]  # the class: one character text may hold
+# One character text may hold that str.strip() keeps: the class above, less every
+# character Python counts as white space (space, tab, line breaks, NBSP, U+2000-U+200A,
+# ...). tests/test_hostile_input.py checks it on every code point.
+_SEEN_CHARACTER = (
+    r"[^"
+    r"\u0000-\u0020"  # C0 and space
+    r"\u007F-\u00A0"  # DEL, C1 and NBSP
+    r"\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"  # Unicode spaces
+    r"\u202A-\u202E\u2066-\u2069"  # bidi embeddings, overrides and isolates
+    r"]"
+)
+# Text that must say something: at least one character that is not white space (what a
+# service refuses as blank after strip()).
+FILLED_TEXT_PATTERN = f"^{_TEXT_CHARACTER}*{_SEEN_CHARACTER}{_TEXT_CHARACTER}*$"
 
 EARLIEST_DAY = dt.date(1900, 1, 1)
 LATEST_DAY = dt.date(2100, 12, 31)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["OverrideError", "SettingRow", "merge_overrides", "whole_number"]
+__all__ = ["OverrideError", "SettingRow", "merge_overrides", "overrides_schema", "whole_number"]
 
 
 class OverrideError(ValueError):
@@ -38,6 +38,22 @@ def whole_number(name: str, value: object, low: int, high: int) -> int:
     if not low <= value <= high:
         raise OverrideError(name, f"Enter a whole number from {low} to {high}.")
     return value
+
+
+def overrides_schema(settings: Mapping[str, Mapping[str, Any]]) -> Callable[[dict[str, Any]], None]:
+    """The JSON Schema of an ``overrides`` object in the API's document: each setting's own
+    value (or null, back to the default), no other name. For a pydantic field's
+    ``json_schema_extra`` (it replaces the "any key, any value" of ``dict[Text, Any]``)."""
+
+    def publish(schema: dict[str, Any]) -> None:
+        schema.pop("patternProperties", None)
+        schema.pop("propertyNames", None)
+        schema["properties"] = {
+            name: {"anyOf": [dict(value), {"type": "null"}]} for name, value in settings.items()
+        }
+        schema["additionalProperties"] = False
+
+    return publish
 
 
 def merge_overrides(

@@ -12,6 +12,7 @@ from ninja import Field
 from kapcare.core.api_fields import Day, RecordId, Text
 from kapcare.core.api_schema import Schema
 from kapcare.intensives.models import IntensivePlan, PatternTemplate
+from kapcare.people.schemas import StateCode
 from kapcare.scheduling.schemas import AppointmentIn, AppointmentOut
 
 __all__ = [
@@ -60,9 +61,8 @@ class IntensivePlanIn(Schema):
     )
     preferred_clinicians: list[RecordId] = Field(default_factory=list, max_length=20)
     day_ends_by: dt.time | None = Field(None, description="Preferred latest end of each day.")
-    virtual_location_state: Text | None = Field(
+    virtual_location_state: StateCode | None = Field(
         None,
-        max_length=2,
         description="Where the client will be during the virtual blocks: a two-letter US "
         "state code; left out, the home state. The practice must offer virtual sessions "
         "there and a therapist be licensed there (422 on this field otherwise); each "

@@ -7,10 +7,16 @@ from ninja import Router, Status
 from pydantic import Field
 
 from kapcare.core import clock
-from kapcare.core.api_errors import error_responses
+from kapcare.core.api_errors import (
+    FieldMessage,
+    FieldMessageOut,
+    error_responses,
+    validation_detail,
+)
 from kapcare.core.api_fields import Text
 from kapcare.core.api_schema import Schema
 from kapcare.interop.imports import service
+from kapcare.interop.imports.rows import Problem
 from kapcare.people.access import staff_actor
 
 router = Router(tags=["clients"])
@@ -50,23 +56,53 @@ class ImportOut(Schema):
         )  # fmt: skip
 
 
+class ImportRefusedOut(ImportOut):
+    """An import refused for its rows (422): the API's error shape, ``detail`` and
+    ``errors`` naming the ``content`` field line by line, around the import's own answer."""
+
+    detail: str
+    errors: list[FieldMessageOut]
+
+    @staticmethod
+    def of_refused(result: service.ImportResult) -> "ImportRefusedOut":
+        errors: list[FieldMessage] = [
+            {"field": "content", "message": _line_message(p)} for p in result.problems
+        ]
+        return ImportRefusedOut(
+            **ImportOut.of(result).model_dump(),
+            detail=validation_detail(errors),
+            errors=[FieldMessageOut(**e) for e in errors],
+        )
+
+
+def _line_message(problem: Problem) -> str:
+    where = f"Line {problem.line}" + (f", {problem.field}" if problem.field else "")
+    return f"{where}: {problem.message}"
+
+
 @router.post(
     "/clients/import",
     response={
         200: ImportOut,
         201: ImportOut,
-        422: ImportOut,
-        **error_responses(400, 401, 403, 413, 415),
+        422: ImportRefusedOut,
+        **error_responses(400, 401, 403, 404, 413, 415),
     },
 )
-def import_clients(request: HttpRequest, payload: ImportIn) -> Status[ImportOut]:
+def import_clients(
+    request: HttpRequest, payload: ImportIn
+) -> Status[ImportOut] | Status[ImportRefusedOut]:
     """Check every row (200, with line, field and message for each problem); with
     ``dry_run: false`` and no problem, add every client in one transaction (201), else
-    add none (422)."""
+    add none (422: the API's ``detail`` and ``errors`` on ``content``, a line each, with
+    the problems as the check lists them)."""
     actor = staff_actor(request)
     result = service.import_clients(
         actor=actor, kind=payload.format, text=payload.content, dry_run=payload.dry_run,
         today=clock.today(),
     )  # fmt: skip
-    status = 200 if result.dry_run else 201 if result.valid else 422
-    return Status(status, ImportOut.of(result))
+    if result.dry_run:
+        return Status(200, ImportOut.of(result))
+    if result.valid:
+        return Status(201, ImportOut.of(result))
+    return Status(422, ImportRefusedOut.of_refused(result))

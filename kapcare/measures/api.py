@@ -40,7 +40,7 @@ from kapcare.people.access import NotFound, staff_actor
 router = Router(tags=["measures"])
 
 
-@router.get("/instruments", response=InstrumentList)
+@router.get("/instruments", response={200: InstrumentList, **error_responses(401, 404)})
 def list_instruments(request: HttpRequest) -> dict[str, object]:
     """Every instrument that can be scored: codes, names, item counts and sources."""
     staff_actor(request)

@@ -6,18 +6,19 @@ reason; a record the caller may not see answers 404, a change their role may not
 make 403.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Status
 
 from kapcare.core import clock
 from kapcare.core.api_errors import WRITE_ERRORS, ViolationsOut, error_responses
-from kapcare.core.api_fields import Text
+from kapcare.core.api_fields import FILLED, Text
 from kapcare.core.api_schema import Schema
 from kapcare.core.errors import FieldError
+from kapcare.core.practice_overrides import overrides_schema
 from kapcare.medicine import services
-from kapcare.medicine.practice_settings import SETTING_NAMES, setting_rows
+from kapcare.medicine.practice_settings import SETTING_NAMES, SETTING_SCHEMAS, setting_rows
 from kapcare.medicine.schemas import (
     AdverseEventIn,
     AdverseEventOut,
@@ -310,8 +311,11 @@ class MedicineSettingsIn(Schema):
         default_factory=dict,
         description=f"Setting name to a whole number (null: back to the default). Names: "
         f"{', '.join(SETTING_NAMES)}",
+        json_schema_extra=overrides_schema(SETTING_SCHEMAS),
     )
-    reason: Text = Field(..., min_length=1, max_length=200, description="Why (kept as the source)")
+    reason: Annotated[Text, FILLED] = Field(
+        ..., min_length=1, max_length=200, description="Why (kept as the source)"
+    )
 
 
 def _settings_out(actor: Actor) -> MedicineSettingsOut:

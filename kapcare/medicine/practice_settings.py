@@ -19,6 +19,7 @@ from kapcare.medicine.thresholds import MedicinePolicy, SessionPolicy
 __all__ = [
     "DEFAULT_POLICY",
     "SETTING_NAMES",
+    "SETTING_SCHEMAS",
     "apply_overrides",
     "setting_rows",
     "validate_overrides",
@@ -114,6 +115,12 @@ _SETTINGS: dict[str, tuple[str, int, int, str, str]] = {
 
 SETTING_NAMES: tuple[str, ...] = tuple(_SETTINGS)
 """Every setting a practice may change, as the API and the settings page name them."""
+
+SETTING_SCHEMAS: dict[str, dict[str, object]] = {
+    name: {"type": "integer", "minimum": low, "maximum": high}
+    for name, (_label, low, high, _field, _unit) in _SETTINGS.items()
+}
+"""Each setting's value as JSON Schema, for the API's document (what ``_clean`` takes)."""
 
 # (higher, lower, message): pairs the policy itself also refuses, checked here first so
 # the error names the field a person can fix.

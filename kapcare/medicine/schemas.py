@@ -83,7 +83,7 @@ class SignIn(Schema):
     role: SignerRole | None = Field(
         None, description="The role signed in; omitted: the signer's one unsigned role."
     )
-    password: str = Field(
+    password: Text = Field(
         ...,
         min_length=1,
         max_length=256,

@@ -7,7 +7,7 @@ from ninja import Field
 from pydantic import AfterValidator, EmailStr, TypeAdapter, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from kapcare.core.api_fields import Day, RecordId, Text
+from kapcare.core.api_fields import Day, Published, RecordId, Text
 from kapcare.core.api_schema import Schema
 from kapcare.people.models import CareTeamChange, Client
 from kapcare.people.policy import Role
@@ -24,10 +24,9 @@ def _one_line(value: str) -> str:
 
 
 def _state(value: str) -> str:
-    code = value.strip().upper()
-    if code not in US_STATES:
+    if value not in US_STATES:
         raise ValueError("Not a US state code: use two letters such as PA or NJ")
-    return code
+    return value
 
 
 def _name(value: str) -> str:
@@ -43,7 +42,9 @@ def _name(value: str) -> str:
 # database as a number the database cannot hold.
 
 # Text fields: lengths match the model's columns, so the database never refuses one.
-StateCode = Annotated[Text, AfterValidator(_state)]
+# A USPS code as the document's enum lists it ("PA"; not "pa" or " PA"): what every API
+# field naming a state takes (home, where a client is for a video session).
+StateCode = Annotated[Text, AfterValidator(_state), Published(enum=list(US_STATES))]
 Name = Annotated[Text, Field(max_length=100), AfterValidator(_name)]
 Phone = Annotated[Text, Field(max_length=30), AfterValidator(_one_line)]
 PreferredName = Annotated[Text, Field(max_length=100), AfterValidator(_one_line)]

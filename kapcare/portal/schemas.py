@@ -2,7 +2,7 @@
 care team reads from it. A stable contract once landed: keep these names, add freely."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field
 
@@ -10,8 +10,10 @@ from kapcare.core.api_fields import Instant, Text
 from kapcare.core.api_schema import Schema
 from kapcare.pathway.models import ConsentDocument
 from kapcare.pathway.vocabulary import ConsentKind
+from kapcare.people.schemas import StateCode
 from kapcare.portal.models import JournalEntry
 from kapcare.portal.services.journal import BODY_MAX
+from kapcare.portal.services.sessions import NOTE_MAX as MEDICINE_REQUEST_NOTE_MAX
 from kapcare.portal.upcoming import UpcomingSession
 from kapcare.portal.vocabulary import EntryKind
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
@@ -87,7 +89,7 @@ class CancelIn(Schema):
 
 
 class LocationIn(Schema):
-    state: Annotated[Text, Field(min_length=2, max_length=2, description="Two-letter code.")]
+    state: StateCode = Field(description="Two-letter code.")
     city: Annotated[Text, Field(max_length=100)] = ""
 
 
@@ -110,19 +112,28 @@ class SlotsOut(Schema):
     blocked_by: list[str] = Field(description="Why no time fits, in plain words (if none).")
 
 
+# What a client books themselves (scheduling's CLIENT_BOOKABLE; a test holds the two
+# together): medicine sessions are asked for, consultations arranged by the practice.
+ClientBookableKind = Literal["preparation", "integration", "therapy"]
+
+
 class BookIn(Schema):
-    kind: AppointmentKind = Field(description="preparation, integration or therapy.")
+    kind: ClientBookableKind = Field(description="preparation, integration or therapy.")
     staff: int = Field(description="A therapist on the client's care team.")
     start: Instant
     location: int | None = Field(None, description="An office; null for a video session.")
     room: int | None = Field(None, description="The room a slot named (in person).")
-    state: Text | None = Field(
+    state: StateCode | None = Field(
         None, description="For a video session, the state the client will be in."
     )
 
 
 class NoteIn(Schema):
     note: Annotated[Text, Field(max_length=2000)] = ""
+
+
+class MedicineRequestIn(Schema):
+    note: Annotated[Text, Field(max_length=MEDICINE_REQUEST_NOTE_MAX)] = ""
 
 
 class PauseOut(Schema):

@@ -29,6 +29,7 @@ __all__ = [
     "MAX_DAYS",
     "REMINDER_HOURS_RANGE",
     "SETTING_NAMES",
+    "SETTING_SCHEMAS",
     "OverrideError",
     "SettingRow",
     "apply_overrides",
@@ -56,6 +57,25 @@ SETTING_NAMES: tuple[str, ...] = (
 )
 """Every setting a practice may change, as the API and the settings page name them."""
 
+
+def _setting_schema(name: str) -> dict[str, object]:
+    field = name.split(".", 1)[-1]
+    if field == "preparation_sessions":
+        return {"type": "integer", "minimum": 0, "maximum": MAX_PREPARATIONS}
+    if field in {"integration_within_days", "medicine_spacing_days"}:
+        return {"type": "integer", "minimum": 0, "maximum": MAX_DAYS}
+    if field == "medicine_spacing_measure":
+        return {"type": "string", "enum": [m.value for m in SpacingMeasure]}
+    if field == "telehealth_states":
+        return {"type": "array", "items": {"type": "string", "enum": list(US_STATES)}}
+    if field == "client_cancel_notice_hours":
+        return {"type": "integer", "minimum": 0, "maximum": MAX_CANCEL_NOTICE_HOURS}
+    return {"type": "string", "enum": sorted(zoneinfo.available_timezones())}  # time_zone
+
+
+SETTING_SCHEMAS: dict[str, dict[str, object]] = {n: _setting_schema(n) for n in SETTING_NAMES}
+"""Each setting's value as JSON Schema, for the API's document (what ``_clean`` takes)."""
+
 _LABELS = {
     "preparation_sessions": "preparation sessions before a medicine session",
     "integration_within_days": "days within which integration follows a medicine session",
@@ -78,7 +98,8 @@ def _clean(name: str, value: object) -> object:
     if field in {"integration_within_days", "medicine_spacing_days"}:
         return _int(name, value, MAX_DAYS)
     if field == "medicine_spacing_measure":
-        if value not in {m.value for m in SpacingMeasure}:
+        # A list or an object sent here cannot be looked up in a set (make fuzz: a 500).
+        if not isinstance(value, str) or value not in {m.value for m in SpacingMeasure}:
             raise OverrideError(name, "Choose wall_clock or calendar_day.")
         return value
     if field == "telehealth_states":

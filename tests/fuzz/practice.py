@@ -7,6 +7,7 @@ SQLite file in the run's own folder. The fuzzer writes thousands of records; it 
 writes them into a database someone keeps.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -36,7 +37,9 @@ class Database:
 
     def drop(self) -> None:
         if self.postgres_admin_url is not None:
-            _postgres(self.postgres_admin_url, f'DROP DATABASE IF EXISTS "{_name(self.url)}"')
+            # FORCE: a server stopped by a signal may leave a connection behind a moment.
+            statement = f'DROP DATABASE IF EXISTS "{_name(self.url)}" WITH (FORCE)'
+            _postgres(self.postgres_admin_url, statement)
 
 
 def _name(url: str) -> str:
@@ -56,18 +59,21 @@ def fresh_database(base_url: str, folder: Path) -> Database:
         return Database(url=f"sqlite:///{folder / 'fuzz.sqlite3'}", postgres_admin_url=None)
     parts = urlsplit(base_url)
     name = f"{_name(base_url) or 'postgres'}_fuzz"
+    # Created and dropped from the server's maintenance database: the one DATABASE_URL
+    # names need not exist (the test runner makes its own test_<name>), nor be in use.
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
     database = Database(
-        url=urlunsplit(parts._replace(path=f"/{name}")), postgres_admin_url=base_url
+        url=urlunsplit(parts._replace(path=f"/{name}")), postgres_admin_url=admin_url
     )
     database.drop()
-    _postgres(base_url, f'CREATE DATABASE "{name}"')
+    _postgres(admin_url, f'CREATE DATABASE "{name}"')
     return database
 
 
-def manage(env: dict[str, str], *arguments: str) -> str:
-    """``manage.py ARGUMENTS`` in the practice's environment; its output (stdout)."""
+def run_module(env: dict[str, str], module: str) -> str:
+    """``python -m MODULE`` in the practice's environment; its output (stdout)."""
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *arguments],
+        [sys.executable, "-m", module],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -76,18 +82,18 @@ def manage(env: dict[str, str], *arguments: str) -> str:
     )
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"manage.py {arguments[0]} failed (exit {result.returncode}).")
+        raise SystemExit(f"python -m {module} failed (exit {result.returncode}).")
     return result.stdout
 
 
 def seed(env: dict[str, str]) -> dict[str, str]:
-    """Migrate, load the demo practice, and issue each role a token: {role: token}."""
-    manage(env, "migrate", "--noinput", "--verbosity", "0")
-    manage(env, "load_demo")
-    tokens: dict[str, str] = {}
-    for role, email in ROLE_EMAILS.items():
-        tokens[role] = manage(env, "create_api_token", email, "--name", "fuzz", "--days", "1")
-        tokens[role] = tokens[role].strip()
+    """Migrate, load the demo practice, and issue each role a token: {role: token}.
+
+    One process does all three (``tests/fuzz/seed.py``); its last line of output is the
+    tokens as JSON.
+    """
+    output = run_module(env, "tests.fuzz.seed")
+    tokens: dict[str, str] = json.loads(output.strip().splitlines()[-1])
     return tokens
 
 

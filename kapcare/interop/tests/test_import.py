@@ -208,6 +208,13 @@ def test_the_api_checks_then_imports(
         "/api/v1/clients/import", {**body, "dry_run": False}, content_type="application/json"
     )
     assert again.status_code == 422
+    assert again.json()["errors"] == [
+        {
+            "field": "content",
+            "message": "Line 2: A client with this legal name and date of birth is already "
+            "on file.",
+        }
+    ]
     assert again.json()["problems"] == [
         {
             "line": 2,
@@ -215,6 +222,44 @@ def test_the_api_checks_then_imports(
             "message": "A client with this legal name and date of birth is already on file.",
         }
     ]
+
+
+def test_a_refused_fhir_import_answers_the_apis_error_shape(
+    signed_in: Callable[[Role], HttpClient], staff: dict[Role, StaffMember]
+) -> None:
+    # given a FHIR import whose second line is not a Patient, and a client refused by the
+    # rest of the API
+    http = signed_in(Role.FRONT_DESK)
+    patient = {"resourceType": "Patient", "name": [{"family": "Fhirson", "given": ["Fern"]}],
+               "birthDate": "1975-02-03", "address": [{"state": "NJ"}]}  # fmt: skip
+    content = "\n".join([json.dumps(patient), json.dumps({"resourceType": "Observation"})])
+    body = {"format": "fhir", "content": content, "dry_run": False}
+    # when it is sent to be imported
+    refused = http.post("/api/v1/clients/import", body, content_type="application/json")
+    other = http.post("/api/v1/clients", {"home_state": "XX"}, content_type="application/json")
+    # then both answer 422 with detail and errors naming the field, as the whole API does;
+    # the import keeps its own answer around them, and adds nobody
+    assert (refused.status_code, other.status_code) == (422, 422)
+    answer = refused.json()
+    assert answer["problems"][0] == {
+        "line": 2, "field": "", "message": "This is not a FHIR Patient resource."
+    }  # fmt: skip
+    where = [
+        f"Line {p['line']}" + (f", {p['field']}" if p["field"] else "") for p in answer["problems"]
+    ]
+    assert answer["errors"] == [
+        {"field": "content", "message": f"{at}: {p['message']}"}
+        for at, p in zip(where, answer["problems"], strict=True)
+    ]
+    more = len(answer["errors"]) - 1
+    assert answer["detail"] == (
+        f"content: Line 2: This is not a FHIR Patient resource. ({more} more problems listed "
+        "in errors.)"
+    )
+    assert {"detail", "errors"} <= other.json().keys()
+    assert all(e.keys() == {"field", "message"} for e in other.json()["errors"])
+    assert (answer["valid"], answer["created"], answer["rows"]) == (False, [], 2)
+    assert not Client.objects.filter(legal_family_name="Fhirson").exists()
 
 
 def test_the_page_checks_then_imports(signed_in: Callable[[Role], HttpClient]) -> None:

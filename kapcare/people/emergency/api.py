@@ -5,13 +5,14 @@ answer the holder through ``people.access`` like any other record they may read.
 """
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
 
 from kapcare.core import clock
 from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS
-from kapcare.core.api_fields import RecordId, Text
+from kapcare.core.api_fields import FILLED, RecordId, Text
 from kapcare.core.api_schema import Schema
 from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.people.access import staff_actor
@@ -23,7 +24,7 @@ router = Router(tags=["emergency access"])
 
 
 class EmergencyAccessIn(Schema):
-    reason: Text = Field(
+    reason: Annotated[Text, FILLED] = Field(
         max_length=rules.REASON_LIMIT,
         description="Why the record is needed now; required. The privacy officer reads it.",
     )

@@ -11,13 +11,13 @@ from ninja import Query, Status
 
 from kapcare.core import clock
 from kapcare.core.api_errors import LIST_ERRORS, WRITE_ERRORS, Message
-from kapcare.core.api_fields import Text
 from kapcare.core.api_schema import Schema
 from kapcare.core.errors import FieldError
 from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.pathway import services as pathway_services
 from kapcare.people.access import staff_actor
 from kapcare.people.policy import Category
+from kapcare.people.schemas import StateCode
 from kapcare.portal.access import own_client, portal_actor
 from kapcare.portal.api.router import router
 from kapcare.portal.consent_documents import document_kinds, editor
@@ -25,11 +25,13 @@ from kapcare.portal.journal import my_entries, shared_entries
 from kapcare.portal.schemas import (
     BookIn,
     CancelIn,
+    ClientBookableKind,
     ConsentDocumentIn,
     ConsentDocumentOut,
     JournalEntryIn,
     JournalEntryOut,
     LocationIn,
+    MedicineRequestIn,
     NoteIn,
     PauseOut,
     SessionLocationOut,
@@ -200,17 +202,17 @@ def confirm_my_location(
 class AvailabilityIn(Schema):
     # Optional here so that only the client learns what is missing (a field error);
     # anyone else is answered 404 before the query is read.
-    kind: AppointmentKind | None = None
+    kind: ClientBookableKind | None = None
     staff: int | None = None
     location: int | None = None
-    state: Text | None = None
+    state: StateCode | None = None
 
 
 def _request_of(
     client_id: int, payload: AvailabilityIn | BookIn, start: dt.datetime
 ) -> AppointmentRequest:
     video = payload.location is None
-    kind = payload.kind or AppointmentKind.THERAPY  # checked by the caller
+    kind = AppointmentKind(payload.kind or AppointmentKind.THERAPY)  # checked by the caller
     return AppointmentRequest(
         client_id=client_id,
         kind=kind,
@@ -276,7 +278,7 @@ def book_my_session(request: HttpRequest, payload: BookIn) -> Status[SessionOut]
 
 
 @router.post("/portal/medicine-requests", response={202: Message, **WRITE_ERRORS})
-def ask_for_medicine_session(request: HttpRequest, payload: NoteIn) -> Status[Message]:
+def ask_for_medicine_session(request: HttpRequest, payload: MedicineRequestIn) -> Status[Message]:
     """Ask the care team for a medicine session (the practice arranges it, in person)."""
     session_services.ask_for_medicine_session(
         actor=portal_actor(request), note=payload.note, now=clock.now(), site_url=_site(request)

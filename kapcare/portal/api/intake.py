@@ -11,7 +11,7 @@ from ninja import Field
 
 from kapcare.core import clock
 from kapcare.core.api_errors import READ_ERRORS, WRITE_ERRORS
-from kapcare.core.api_fields import Text
+from kapcare.core.api_fields import NOT_BLANK, Text
 from kapcare.core.api_schema import Schema
 from kapcare.people.access import Actor, access_client, staff_actor
 from kapcare.people.models import Client
@@ -105,6 +105,22 @@ class MyIntakeIn(Schema):
         return flat
 
 
+def _needed(name: str) -> Any:
+    """A text field sending needs (``REQUIRED_TO_SEND``): given, and not blank."""
+    return Field(..., max_length=MAX_LENGTHS[name], json_schema_extra=NOT_BLANK)
+
+
+class MyIntakeToSendIn(MyIntakeIn):
+    """The whole intake, to be sent: what sending needs may not be blank (422 names the
+    first such field, with what to write)."""
+
+    phone: Text = _needed("phone")
+    emergency_contact_name: Text = _needed("emergency_contact_name")
+    emergency_contact_phone: Text = _needed("emergency_contact_phone")
+    goals: Text = _needed("goals")
+    medications: Text = _needed("medications")
+
+
 class MissingOut(Schema):
     field: str
     message: str
@@ -180,7 +196,7 @@ def save_my_intake(request: HttpRequest, payload: MyIntakeIn) -> MyIntakeOut:
 
 
 @router.post("/portal/intake/send", response={200: MyIntakeOut, **WRITE_ERRORS})
-def send_my_intake(request: HttpRequest, payload: MyIntakeIn) -> MyIntakeOut:
+def send_my_intake(request: HttpRequest, payload: MyIntakeToSendIn) -> MyIntakeOut:
     """Save and send the intake to the care team (who are told). 422 names the first
     field sending still needs (a phone, an emergency contact, goals, medicines)."""
     return _save(portal_actor(request), payload, send=True)

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import zoneinfo
-from typing import Annotated
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
@@ -11,10 +10,11 @@ from ninja import Field, Query, Router
 
 from kapcare.core import clock
 from kapcare.core.api_errors import READ_ERRORS
-from kapcare.core.api_fields import Instant, RecordId, Text
+from kapcare.core.api_fields import Instant, RecordId
 from kapcare.core.api_schema import Schema
 from kapcare.core.errors import FieldError
 from kapcare.people.access import staff_actor
+from kapcare.people.schemas import StateCode
 from kapcare.scheduling.availability import DEFAULT_COUNT, Slot, SlotSearch
 from kapcare.scheduling.schemas import AppointmentIn, FollowUpIn
 from kapcare.scheduling.services.availability import (
@@ -38,7 +38,7 @@ class AvailabilityFilter(Schema):
     duration: int | None = Field(None, ge=5, le=600, description="Minutes (default by kind)")
     after: Instant | None = Field(None, description="Search from here (default: now)")
     count: int = Field(DEFAULT_COUNT, ge=1, le=MAX_COUNT)
-    client_location_state: Annotated[Text, Field(max_length=2)] | None = None
+    client_location_state: StateCode | None = None
     step: int = Field(15, ge=5, le=240, description="Minutes between candidate start times")
     per_day: int | None = Field(
         None, ge=1, le=MAX_COUNT, description="At most this many slots a day (spreads them)"

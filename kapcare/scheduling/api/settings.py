@@ -1,19 +1,20 @@
 """/api/v1/practice/scheduling-settings: the practice's booking-rule settings."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router
 
 from kapcare.core import clock
 from kapcare.core.api_errors import WRITE_ERRORS, error_responses
-from kapcare.core.api_fields import Text
+from kapcare.core.api_fields import FILLED, Text
 from kapcare.core.api_schema import Schema
 from kapcare.core.errors import FieldError
+from kapcare.core.practice_overrides import overrides_schema
 from kapcare.people.access import Actor, staff_actor
 from kapcare.people.policy import Role
 from kapcare.scheduling.facts import get_settings
-from kapcare.scheduling.practice_settings import SETTING_NAMES, setting_rows
+from kapcare.scheduling.practice_settings import SETTING_NAMES, SETTING_SCHEMAS, setting_rows
 from kapcare.scheduling.services import settings as settings_services
 
 router = Router(tags=["staff schedules"])
@@ -39,9 +40,12 @@ class SchedulingSettingsIn(Schema):
         default_factory=dict,
         description=f"Setting name to value (null: back to the default). Names: "
         f"{', '.join(SETTING_NAMES)}",
+        json_schema_extra=overrides_schema(SETTING_SCHEMAS),
     )
     reminder_hours_before: int | None = Field(None, ge=1, le=336)
-    reason: Text = Field(..., min_length=1, max_length=200, description="Why (kept as the source)")
+    reason: Annotated[Text, FILLED] = Field(
+        ..., min_length=1, max_length=200, description="Why (kept as the source)"
+    )
 
 
 def settings_out(actor: Actor) -> SchedulingSettingsOut:

@@ -82,6 +82,12 @@ def test_telehealth_states_override_decides_the_telehealth_rule() -> None:
         ({"ongoing.preparation_sessions": True}, "ongoing.preparation_sessions"),
         ({"ongoing.integration_within_days": 61}, "ongoing.integration_within_days"),
         ({"intensive.medicine_spacing_measure": "weekly"}, "intensive.medicine_spacing_measure"),
+        # make fuzz: an object or a list here was a 500 (unhashable in the set of measures).
+        ({"ongoing.medicine_spacing_measure": {}}, "ongoing.medicine_spacing_measure"),
+        (
+            {"ongoing.medicine_spacing_measure": ["calendar_day"]},
+            "ongoing.medicine_spacing_measure",
+        ),
         ({"telehealth_states": ["PA", "XX"]}, "telehealth_states"),
         ({"telehealth_states": "PA"}, "telehealth_states"),
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
