@@ -14,6 +14,7 @@ from kapcare.measures.scoring import score
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
 from tests.factories import make_care_team_member, make_client
+from tests.whole_chart import whole_chart
 
 CLIENTS = 300
 EVENTS = 5_000
@@ -54,6 +55,17 @@ def test_client_chart(
 ) -> None:
     http = signed_in(Role.THERAPIST)
     response = benchmark(http.get, f"/clients/{caseload[0].pk}/")
+    assert response.status_code == 200
+
+
+def test_client_chart_with_its_parts(
+    benchmark: BenchmarkFixture,
+    caseload: list[Client],
+    signed_in: Callable[[Role], HttpClient],
+) -> None:
+    # The page and the two parts its script loads after it: what a reader waits for.
+    http = signed_in(Role.THERAPIST)
+    response = benchmark(whole_chart, http, caseload[0].pk)
     assert response.status_code == 200
 
 

@@ -953,6 +953,13 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "people:client-chart": (
         GET(    LOGIN,      200,        200,        200,        404,        404),
     ),
+    # The chart's parts (its panels, loaded by requests of their own): gated as the chart.
+    "people:client-chart-treatment": (
+        GET(    LOGIN,      200,        200,        200,        404,        404),
+    ),
+    "people:client-chart-notes": (
+        GET(    LOGIN,      200,        200,        200,        404,        404),
+    ),
     "people:client-profile": (
         GET(    LOGIN,      200,        200,        200,        200,        200),
         POST(   LOGIN,      CHART,      CHART,      404,        CHART,      404,

@@ -19,6 +19,7 @@ from typing import Any
 import aiohttp
 
 from benchmarks.load.targets import Targets
+from kapcare.people.views import PART_HEADER
 
 __all__ = ["BOOKING", "CANCEL", "FLOOR", "Result", "Scenario", "run_all", "scenarios"]
 
@@ -87,6 +88,7 @@ def scenarios(t: Targets, results: dict[str, Result]) -> list[Scenario]:
     zone = zoneinfo.ZoneInfo(t.zone)
     therapist = {"Authorization": f"Bearer {t.therapist_token}"}
     desk = {"Authorization": f"Bearer {t.desk_token}"}
+    part = {PART_HEADER: "1"}
     day_start = dt.datetime.combine(t.day, dt.time(0), tzinfo=zone)
     day_end = day_start + dt.timedelta(days=1)
     day_span = {"start": day_start.isoformat(), "end": day_end.isoformat()}
@@ -140,6 +142,17 @@ def scenarios(t: Targets, results: dict[str, Result]) -> list[Scenario]:
     return [
         Scenario(FLOOR, get("/livez"), "none"),
         Scenario("client chart (page)", get(f"/clients/{t.client_id}/"), "therapist"),
+        # The chart's other panels, which its script loads as two requests after the page.
+        Scenario(
+            "client chart: treatment part",
+            get(f"/clients/{t.client_id}/chart/treatment/", part),
+            "therapist",
+        ),
+        Scenario(
+            "client chart: notes part",
+            get(f"/clients/{t.client_id}/chart/notes/", part),
+            "therapist",
+        ),
         Scenario(
             "clinician's day calendar (page)",
             get("/calendar/", view="day", staff=t.therapist_id, date=t.day.isoformat()),

@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kapcare.audit.models import AuditAction
@@ -238,30 +240,117 @@ def _team_panel(actor: Actor, client: Client) -> dict[str, object]:
     }
 
 
+def _chart_context(actor: Actor, client: Client) -> dict[str, object]:
+    """What the client's head (name, stage, tabs) needs on the chart and its parts."""
+    categories = allowed_categories(actor, client.pk)
+    return {
+        "client": client,
+        "age": _age(client.date_of_birth, clock.today()),
+        "stages": STAGES,
+        "stage": STEP_OF[getattr(client, STAGE_ANNOTATION)]
+        if sees_pathway_stage(actor, client.pk)
+        else None,
+        "sees": {c.value: c in categories for c in Category},
+        "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
+        "opens_chart": True,
+    }
+
+
 @require_GET
 def client_chart(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The chart: who the client is, where they are on the pathway, their care team and
+    their safety flags, in a handful of queries whatever the history; the record's
+    other panels are its parts (``CHART_PARTS``), each its own request, which the page's
+    script loads into it and which open as pages of their own without script."""
     actor = staff_actor(request)
-    # Every panel's read audited in one write; the client and the facts several panels
-    # show read once (``people.access.page_fact``).
+    # Every panel's read audited in one write; the client read once.
     with one_page_view(actor, client_query=_chart_client):
         client = access_client(actor, client_id, CHART_CATEGORY, detail="page:chart")
-        categories = allowed_categories(actor, client.pk)
+        context = _chart_context(actor, client)
+        seen = {c.value for c in allowed_categories(actor, client.pk)}
+        parts = [
+            {
+                "key": part.key,
+                "heading": part.heading,
+                "url": reverse(f"people:client-chart-{part.key}", args=[client.pk]),
+            }
+            for part in CHART_PARTS
+            if part.categories & seen
+        ]
         return render(
             request,
             "people/chart.html",
-            {
-                "client": client,
-                "age": _age(client.date_of_birth, clock.today()),
-                "stages": STAGES,
-                "stage": STEP_OF[getattr(client, STAGE_ANNOTATION)]
-                if sees_pathway_stage(actor, client.pk)
-                else None,
-                "sees": {c.value: c in categories for c in Category},
-                "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
-                "opens_chart": True,
-                **_team_panel(actor, client),
-            },
+            {**context, "parts": parts, **_team_panel(actor, client)},
         )
+
+
+@dataclass(frozen=True)
+class ChartPart:
+    """A group of the chart's panels loaded by a request of its own."""
+
+    key: str  # its URL's last segment and its section's id
+    heading: str
+    template: str
+    categories: frozenset[str]  # the chart shows its place if the actor sees any of these
+
+
+CHART_PARTS = (
+    ChartPart(
+        key="treatment",
+        heading="Treatment, sessions and measures",
+        template="people/_chart_treatment.html",
+        categories=frozenset(
+            c.value
+            for c in (
+                Category.CLINICAL,
+                Category.SCHEDULE,
+                Category.MEDICAL,
+                Category.MEDICINE_SESSION,
+            )
+        ),
+    ),
+    ChartPart(
+        key="notes",
+        heading="Notes, intake and portal",
+        template="people/_chart_notes.html",
+        categories=frozenset(
+            c.value
+            for c in (
+                Category.DEMOGRAPHICS,
+                Category.CLINICAL,
+                Category.PSYCHOTHERAPY_NOTES,
+            )
+        ),
+    ),
+)
+PART_OF = {part.key: part for part in CHART_PARTS}
+
+# The chart's script asks for a part with this header and gets its panels alone; a
+# link (no script) gets them as a page under the client's head.
+PART_HEADER = "X-KapCare-Chart-Part"
+
+
+def _chart_part(request: HttpRequest, client_id: int, key: str) -> HttpResponse:
+    actor = staff_actor(request)
+    part = PART_OF[key]
+    with one_page_view(actor, client_query=_chart_client):
+        client = access_client(actor, client_id, CHART_CATEGORY, detail=f"page:chart_{key}")
+        context = {**_chart_context(actor, client), "part": part}
+        fragment = request.headers.get(PART_HEADER) == "1"
+        response = render(request, part.template if fragment else "people/chart_part.html", context)
+        # The same URL answers two ways: a cache must keep them apart.
+        patch_vary_headers(response, (PART_HEADER,))
+        return response
+
+
+@require_GET
+def client_chart_treatment(request: HttpRequest, client_id: int) -> HttpResponse:
+    return _chart_part(request, client_id, "treatment")
+
+
+@require_GET
+def client_chart_notes(request: HttpRequest, client_id: int) -> HttpResponse:
+    return _chart_part(request, client_id, "notes")
 
 
 @require_http_methods(["GET", "POST"])

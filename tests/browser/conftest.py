@@ -96,6 +96,9 @@ def page(context: BrowserContext) -> Iterator[Page]:
     page.on("console", lambda message: _console(message, problems))
     page.on("response", lambda response: _asset(response, problems))
     yield page
+    # A page may still be loading what its script asks for after it (the chart's parts):
+    # let it finish, or the live server answers it while the next test's data is laid.
+    page.wait_for_load_state("networkidle")
     assert problems == []
 
 
@@ -133,6 +136,8 @@ def assert_accessible(axe: Axe) -> Callable[[Page], None]:
         # A test may look before the page has finished loading (the title of a refused
         # form arrives before its body); axe must read the whole page, not half of it.
         page.wait_for_load_state("load")
+        # The chart's parts arrive after the page (kapcare/chart-parts.js): read them too.
+        page.wait_for_function("() => !document.querySelector('[data-chart-part]')")
         results = axe.run(page)
         assert results.violations_count == 0, results.generate_report()
 

@@ -30,6 +30,7 @@ from kapcare.measures.tests.care import (
 from kapcare.people.access import Actor
 from kapcare.people.models import Client
 from kapcare.people.policy import Role
+from tests.whole_chart import whole_chart
 
 pytestmark = pytest.mark.django_db
 SignIn = Callable[[Role], HttpClient]
@@ -178,7 +179,7 @@ def test_a_flagging_entry_sends_the_clinician_to_the_safety_panel(
         f"/clients/{team_client.pk}/measures/PHQ-9/enter/", form_answers(PHQ9_FLAGGED)
     )
     assert response["Location"] == f"/clients/{team_client.pk}/#safety"
-    chart = _text(http.get(f"/clients/{team_client.pk}/"))
+    chart = _text(whole_chart(http, team_client.pk))
     assert "It raised 1 safety flag: review below." in chart
     assert "1 open safety flag" in chart
     assert "Medicine sessions cannot be booked" in chart
@@ -224,7 +225,7 @@ def test_review_from_the_chart(signed_in: SignIn, team_client: Client) -> None:
     )
     flag = RiskFlag.objects.get()
     url = f"/clients/{team_client.pk}/risk-flags/{flag.pk}/review/"
-    assert f'action="{url}"' in _text(http.get(f"/clients/{team_client.pk}/"))
+    assert f'action="{url}"' in _text(whole_chart(http, team_client.pk))
 
     # The reviewer reads what the client answered, in words, not only the score.
     review = _text(http.get(url))
@@ -238,7 +239,7 @@ def test_review_from_the_chart(signed_in: SignIn, team_client: Client) -> None:
     assert done.status_code == 302
     flag.refresh_from_db()
     assert flag.review_note == "Spoke with the client; no intent. Safety plan updated."
-    chart = _text(http.get(f"/clients/{team_client.pk}/"))
+    chart = _text(whole_chart(http, team_client.pk))
     assert "No open safety flags." in chart
     assert "Recently reviewed" in chart
 
@@ -253,7 +254,7 @@ def test_the_monitor_sees_open_flags_but_not_measures_and_cannot_review(
         answers=PHQ9_FLAGGED,
         now=clock.now(),
     )
-    chart = _text(signed_in(Role.MONITOR).get(f"/clients/{team_client.pk}/"))
+    chart = _text(whole_chart(signed_in(Role.MONITOR), team_client.pk))
     assert "1 open safety flag" in chart
     assert "A therapist or medical provider reviews this flag." in chart
     assert 'id="measures"' not in chart
@@ -288,15 +289,15 @@ def test_the_chart_panels_cost_the_same_queries_however_long_the_history(
     )
     add("PHQ-9", PHQ9_FLAGGED, 60)
     add("GAD-7", GAD7, 60)
-    http.get(f"/clients/{team_client.pk}/")
+    whole_chart(http, team_client.pk)
     with CaptureQueriesContext(connection) as few:
-        http.get(f"/clients/{team_client.pk}/")
+        whole_chart(http, team_client.pk)
     for days_ago in range(50, 0, -7):
         add("PHQ-9", PHQ9_CLEAR, days_ago)
         add("GAD-7", GAD7, days_ago)
         add("ECR-RS", [3] * 9, days_ago)
     with CaptureQueriesContext(connection) as many:
-        page = http.get(f"/clients/{team_client.pk}/")
+        page = whole_chart(http, team_client.pk)
 
     assert len(many.captured_queries) == len(few.captured_queries)
     text = _text(page)
@@ -342,7 +343,7 @@ def test_medicine_sessions_are_marked_on_the_chart(
             created_at=start,
         )
 
-    page = _text(signed_in(Role.THERAPIST).get(f"/clients/{team_client.pk}/"))
+    page = _text(whole_chart(signed_in(Role.THERAPIST), team_client.pk))
 
     assert page.count('<line class="marker"') == 1  # the cancelled one is not drawn
     assert "Dashed lines mark 1 medicine session." in page
@@ -356,11 +357,11 @@ def test_a_waiting_link_is_listed_and_withdrawn_from_the_chart(
     link = CompletionLink.objects.get()
     http = signed_in(Role.THERAPIST)
     withdraw = f"/clients/{team_client.pk}/measures/links/{link.pk}/withdraw/"
-    chart = _text(http.get(f"/clients/{team_client.pk}/"))
+    chart = _text(whole_chart(http, team_client.pk))
     assert "Links waiting for the client" in chart
     assert f'action="{withdraw}"' in chart
 
     assert http.post(withdraw)["Location"] == f"/clients/{team_client.pk}/#measures"
 
-    assert "Links waiting for the client" not in _text(http.get(f"/clients/{team_client.pk}/"))
+    assert "Links waiting for the client" not in _text(whole_chart(http, team_client.pk))
     assert HttpClient().get(url).status_code == 410

@@ -17,6 +17,7 @@ from kapcare.pathway.models import Clearance, MedicalScreening
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment
+from tests.whole_chart import whole_chart
 
 SignIn = Callable[[Role], HttpClient]
 MINUTE = dt.timedelta(minutes=1)
@@ -182,7 +183,7 @@ def _session(appointment: Appointment) -> int:
 def test_the_chart_shows_the_medicine_panels(
     signed_in: SignIn, appointment: Appointment, team_client: Client
 ) -> None:
-    response = signed_in(Role.THERAPIST).get(f"/clients/{team_client.pk}/")
+    response = whole_chart(signed_in(Role.THERAPIST), team_client.pk)
 
     html = response.content.decode()
     assert "Medical screening and clearance" in html
@@ -193,7 +194,7 @@ def test_the_chart_shows_the_medicine_panels(
 def test_the_monitor_sees_sessions_but_not_the_medical_panel(
     signed_in: SignIn, appointment: Appointment, team_client: Client
 ) -> None:
-    html = signed_in(Role.MONITOR).get(f"/clients/{team_client.pk}/").content.decode()
+    html = whole_chart(signed_in(Role.MONITOR), team_client.pk).content.decode()
 
     assert f"/appointments/{appointment.pk}/medicine/" in html
     assert "Medical screening and clearance" not in html

@@ -53,7 +53,8 @@ def therapy_panel(context: template.Context, client: Client) -> dict[str, Any]:
     now = clock.now()
     notes = list(
         SessionNote.objects.filter(client=client)
-        .select_related("appointment", "author")
+        # the author's name is on the user row: joined, or one query per note shown
+        .select_related("appointment", "author__user")
         .order_by("-appointment__start", "-id")[:RECENT]
     )
     unwritten: list[Appointment] = []

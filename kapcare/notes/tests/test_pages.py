@@ -18,6 +18,7 @@ from kapcare.notes.tests.fixtures import START, held_appointment
 from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
 from tests.factories import make_care_team_member, make_staff
+from tests.whole_chart import whole_chart
 
 SignIn = Callable[[Role], HttpClient]
 
@@ -49,7 +50,7 @@ def test_a_therapist_writes_saves_and_signs_a_note_on_the_page(
     appointment = held_appointment(team_client, staff[Role.THERAPIST])
 
     # Given the chart offers to write the session's note
-    chart = therapist.get(f"/clients/{team_client.pk}/")
+    chart = whole_chart(therapist, team_client.pk)
     assert f"/appointments/{appointment.pk}/note/".encode() in chart.content
     started = therapist.post(f"/appointments/{appointment.pk}/note/")
     note = SessionNote.objects.get()
@@ -181,7 +182,7 @@ def test_psychotherapy_notes_page_is_the_authors_only(
     assert b"A process note" in therapist.get(url).content
     other = signed_in(role)
     assert other.get(url).status_code == 404
-    assert b"A process note" not in other.get(f"/clients/{team_client.pk}/").content
+    assert b"A process note" not in whole_chart(other, team_client.pk).content
     assert PsychotherapyNote.objects.count() == 1
 
 

@@ -30,6 +30,7 @@ from tests.factories import (
     make_plan_problem_wording,
     make_plan_review,
 )
+from tests.whole_chart import whole_chart
 
 SignIn = Callable[[Role], HttpClient]
 
@@ -148,7 +149,7 @@ def test_review_due_shows_on_the_chart_and_the_home_page(
     plan.review_due_on = clock.today() - dt.timedelta(days=1)
     plan.save()
     http = signed_in(Role.THERAPIST)
-    chart = http.get(f"/clients/{team_client.pk}/")
+    chart = whole_chart(http, team_client.pk)
     assert b"overdue" in chart.content
     assert f"/clients/{team_client.pk}/treatment-plan/review/".encode() in chart.content
     home = http.get("/")

@@ -24,6 +24,7 @@ from tests.factories import (
     make_staff,
     make_user,
 )
+from tests.whole_chart import whole_chart
 
 SignedIn = Callable[[Role], HttpClient]
 CLINICIANS = (Role.THERAPIST, Role.MEDICAL_PROVIDER, Role.MONITOR)
@@ -144,7 +145,7 @@ def test_account_without_staff_record_sees_no_clients(
 def test_a_refused_chart_is_the_not_found_page_and_is_audited(
     signed_in: SignedIn, team_client: Client, staff: dict[Role, StaffMember]
 ) -> None:
-    response = signed_in(Role.FRONT_DESK).get(f"/clients/{team_client.pk}/")
+    response = whole_chart(signed_in(Role.FRONT_DESK), team_client.pk)
     assert response.status_code == 404
     html = response.content.decode()
     assert "<h1>Page not found</h1>" in html
@@ -300,7 +301,7 @@ def test_home_query_count_does_not_grow_with_clients(
 def test_chart_shows_demographics_team_pathway_and_placeholders(
     signed_in: SignedIn, team_client: Client, staff: dict[Role, StaffMember]
 ) -> None:
-    html = signed_in(Role.THERAPIST).get(f"/clients/{team_client.pk}/").content.decode()
+    html = whole_chart(signed_in(Role.THERAPIST), team_client.pk).content.decode()
     assert f"<h1>{team_client.display_name}" in html
     assert team_client.legal_name in html
     for role in CARE_TEAM_ROLES:
@@ -323,7 +324,7 @@ def test_chart_shows_demographics_team_pathway_and_placeholders(
 def test_monitor_chart_has_only_the_monitor_sections(
     signed_in: SignedIn, team_client: Client
 ) -> None:
-    html = signed_in(Role.MONITOR).get(f"/clients/{team_client.pk}/").content.decode()
+    html = whole_chart(signed_in(Role.MONITOR), team_client.pk).content.decode()
     assert ">Safety flags</h2>" in html
     assert ">Medicine sessions</h2>" in html
     for hidden in ("Measures", "Treatment plan and consent", "Medical screening and clearance"):
@@ -334,7 +335,7 @@ def test_monitor_chart_has_only_the_monitor_sections(
 def test_medical_provider_chart_has_no_psychotherapy_notes(
     signed_in: SignedIn, team_client: Client
 ) -> None:
-    html = signed_in(Role.MEDICAL_PROVIDER).get(f"/clients/{team_client.pk}/").content.decode()
+    html = whole_chart(signed_in(Role.MEDICAL_PROVIDER), team_client.pk).content.decode()
     assert ">Medical screening and clearance</h2>" in html
     assert ">Psychotherapy notes</h2>" not in html
 
@@ -368,9 +369,12 @@ def test_pages_carry_a_strict_csp_and_no_inline_code(
         html = response.content.decode()
         # Scripts only from static files (the header's menu, the idle-timeout warning),
         # never inline
+        # and, on the chart, the script that loads its parts
         scripts = re.findall(r"<script[^>]*>", html)
+        chart_parts = ['<script src="/static/kapcare/chart-parts.js" defer>']
         assert scripts == [
             '<script src="/static/kapcare/nav-menu.js" defer>',
+            *(chart_parts if path == f"/clients/{team_client.pk}/" else []),
             '<script src="/static/kapcare/idle-timeout.js" defer>',
         ]
         assert " style=" not in html
@@ -517,7 +521,7 @@ def test_a_therapist_who_adds_a_client_joins_the_care_team(
     client = Client.objects.get(legal_family_name="Haddad")
     assert list(client.care_team.values_list("staff_id", flat=True)) == [staff[Role.THERAPIST].pk]
     assert http.get(response["Location"]).status_code == 200
-    assert http.get(f"/clients/{client.pk}/").status_code == 200
+    assert whole_chart(http, client.pk).status_code == 200
 
 
 @pytest.mark.parametrize("role", [Role.MONITOR, Role.PRIVACY_OFFICER])

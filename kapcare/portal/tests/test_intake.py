@@ -11,6 +11,7 @@ from kapcare.people.models import Client, StaffMember
 from kapcare.people.policy import Role
 from kapcare.portal.intake_rules import REQUIRED_TO_SEND, missing_to_send
 from kapcare.portal.models import CareTeamNotice, Intake
+from tests.whole_chart import whole_chart
 
 Staff = dict[Role, StaffMember]
 
@@ -47,7 +48,7 @@ def test_a_draft_is_saved_and_not_shown_to_the_care_team(
     page = portal.get("/portal/intake/").content.decode()
     assert "A start." in page
     client.force_login(staff[Role.THERAPIST].user)
-    chart = client.get(f"/clients/{team_client.pk}/").content.decode()
+    chart = whole_chart(client, team_client.pk).content.decode()
     assert "A start." not in chart
     assert "has not sent an intake" in chart
 
@@ -81,7 +82,7 @@ def test_sending_saves_contact_on_the_record_tells_the_team_and_shows_on_the_cha
     assert notice.kind == "intake_submitted"
     assert AuditEvent.objects.filter(actor=portal_user, detail="portal:intake:sent").exists()
     client.force_login(staff[Role.THERAPIST].user)
-    chart = client.get(f"/clients/{team_client.pk}/").content.decode()
+    chart = whole_chart(client, team_client.pk).content.decode()
     assert "To stay present when someone gets close." in chart
     assert "Sertraline 50 mg" in chart
     assert "This fits me" in chart

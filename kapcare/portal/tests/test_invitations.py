@@ -24,6 +24,7 @@ from kapcare.portal.models import PortalInvitation
 from kapcare.portal.services import invitations
 from kapcare.portal.tests.fixtures import portal_user_of
 from kapcare.portal.vocabulary import InvitationStatus
+from tests.whole_chart import whole_chart
 
 Staff = dict[Role, StaffMember]
 SITE = "http://testserver"
@@ -431,7 +432,7 @@ def test_the_chart_invites_and_ends_access(
     assert DBTaskResult.objects.filter(task_path=TASK_PATH).count() == 1
     portal_user_of(team_client, email=team_client.email)
     _as(client, staff[Role.THERAPIST])
-    chart = client.get(f"/clients/{team_client.pk}/").content.decode()
+    chart = whole_chart(client, team_client.pk).content.decode()
     assert "End portal access" in chart
     ended = client.post(f"/clients/{team_client.pk}/portal/end", {"back": "chart"}, follow=True)
     assert ended.redirect_chain[-1][0] == f"/clients/{team_client.pk}/#portal-h"
@@ -442,7 +443,7 @@ def test_the_chart_says_why_a_client_cannot_be_invited(
     client: HttpClient, staff: Staff, team_client: Client
 ) -> None:
     Client.objects.filter(pk=team_client.pk).update(email="")
-    chart = _as(client, staff[Role.THERAPIST]).get(f"/clients/{team_client.pk}/").content.decode()
+    chart = whole_chart(_as(client, staff[Role.THERAPIST]), team_client.pk).content.decode()
     assert "Add the client&#x27;s e-mail address to their details first." in chart
     assert "Invite to the portal" not in chart
 
@@ -450,7 +451,7 @@ def test_the_chart_says_why_a_client_cannot_be_invited(
 def test_a_monitor_sees_the_panel_without_buttons(
     client: HttpClient, staff: Staff, team_client: Client
 ) -> None:
-    chart = _as(client, staff[Role.MONITOR]).get(f"/clients/{team_client.pk}/").content.decode()
+    chart = whole_chart(_as(client, staff[Role.MONITOR]), team_client.pk).content.decode()
     assert 'id="portal-h"' in chart
     assert "Invite to the portal" not in chart
     assert client.post(f"/clients/{team_client.pk}/portal/invite").status_code == 404

@@ -19,6 +19,7 @@ from kapcare.portal.tests.fixtures import portal_user_of
 from kapcare.portal.vocabulary import EntryKind
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
 from tests.factories import make_appointment, make_journal_entry
+from tests.whole_chart import whole_chart
 
 INTENTION = "I would like to stay curious about the part that braces."
 PRIVATE = "Only mine: the dream about the blue door."
@@ -240,7 +241,7 @@ def test_the_care_team_reads_shared_entries_only(
     client.force_login(staff[Role.THERAPIST].user)
 
     # When the therapist opens the chart and the API
-    chart = client.get(f"/clients/{team_client.pk}/").content.decode()
+    chart = whole_chart(client, team_client.pk).content.decode()
     listed = client.get(f"/api/v1/clients/{team_client.pk}/shared-journal").json()
 
     # Then the shared one is there, the private one nowhere
@@ -256,7 +257,7 @@ def test_front_desk_does_not_see_the_journal(
     make_journal_entry(client=team_client, body=INTENTION, shared_at=clock.now())
     client.force_login(staff[Role.FRONT_DESK].user)
 
-    chart = client.get(f"/clients/{team_client.pk}/").content.decode()
+    chart = whole_chart(client, team_client.pk).content.decode()
     api = client.get(f"/api/v1/clients/{team_client.pk}/shared-journal")
 
     assert INTENTION not in chart

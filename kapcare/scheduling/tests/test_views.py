@@ -32,6 +32,7 @@ from kapcare.scheduling import services
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 from tests.factories import make_clearance
+from tests.whole_chart import whole_chart
 from tests.world import World, next_monday
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -455,7 +456,7 @@ def test_a_past_session_is_marked_completed_from_the_chart(
     yesterday = clock.today() - dt.timedelta(days=1)
     appointment = book(world, actor, AppointmentKind.PREPARATION, at(yesterday, 10))
     http = signed_in(Role.THERAPIST)
-    chart = http.get(f"/clients/{world.client.pk}/").content.decode()
+    chart = whole_chart(http, world.client.pk).content.decode()
     assert f'action="/appointments/{appointment.pk}/status/"' in chart
 
     response = http.post(
@@ -531,7 +532,7 @@ def test_writing_pausing_and_resuming_the_plan(signed_in: SignedIn, world: World
     )
     plan.refresh_from_db()
     assert plan.status == "paused"
-    chart = http.get(f"/clients/{world.client.pk}/").content.decode()
+    chart = whole_chart(http, world.client.pk).content.decode()
     assert "Resume the plan" in chart
     assert "Paused by the client" in chart
 
@@ -581,7 +582,7 @@ def test_recording_and_revoking_a_consent(signed_in: SignedIn, world: World) -> 
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.revoked_on == clock.today()
-    chart = http.get(f"/clients/{world.client.pk}/").content.decode()
+    chart = whole_chart(http, world.client.pk).content.decode()
     assert "revoked" in chart
 
 
@@ -604,7 +605,7 @@ def test_a_consent_signed_in_the_future_is_refused(signed_in: SignedIn, world: W
 def test_the_chart_says_what_is_missing_before_the_next_medicine_session(
     signed_in: SignedIn, world: World
 ) -> None:
-    html = signed_in(Role.THERAPIST).get(f"/clients/{world.client.pk}/").content.decode()
+    html = whole_chart(signed_in(Role.THERAPIST), world.client.pk).content.decode()
 
     assert ">Treatment plan and consent</h2>" in html
     assert ">Before the next medicine session</h3>" in html
@@ -619,7 +620,7 @@ def test_the_chart_shows_done_items_once_ready(
 ) -> None:
     ready_for_medicine(world, actor)
 
-    html = signed_in(Role.THERAPIST).get(f"/clients/{world.client.pk}/").content.decode()
+    html = whole_chart(signed_in(Role.THERAPIST), world.client.pk).content.decode()
 
     readiness = html.split(">Before the next medicine session</h3>", 1)[1].split("</ul>", 1)[0]
     assert readiness.count('class="done"') == 8
@@ -628,7 +629,7 @@ def test_the_chart_shows_done_items_once_ready(
 
 
 def test_the_monitor_sees_sessions_but_not_the_plan(signed_in: SignedIn, world: World) -> None:
-    html = signed_in(Role.MONITOR).get(f"/clients/{world.client.pk}/").content.decode()
+    html = whole_chart(signed_in(Role.MONITOR), world.client.pk).content.decode()
 
     assert ">Sessions</h2>" in html
     assert ">Treatment plan and consent</h2>" not in html

@@ -9,6 +9,7 @@ from kapcare.people.demo import load_demo_practice
 from kapcare.people.models import Client
 from kapcare.scheduling.demo import SESSIONS, load_demo_schedule
 from kapcare.scheduling.models import Appointment
+from tests.whole_chart import whole_chart
 
 
 @pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_the_demo_chart_and_calendar_show_the_pathway(client: HttpClient) -> Non
     therapist = harper.care_team.get(role="therapist").staff.user
 
     client.force_login(therapist)
-    chart = client.get(f"/clients/{harper.pk}/").content.decode()
+    chart = whole_chart(client, harper.pk).content.decode()
     calendar = client.get("/calendar/").content.decode()
 
     readiness = chart.split(">Before the next medicine session</h3>", 1)[1].split("</ul>", 1)[0]
