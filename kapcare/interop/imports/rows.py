@@ -64,9 +64,11 @@ def read_csv(text: str) -> tuple[list[Row], list[Problem]]:
         return [], [Problem(1, "", "The file is empty: start it with the template's header line.")]
     except csv.Error as error:
         return [], [Problem(1, "", f"The file is not readable as CSV ({error}).")]
+    # A heading the template does not know is named by its place, not echoed: the
+    # answer must not repeat what the file holds (ADR 0004).
     problems = [
-        Problem(1, name, "This column is not in the template.")
-        for name in header
+        Problem(1, "", f"The heading of column {place} is not one of the template's.")
+        for place, name in enumerate(header, start=1)
         if name not in CSV_COLUMNS
     ]
     problems += [

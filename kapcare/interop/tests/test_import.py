@@ -107,7 +107,10 @@ def test_a_failure_while_adding_undoes_the_rows_already_added(actor: Make) -> No
 def test_the_file_is_checked_before_its_rows(actor: Make) -> None:
     for text, problem in (
         ("", Problem(1, "", "The file is empty: start it with the template's header line.")),
-        ("given,legal_family_name\n", Problem(1, "given", "This column is not in the template.")),
+        (
+            "legal_family_name,given\n",
+            Problem(1, "", "The heading of column 2 is not one of the template's."),
+        ),
     ):
         assert _run(actor(Role.FRONT_DESK), text).problems[0] == problem
 
