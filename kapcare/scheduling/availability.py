@@ -38,7 +38,6 @@ from dataclasses import dataclass
 
 from kapcare.core.violations import Violation
 from kapcare.core.wording import fmt_date
-from kapcare.pathway.vocabulary import PlanFormat
 from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling.booking_check import check_booking
 from kapcare.scheduling.hours import StaffSchedule
@@ -51,7 +50,7 @@ from kapcare.scheduling.rules import (
     RoomInfo,
     StaffInfo,
 )
-from kapcare.scheduling.rules.pathway import integration_deadline
+from kapcare.scheduling.rules.pathway import integration_deadline, plan_format_of
 from kapcare.scheduling.thresholds import DEFAULT_POLICY, SchedulingPolicy
 from kapcare.scheduling.vocabulary import AppointmentKind, Modality, Rule, Subject
 
@@ -299,8 +298,7 @@ def _integration_window(
     medicine: ProposedAppointment, search: _Search, tz: zoneinfo.ZoneInfo
 ) -> tuple[dt.datetime, dt.datetime]:
     """From when to when the integration is looked for (see the module)."""
-    plan = search.pathway.plan
-    params = search.policy.for_format(plan.format if plan is not None else PlanFormat.ONGOING)
+    params = search.policy.for_format(plan_format_of(search.pathway))
     ends = dt.datetime.combine(
         integration_deadline(medicine.end, params, tz) + dt.timedelta(days=1), dt.time(), tz
     )
@@ -351,8 +349,7 @@ def _integration_for(
 
 def _no_integration(request: SlotRequest, search: _Search) -> Violation:
     """Why no medicine time was offered although some were free: no integration after them."""
-    plan = search.pathway.plan
-    params = search.policy.for_format(plan.format if plan is not None else PlanFormat.ONGOING)
+    params = search.policy.for_format(plan_format_of(search.pathway))
     days = params.integration_within_days.value
     return Violation(
         Rule.MEDICINE_REQUIRES_INTEGRATION,

@@ -32,13 +32,14 @@ from kapcare.medicine.rules import (
 )
 from kapcare.medicine.thresholds import MedicinePolicy
 from kapcare.pathway.models import DoseOrder
-from kapcare.pathway.vocabulary import PlanFormat, Route
+from kapcare.pathway.vocabulary import Route
 from kapcare.people.access import Actor, lock_client
 from kapcare.people.policy import Category
 from kapcare.scheduling import rules as scheduling_rules
 from kapcare.scheduling.facts import pathway_facts
 from kapcare.scheduling.facts import policy_for_practice as scheduling_policy_for
 from kapcare.scheduling.models import Appointment
+from kapcare.scheduling.rules.pathway import plan_format_of
 from kapcare.scheduling.vocabulary import Rule
 
 # Codes of the services' own rules (the pure ``medicine.rules`` hold the rest).
@@ -232,7 +233,7 @@ def client_facts(appointment: Appointment, practice_id: int) -> ClientFacts:
     day = appointment.start.astimezone(zone).date()
     day_start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
     pathway = pathway_facts(appointment.client_id)
-    plan_format = pathway.plan.format if pathway.plan is not None else PlanFormat.ONGOING
+    plan_format = plan_format_of(pathway)
     return ClientFacts(
         pathway=tuple(
             scheduling_rules.check_pathway_at_dosing(

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kapcare.core.errors import FieldError
-from kapcare.pathway.vocabulary import PlanFormat
 from kapcare.people.access import Actor, access_client
 from kapcare.people.models import Location, Room
 from kapcare.people.policy import Category, Role
@@ -35,6 +34,7 @@ from kapcare.scheduling.facts import (
     policy_for_practice,
     room_info,
 )
+from kapcare.scheduling.rules.pathway import plan_format_of
 from kapcare.scheduling.vocabulary import AppointmentKind, Modality
 
 __all__ = ["MAX_COUNT", "AvailabilityQuery", "FollowUpQuery", "search_availability"]
@@ -181,8 +181,7 @@ def search_availability(*, actor: Actor, query: AvailabilityQuery) -> SlotSearch
     room_ids = {r.id for r in rooms}
     if follow_up is not None:
         # The integration window reaches past the last medicine time (a day to spare).
-        plan = pathway.plan
-        days = policy.for_format(plan.format if plan else PlanFormat.ONGOING)
+        days = policy.for_format(plan_format_of(pathway))
         high += dt.timedelta(days=days.integration_within_days.value + 1) + follow_up.duration
         staff_ids |= {s.id for s in follow_up.staff}
         room_ids |= {r.id for r in follow_up.rooms}
