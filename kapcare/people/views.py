@@ -240,9 +240,10 @@ def _team_panel(actor: Actor, client: Client) -> dict[str, object]:
     }
 
 
-def _chart_context(actor: Actor, client: Client) -> dict[str, object]:
+def _chart_context(
+    actor: Actor, client: Client, categories: frozenset[Category]
+) -> dict[str, object]:
     """What the client's head (name, stage, tabs) needs on the chart and its parts."""
-    categories = allowed_categories(actor, client.pk)
     return {
         "client": client,
         "age": _age(client.date_of_birth, clock.today()),
@@ -266,8 +267,9 @@ def client_chart(request: HttpRequest, client_id: int) -> HttpResponse:
     # Every panel's read audited in one write; the client read once.
     with one_page_view(actor, client_query=_chart_client):
         client = access_client(actor, client_id, CHART_CATEGORY, detail="page:chart")
-        context = _chart_context(actor, client)
-        seen = {c.value for c in allowed_categories(actor, client.pk)}
+        categories = allowed_categories(actor, client.pk)
+        context = _chart_context(actor, client, categories)
+        seen = {c.value for c in categories}
         parts = [
             {
                 "key": part.key,
@@ -335,7 +337,8 @@ def _chart_part(request: HttpRequest, client_id: int, key: str) -> HttpResponse:
     part = PART_OF[key]
     with one_page_view(actor, client_query=_chart_client):
         client = access_client(actor, client_id, CHART_CATEGORY, detail=f"page:chart_{key}")
-        context = {**_chart_context(actor, client), "part": part}
+        categories = allowed_categories(actor, client.pk)
+        context = {**_chart_context(actor, client, categories), "part": part}
         fragment = request.headers.get(PART_HEADER) == "1"
         response = render(request, part.template if fragment else "people/chart_part.html", context)
         # The same URL answers two ways: a cache must keep them apart.
