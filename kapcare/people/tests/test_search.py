@@ -5,6 +5,8 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+import pytest
+from django.db import connection
 from django.test import Client as HttpClient
 
 from kapcare.audit.models import AuditAction, AuditEvent
@@ -90,3 +92,44 @@ def test_the_api_finds_a_client_by_birth_phone_or_email(
     assert ids("215 555 0199") == [bea.pk]
     assert ids("bea@example.net") == [bea.pk]
     assert ids("lane") == [ada.pk, bea.pk]
+
+
+TRIGRAM_INDEXES = [
+    "people_client_legal_given_name_trgm",
+    "people_client_legal_family_name_trgm",
+    "people_client_preferred_name_trgm",
+    "people_client_email_trgm",
+    "people_client_phone_digits_trgm",
+]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigram indexes are PostgreSQL's"
+)
+def test_clients_added_go_straight_into_the_search_indexes(practice: Practice) -> None:
+    # given clients added in a batch (as an import or a generated practice adds them)
+    Client.objects.bulk_create(
+        Client(
+            practice=practice,
+            legal_given_name=f"Given{n}",
+            legal_family_name=f"Family{n}",
+            date_of_birth=dt.date(1980, 1, 1),
+            email=f"client{n}@example.org",
+            home_state="PA",
+        )
+        for n in range(50)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)", [TRIGRAM_INDEXES]
+        )
+        options = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT sum(gin_clean_pending_list(name::regclass)) FROM unnest(%s::text[]) AS name",
+            [TRIGRAM_INDEXES],
+        )
+        (pending_pages,) = cursor.fetchone()
+    # then the trigram indexes hold them in their tree, with no pending list that every
+    # search would read through (people migration 0010)
+    assert options == {name: ["fastupdate=off"] for name in TRIGRAM_INDEXES}
+    assert pending_pages == 0
