@@ -14,10 +14,18 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from kapcare.core.wording import fmt_date, fmt_time
 from kapcare.scheduling.forms.places import PlaceFields
-from kapcare.scheduling.grid import STEP_MINUTES, Column, Empty, Item, Placed, lay_out
+from kapcare.scheduling.grid import STEP_MINUTES, Column, Item, Placed, lay_out
+from kapcare.scheduling.views.calendar_cells import (
+    FreeColumn,
+    block_cell,
+    free_cell,
+    row_cells,
+    row_times,
+)
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus, Modality
 
 if TYPE_CHECKING:
@@ -30,28 +38,12 @@ TELEHEALTH_COLUMN = 0
 
 
 @dataclass(frozen=True)
-class Block:
-    """An appointment as the grid shows it."""
-
-    row: "AppointmentRow"
-    kind: str
-    url: str | None
-    rows: int
-
-
-@dataclass(frozen=True)
-class Free:
-    url: str
-    label: str
-    now: bool
-
-
-@dataclass(frozen=True)
 class GridRow:
     label: str
     on_the_hour: bool
     now: bool
-    cells: list[Block | Free]
+    cells: SafeString
+    """The row's blocks and free cells (``calendar_cells``)."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +150,7 @@ def _items(
         elif request.by == "room":
             keys = [appointment.room_id or TELEHEALTH_COLUMN]
         else:
-            keys = [link.staff_id for link in appointment.staff_links.all()]
+            keys = list(row.staff_ids)
         for key in keys:
             yield Item(key, span[0], span[1], row)
 
@@ -194,12 +186,14 @@ def build_grid(
     def day_of(n: int) -> dt.date:
         return columns[n].key if request.view == "week" else request.days[0]  # type: ignore[return-value]
 
-    def free(cell: Empty, row_minute: int, at: str) -> Free:
-        day = day_of(cell.column_index)
-        column = columns[cell.column_index]
+    book_url = reverse("scheduling:book")
+
+    def free_column(n: int) -> FreeColumn:
+        """What every free cell of column ``n`` says and links to, but its time."""
+        day = day_of(n)
+        column = columns[n]
         params = book_params(day)
-        params["start_time"] = _clock(row_minute)
-        params["end_time"] = _clock(min(row_minute + BOOKED_MINUTES, 24 * 60 - 1))
+        params["start_time"] = params["end_time"] = ""  # the row's, in this place
         where = ""
         if request.view == "day" and request.by == "room" and column.key != TELEHEALTH_COLUMN:
             room = next(r for r in places.rooms if r.pk == column.key)
@@ -213,29 +207,39 @@ def build_grid(
             where = f" with {column.label}{place}"
         else:
             where = shown_place
-        label = f"Book {fmt_date(day)} at {at}{where}"
-        url = reverse("scheduling:book") + "?" + urlencode(params)
-        return Free(url, label, day == today and row_minute == now_minute)
+        keys = list(params)
+        at = keys.index("start_time")
+        before = urlencode({k: params[k] for k in keys[:at]})
+        after = urlencode({k: params[k] for k in keys[at + 2 :]})
+        return FreeColumn.of(
+            url=f"{book_url}?{before}&" if before else f"{book_url}?",
+            url_end=f"&{after}" if after else "",
+            label=f"Book {fmt_date(day)} at ",
+            label_end=where,
+            today=day == today,
+        )
+
+    free_columns = [free_column(n) for n in range(len(columns))]
 
     out_rows = []
     for row in grid.rows:
         # Read once per row: the row header and every free cell's label say it.
         at = _spoken(row.minute)
-        cells: list[Block | Free] = []
+        end_minute = min(row.minute + BOOKED_MINUTES, 24 * 60 - 1)
+        times = row_times(
+            urlencode({"start_time": _clock(row.minute), "end_time": _clock(end_minute)}), at
+        )
+        now_row = row.minute == now_minute
+        cells: list[str] = []
         for cell in row.cells:
             if isinstance(cell, Placed):
-                cells.append(
-                    Block(
-                        row=cell.payload,
-                        kind=cell.payload.appointment.kind,
-                        url=block_url(cell.payload, charts),
-                        rows=cell.rows,
-                    )
-                )
+                url = block_url(cell.payload, charts)
+                cells.append(block_cell(cell.payload, url=url, rows=cell.rows))
             else:
-                cells.append(free(cell, row.minute, at))
-        now = row.minute == now_minute and any(day_of(n) == today for n in range(len(columns)))
-        out_rows.append(GridRow(at, row.on_the_hour, now, cells))
+                column = free_columns[cell.column_index]
+                cells.append(free_cell(column, times, now=now_row and column.today))
+        now = now_row and any(day_of(n) == today for n in range(len(columns)))
+        out_rows.append(GridRow(at, row.on_the_hour, now, row_cells(cells)))
     heads = [
         GridHead(
             head.column.label,
