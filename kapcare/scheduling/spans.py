@@ -5,7 +5,7 @@
 before a day in the future, so the other half is a filter over all of them, and the
 cost grows with the years. On PostgreSQL the same test is written as two ranges that
 overlap (``tstzrange(start, end) && tstzrange(after, before)``), which the GiST
-indexes of migration 0006 answer by visiting only the appointments of that span. On
+indexes of migration 0007 answer by visiting only the appointments of that span. On
 SQLite it stays the two comparisons. Both mean the same for every row (``end > start``
 is a constraint); a span that is empty or backwards keeps the comparisons everywhere,
 whose answer for it PostgreSQL's ranges would refuse or change.
@@ -81,7 +81,7 @@ class Overlaps(Expression):
             return self.as_sql(compiler, connection, **extra)
         start, start_params = compiler.compile(self.start)
         end, end_params = compiler.compile(self.end)
-        # Spelled as the indexes are (migration 0006), or the planner cannot use them.
+        # Spelled as the indexes are (migration 0007), or the planner cannot use them.
         return (
             f"tstzrange({start}, {end}, '[)') && tstzrange(%s::timestamptz, %s::timestamptz, '[)')",
             [

@@ -47,7 +47,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scheduling", "0005_booked_and_cancelled_by_client_location_confirmed"),
+        ("scheduling", "0006_busy_until_indexes_for_the_booking_check"),
     ]
 
     operations = [migrations.RunPython(add_indexes, drop_indexes)]
