@@ -55,7 +55,12 @@ from kapcare.people.models import (
 )
 from kapcare.people.policy import Category
 from kapcare.people.search import search_clients
-from kapcare.people.stage_query import STAGE_ANNOTATION, stage_of, with_stage
+from kapcare.people.stage_query import (
+    STAGE_ANNOTATION,
+    stage_of,
+    with_stage,
+    with_stage_by_lookup,
+)
 from kapcare.people.vocabulary import PathwayStage
 
 # Safety data (risk flags) is the least every chart shows, so it is the chart's
@@ -227,7 +232,11 @@ def _client_with_team(client: Client) -> Client:
 def _chart_client(clients: QuerySet[Client]) -> QuerySet[Client]:
     # The chart's one read of the client: its stage, portal account and care team come
     # with it (the team also answers whether the actor is on it).
-    return with_stage(clients).select_related("portal_account").prefetch_related(_team_prefetch())
+    return (
+        with_stage_by_lookup(clients)
+        .select_related("portal_account")
+        .prefetch_related(_team_prefetch())
+    )
 
 
 def _team_panel(actor: Actor, client: Client) -> dict[str, object]:
