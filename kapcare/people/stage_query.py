@@ -139,7 +139,9 @@ def with_stage_by_lookup(clients: QuerySet[Client]) -> QuerySet[Client]:
     """The clients, each with its derived stage as ``derived_stage``, looked up in the
     precompiled stage query by the client's id: for pages of one client (the chart),
     where compiling ``stage_expression`` would cost more than the query. Lists keep
-    ``with_stage``, whose stage is computed inline for every row."""
+    ``with_stage``, whose stage is computed inline for every row. The lookup names the
+    client table as itself: read these clients, never nest them in another query (which
+    would rename the table and leave the lookup pointing at the outer one)."""
     sql, params = _stage_sql(clients.db)
     table = Client._meta.db_table
     # Every piece is this module's own (the SQL the ORM compiled, fixed names); the
