@@ -98,7 +98,7 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
     load_after = uptime()
-    print("\n".join(table(results)))
+    print("\n".join(table(results, options.concurrency)))
     print(f"uptime before: {load_before}\nuptime after:  {load_after}")
     if not options.no_record:
         written = write_results(
@@ -106,9 +106,11 @@ def main() -> None:
             targets=targets,
             label=options.label,
             workers=workers,
+            concurrency=options.concurrency,
             settings=(
-                f"{options.concurrency} connections at once, {options.warmup} warm-up requests, "
-                f"then up to {options.requests} requests or {options.seconds:g} s per scenario"
+                f"{options.warmup} warm-up requests, then per scenario two passes of up to "
+                f"{options.requests} requests or {options.seconds:g} s: one connection, then "
+                f"{options.concurrency} connections at once"
             ),
             command="python -m benchmarks.load " + shlex.join(sys.argv[1:]),
             load_before=load_before,

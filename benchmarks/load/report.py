@@ -17,12 +17,16 @@ RESULTS = Path(__file__).resolve().parent.parent / "RESULTS.md"
 HEADER = """# Load benchmark results
 
 Written by `make bench-load` (`benchmarks/load/`), one section per run, newest last:
-figures from the run, not edited by hand. Each scenario runs after a warm-up, by a few
-concurrent connections over loopback against `gunicorn` (the settings of `make serve`)
-on PostgreSQL, holding a practice made by `manage.py generate_practice`. "ratio to floor" is
-the scenario's throughput divided by that of `/livez`, a bare Django JSON view served by
-the same server in the same run. Latency is from sending a request to reading the whole
-answer, so it includes the load client's own time on the same machine.
+figures from the run, not edited by hand. Each scenario runs after a warm-up over
+loopback against `gunicorn` (the settings of `make serve`) on PostgreSQL, holding a
+practice made by `manage.py generate_practice`. Sections from 2026-12-06 17:00 UTC on run
+each scenario twice: one connection sending requests back to back (p50 / p95 / p99: the
+latency one person meets), then several connections at once (req/s, and the p95 under that
+load); earlier sections ran only the second pass, so their latencies include the queueing
+of 4 connections on 2 cores. "ratio to floor" is the scenario's throughput divided by that
+of `/livez`, a bare Django JSON view served by the same server in the same run. Latency is
+from sending a request to reading the whole answer, so it includes the load client's own
+time on the same machine.
 """
 
 
@@ -52,18 +56,22 @@ def machine() -> str:
     )
 
 
-def table(results: dict[str, Result]) -> list[str]:
+def table(results: dict[str, Result], concurrency: int) -> list[str]:
     floor = results.get(FLOOR)
+    floor_rate = floor.loaded.rate if floor and floor.loaded else 0.0
     lines = [
-        "| scenario | requests | errors | p50 ms | p95 ms | p99 ms | req/s | ratio to floor |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| scenario | requests | errors | p50 ms | p95 ms | p99 ms "
+        f"| req/s, {concurrency} at once | p95 ms, {concurrency} at once | ratio to floor |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for result in results.values():
-        ratio = result.rate / floor.rate if floor and floor.rate else float("nan")
+        loaded = result.loaded or Result(result.name)
+        ratio = loaded.rate / floor_rate if floor_rate else float("nan")
         lines.append(
-            f"| {result.name} | {result.count} | {result.errors} | {result.quantile(50):.1f} | "
-            f"{result.quantile(95):.1f} | {result.quantile(99):.1f} | {result.rate:.0f} | "
-            f"{ratio:.2f} |"
+            f"| {result.name} | {result.count} + {loaded.count} | "
+            f"{result.errors + loaded.errors} | {result.quantile(50):.1f} | "
+            f"{result.quantile(95):.1f} | {result.quantile(99):.1f} | {loaded.rate:.0f} | "
+            f"{loaded.quantile(95):.1f} | {ratio:.2f} |"
         )
     return lines
 
@@ -74,6 +82,7 @@ def write_results(
     targets: Targets,
     label: str,
     workers: int,
+    concurrency: int,
     settings: str,
     command: str,
     load_before: str,
@@ -95,7 +104,7 @@ def write_results(
         "how much, and the figures are slower by as much.",
         f"- Command: `{command}`",
         "",
-        *table(results),
+        *table(results, concurrency),
         "",
     ]
     text = RESULTS.read_text() if RESULTS.exists() else HEADER

@@ -1,9 +1,12 @@
-"""The load client: each scenario after a warm-up, by a few concurrent connections, bounded.
+"""The load client: each scenario after a warm-up, one at a time and then by many, bounded.
 
-A small asyncio client (aiohttp): ``concurrency`` workers send one scenario's requests
-back to back until ``requests`` are timed or ``seconds`` have passed, whichever comes
-first, after ``warmup`` untimed ones. Every response must have the expected status; a
-latency is from sending the request to reading the whole body.
+A small asyncio client (aiohttp). Each scenario runs twice after ``warmup`` untimed
+requests: first one connection sends its requests back to back (the latency one person
+meets: p50 / p95 / p99), then ``concurrency`` connections do (the throughput the server
+keeps up: requests per second, and the latency under that load). Each pass stops when
+``requests`` are timed or ``seconds`` have passed, whichever comes first. Every response
+must have the expected status; a latency is from sending the request to reading the
+whole body.
 """
 
 import asyncio
@@ -37,6 +40,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)  # seconds
     seconds: float = 0.0
     errors: int = 0
+    loaded: "Result | None" = None  # the same scenario by many connections at once
 
     @property
     def count(self) -> int:
@@ -159,6 +163,11 @@ def scenarios(t: Targets, results: dict[str, Result]) -> list[Scenario]:
             "therapist",
         ),
         Scenario(
+            "clinician's day (API)",
+            get("/api/v1/appointments", therapist, staff=t.therapist_id, limit=50, **day_span),
+            "none",
+        ),
+        Scenario(
             "location's week calendar (page)",
             get("/calendar/", view="week", location=t.location_id, date=t.week.isoformat()),
             "therapist",
@@ -219,19 +228,15 @@ async def _sign_in(http: aiohttp.ClientSession, email: str, password: str) -> No
             raise SystemExit(f"Could not sign in as {email}: {response.status}")
 
 
-async def _one(
+async def _pass(
     scenario: Scenario,
     http: aiohttp.ClientSession,
+    result: Result,
     *,
     concurrency: int,
-    warmup: int,
     requests: int,
     seconds: float,
-    results: dict[str, Result],
 ) -> None:
-    for _ in range(warmup):
-        await scenario.call(http, 0, None)
-    result = results.setdefault(scenario.name, Result(scenario.name))
     started = time.perf_counter()
     deadline = started + seconds
 
@@ -246,8 +251,36 @@ async def _one(
 
     await asyncio.gather(*(worker(k) for k in range(concurrency)))
     result.seconds = time.perf_counter() - started
-    if CANCEL in results and scenario.name == BOOKING:
-        results[CANCEL].seconds = result.seconds
+
+
+async def _one(
+    scenario: Scenario,
+    http: aiohttp.ClientSession,
+    *,
+    concurrency: int,
+    warmup: int,
+    requests: int,
+    seconds: float,
+    results: dict[str, Result],
+) -> None:
+    for _ in range(warmup):
+        await scenario.call(http, 0, None)
+    alone = results.setdefault(scenario.name, Result(scenario.name))
+    await _pass(scenario, http, alone, concurrency=1, requests=requests, seconds=seconds)
+    # The booking's call records its cancel in results[CANCEL]: the loaded pass's cancels
+    # go to a Result of their own, hung on the one-at-a-time Result like the booking's.
+    cancel_alone = results.get(CANCEL) if scenario.name == BOOKING else None
+    cancel_loaded = Result(CANCEL)
+    if cancel_alone is not None:
+        cancel_alone.seconds = alone.seconds
+        cancel_alone.loaded = results[CANCEL] = cancel_loaded
+    alone.loaded = Result(scenario.name)
+    await _pass(
+        scenario, http, alone.loaded, concurrency=concurrency, requests=requests, seconds=seconds
+    )
+    if cancel_alone is not None:
+        cancel_loaded.seconds = alone.loaded.seconds
+        results[CANCEL] = cancel_alone
 
 
 async def run_all(

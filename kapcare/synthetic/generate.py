@@ -31,14 +31,7 @@ from kapcare.scheduling.models import WorkingHours
 from kapcare.synthetic.histories import LocationHistory
 from kapcare.synthetic.layout import TIME_ZONE, WORKDAY, LocationPlan, Shape, locations_for
 from kapcare.synthetic.rows import AuditRow, Batch, Ids, Person, Staffing
-from kapcare.synthetic.writer import (
-    TABLES,
-    analyze,
-    next_ids,
-    relax_durability,
-    reset_sequences,
-    write_rows,
-)
+from kapcare.synthetic.writer import TABLES, IdBlocks, analyze, relax_durability, write_rows
 
 __all__ = ["GENERATED_PASSWORD", "Generated", "Progress", "generate_practice", "practice_name"]
 
@@ -241,7 +234,7 @@ def generate_practice(
         (f"{tag}-medical_provider-0-0@example.org", Role.MEDICAL_PROVIDER.value),
         (f"{tag}-privacy_officer@example.org", Role.PRIVACY_OFFICER.value),
     ]
-    ids = Ids(next_ids())
+    ids = Ids(IdBlocks())
     relax_durability()
     for plan, staff in zip(plans, staffing, strict=True):
         history = LocationHistory(
@@ -255,6 +248,5 @@ def generate_practice(
             result.clients += batch.clients
             if progress is not None:
                 progress(result.clients, clients, sum(result.rows.values()))
-    reset_sequences()
     analyze()
     return result

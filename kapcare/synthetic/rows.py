@@ -1,7 +1,8 @@
 """The generator's rows: ids it gives, the people it refers to, one batch of writes."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,15 +15,18 @@ Row = dict[str, Any]
 
 
 class Ids:
-    """The next id of each table (the generator gives ids itself, so rows can refer)."""
+    """The next id of each table (the generator gives ids itself, so rows can refer),
+    taken from blocks that ``reserve`` hands out (table name -> ids no other writer uses)."""
 
-    def __init__(self, start: dict[str, int]) -> None:
-        self._next = dict(start)
+    def __init__(self, reserve: Callable[[str], Sequence[int]]) -> None:
+        self._reserve = reserve
+        self._free: dict[str, deque[int]] = {}
 
     def take(self, table: str) -> int:
-        value = self._next[table]
-        self._next[table] = value + 1
-        return value
+        free = self._free.get(table)
+        if not free:
+            free = self._free[table] = deque(self._reserve(table))
+        return free.popleft()
 
 
 @dataclass(frozen=True)

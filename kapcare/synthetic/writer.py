@@ -4,15 +4,15 @@ Rows are plain dicts keyed by attribute name (``client_id``, not ``client``) wit
 ids given; a field a row leaves out gets its model default. PostgreSQL takes each
 table's rows in one ``COPY ... FROM STDIN`` (psycopg's ``copy.write_row``), several
 times faster than INSERTs; SQLite, embedded, has no COPY and gets ``bulk_create``. The
-sequences are moved past the given ids at the end (``reset_sequences``).
+ids come in blocks from each table's own sequence (``IdBlocks``), so a server writing to
+the same database while the generator runs never collides with it.
 """
 
 import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from kapcare.audit.models import AuditEvent
 from kapcare.measures.models import MeasureResponse, RiskFlag
@@ -38,11 +38,10 @@ from kapcare.scheduling.models import Appointment, AppointmentStaff
 __all__ = [
     "BATCH_SIZE",
     "TABLES",
+    "IdBlocks",
     "analyze",
     "method",
-    "next_ids",
     "relax_durability",
-    "reset_sequences",
     "write_rows",
 ]
 
@@ -76,13 +75,40 @@ def method() -> str:
     return "COPY" if connection.vendor == "postgresql" else "bulk_create"
 
 
-def next_ids() -> dict[str, int]:
-    """The first free id of each table."""
-    found: dict[str, int] = {}
-    for name, model in TABLES.items():
-        last = model._default_manager.aggregate(m=models.Max("pk"))["m"]
-        found[name] = (last or 0) + 1
-    return found
+class IdBlocks:
+    """Blocks of ids for the generator's rows, ``size`` at a time per table, that no other
+    writer will use, however many sessions insert into the same tables meanwhile.
+
+    PostgreSQL: each block is drawn from the table's sequence (``nextval`` once per id, in
+    one statement), so the sequence is past the generator's ids as it goes. SQLite: the
+    table's AUTOINCREMENT counter (``sqlite_sequence``) is moved past the block, in one
+    transaction, so the next insert by anyone else lands after it."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self.size = size
+
+    def __call__(self, table: str) -> list[int]:
+        model = TABLES[table]
+        name, pk = model._meta.db_table, model._meta.pk.column
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [name, pk, self.size],
+                )
+                return sorted(row[0] for row in cursor.fetchall())
+            quoted = connection.ops.quote_name(name)
+            cursor.execute(
+                f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+                f"coalesce((SELECT max({connection.ops.quote_name(pk)}) FROM {quoted}), 0))",
+                [name],
+            )
+            last = int(cursor.fetchone()[0])
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [name])
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [name, last + self.size]
+            )
+            return list(range(last + 1, last + self.size + 1))
 
 
 def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -130,14 +156,6 @@ def relax_durability() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit = off")
-
-
-def reset_sequences() -> None:
-    """Move each table's id sequence past the ids the generator gave (PostgreSQL)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), list(TABLES.values()))
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
 
 
 def analyze() -> None:

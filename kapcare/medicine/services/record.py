@@ -44,7 +44,7 @@ from kapcare.medicine.thresholds import MedicinePolicy
 from kapcare.medicine.vocabulary import SignerRole
 from kapcare.pathway.models import DoseOrder
 from kapcare.people.access import Actor
-from kapcare.people.models import Client, StaffMember
+from kapcare.people.models import Client, StaffMember, StaffRole
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment, AppointmentStaff
 
@@ -178,7 +178,8 @@ def _billing_view(
     end = session.discharged_at or now
     if end <= start:
         return None
-    intervals = _intervals(staff, start, end)
+    people = [(m.pk, [r.role for r in m.roles.all()]) for m in staff]
+    intervals = _intervals(people, start, end)
     billed = {i.person_id for i in intervals}
     names = {str(m.pk): m.display_name for m in staff if str(m.pk) in billed}
     bill = billing.billable_monitoring(intervals, policy=policy.billing)
@@ -186,42 +187,51 @@ def _billing_view(
 
 
 def _intervals(
-    staff: Sequence[StaffMember], start: dt.datetime, end: dt.datetime
+    people: Sequence[tuple[int, Sequence[str]]], start: dt.datetime, end: dt.datetime
 ) -> list[billing.MonitoringInterval]:
-    """Each booked clinician (by role: QHP or clinical staff) monitoring from start to end."""
+    """Each booked clinician, given as (staff id, role codes), monitoring from start to end
+    by their billing role: QHP (therapist, medical provider) or clinical staff (monitor)."""
     intervals: list[billing.MonitoringInterval] = []
-    for member in staff:
-        roles = {Role(r.role) for r in member.roles.all()}
+    for staff_id, codes in people:
+        roles = {Role(code) for code in codes}
         if roles & {Role.THERAPIST, Role.MEDICAL_PROVIDER}:
             role = billing.BillingRole.QHP
         elif Role.MONITOR in roles:
             role = billing.BillingRole.CLINICAL_STAFF
         else:
             continue
-        intervals.append(billing.MonitoringInterval(str(member.pk), role, start, end))
+        intervals.append(billing.MonitoringInterval(str(staff_id), role, start, end))
     return intervals
 
 
 def monitoring_bills(practice_id: int) -> list[tuple[dt.datetime, billing.MonitoringBill]]:
     """Every discharged, dosed medicine session of the practice: its first dose's time and
     the 0820T-0822T lines its record supports, computed as for a superbill (one session's
-    :func:`monitoring_bill`). Codes and times only. Four queries, whatever the count."""
+    :func:`monitoring_bill`). Codes and times only. Five queries, whatever the count."""
     policy = policy_for(practice_id)
+    discharged = MedicineSession.objects.filter(
+        client__practice_id=practice_id, discharged_at__isnull=False
+    )
     sessions = list(
-        MedicineSession.objects.filter(client__practice_id=practice_id, discharged_at__isnull=False)
-        .annotate(first_dose=Min("doses__at"))
+        discharged.annotate(first_dose=Min("doses__at"))
         .filter(first_dose__isnull=False)
         .values_list("appointment_id", "first_dose", "discharged_at")
     )
-    staff: dict[int, list[StaffMember]] = {}
+    # The practice's staff are few and its sessions many: each one's roles read once.
+    roles: dict[int, list[str]] = {}
+    for staff_id, code in StaffRole.objects.filter(staff__practice_id=practice_id).values_list(
+        "staff_id", "role"
+    ):
+        roles.setdefault(staff_id, []).append(code)
+    staff: dict[int, list[tuple[int, Sequence[str]]]] = {}
     links = (
-        AppointmentStaff.objects.filter(appointment_id__in=[s[0] for s in sessions])
-        .select_related("staff")
-        .prefetch_related("staff__roles")
+        # A subquery, not the sessions' ids: thousands of parameters cost more than a join.
+        AppointmentStaff.objects.filter(appointment_id__in=discharged.values("appointment_id"))
         .order_by("appointment_id", "staff_id")
+        .values_list("appointment_id", "staff_id")
     )
-    for link in links:
-        staff.setdefault(link.appointment_id, []).append(link.staff)
+    for appointment_id, staff_id in links:
+        staff.setdefault(appointment_id, []).append((staff_id, roles.get(staff_id, [])))
     out = []
     for appointment_id, first_dose, discharged_at in sessions:
         if discharged_at is None or discharged_at <= first_dose:  # filtered; for the type
