@@ -63,8 +63,9 @@ def main() -> None:
     django.setup()
     from benchmarks.load.report import table, uptime, write_results
     from benchmarks.load.runner import run_all
-    from benchmarks.load.targets import find_targets
+    from benchmarks.load.targets import find_targets, remove_bench_bookings
 
+    remove_bench_bookings()  # a run stopped half-way leaves its own
     targets = find_targets(options.practice)
     workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
     env = {
@@ -97,6 +98,7 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
+        remove_bench_bookings()
     load_after = uptime()
     print("\n".join(table(results, options.concurrency)))
     print(f"uptime before: {load_before}\nuptime after:  {load_after}")

@@ -21,7 +21,7 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.load.targets import Targets
+from benchmarks.load.targets import BENCH_REASON, Targets
 from kapcare.people.views import PART_HEADER
 
 __all__ = ["BOOKING", "CANCEL", "FLOOR", "Result", "Scenario", "run_all", "scenarios"]
@@ -138,7 +138,7 @@ def scenarios(t: Targets, results: dict[str, Result]) -> list[Scenario]:
             200,
             cancel,
             headers=desk,
-            json={"status": "cancelled", "reason": "load benchmark"},
+            json={"status": "cancelled", "reason": BENCH_REASON},
         )
 
     after = dt.datetime.combine(monday + dt.timedelta(weeks=2), dt.time(8), tzinfo=zone)

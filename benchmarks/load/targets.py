@@ -16,7 +16,10 @@ from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment
 from kapcare.synthetic.generate import GENERATED_PASSWORD
 
-__all__ = ["Targets", "find_targets"]
+__all__ = ["BENCH_REASON", "Targets", "find_targets", "remove_bench_bookings"]
+
+BENCH_REASON = "load benchmark"
+"""The cancellation reason of the benchmark's own bookings."""
 
 
 @dataclass(frozen=True)
@@ -97,3 +100,13 @@ def find_targets(practice_id: int | None = None) -> Targets:
         booking_clients=tuple(active),
         zone=location.time_zone,
     )
+
+
+def remove_bench_bookings() -> int:
+    """Delete the appointments the benchmark booked and cancelled; how many.
+
+    A booking check reads the client's appointments, cancelled ones too: left in place,
+    each run's bookings would make the next run's checks slower.
+    """
+    deleted, _ = Appointment.objects.filter(status="cancelled", status_reason=BENCH_REASON).delete()
+    return deleted

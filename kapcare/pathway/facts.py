@@ -60,6 +60,8 @@ class PathwayRecords:
 
 
 def load_pathway_records(client_id: int) -> PathwayRecords:
+    # Each kind in its own order: the models' default order starts with the client's name,
+    # a join to the client for nothing when they all belong to one.
     plan = TreatmentPlan.objects.filter(client_id=client_id).values_list("format", "status").first()
     return PathwayRecords(
         plan=(
@@ -71,23 +73,23 @@ def load_pathway_records(client_id: int) -> PathwayRecords:
             rules.Consent(
                 kind=ConsentKind(kind), signed_on=signed_on, revoked_on=revoked_on, version=version
             )
-            for kind, signed_on, revoked_on, version in Consent.objects.filter(
-                client_id=client_id
-            ).values_list("kind", "signed_on", "revoked_on", "version")
+            for kind, signed_on, revoked_on, version in Consent.objects.filter(client_id=client_id)
+            .order_by("signed_on", "id")
+            .values_list("kind", "signed_on", "revoked_on", "version")
         ),
         clearances=tuple(
             rules.Clearance(
                 status=ClearanceStatus(status), valid_until=valid_until, recorded_at=recorded_at
             )
-            for status, valid_until, recorded_at in Clearance.objects.filter(
-                client_id=client_id
-            ).values_list("status", "valid_until", "recorded_at")
+            for status, valid_until, recorded_at in Clearance.objects.filter(client_id=client_id)
+            .order_by("recorded_at", "id")
+            .values_list("status", "valid_until", "recorded_at")
         ),
         dose_orders=tuple(
             rules.DoseOrder(active_from=active_from, active_to=active_to)
-            for active_from, active_to in DoseOrder.objects.filter(client_id=client_id).values_list(
-                "active_from", "active_to"
-            )
+            for active_from, active_to in DoseOrder.objects.filter(client_id=client_id)
+            .order_by("active_from", "id")
+            .values_list("active_from", "active_to")
         ),
         unreviewed_risk_flags=count_unreviewed_booking_flags(client_id),
     )

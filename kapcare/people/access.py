@@ -147,11 +147,13 @@ def actor_for_user(user: User, *, source_ip: str | None = None) -> Actor:
 def actor_for_request(request: HttpRequest) -> Actor | None:
     """The request's actor, computed once; None when nobody is signed in."""
     cached = getattr(request, "_kapcare_actor", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
+    # The middleware may have met the session's user before an API token replaced it:
+    # the actor is the one the request now authenticates as.
+    if cached is not None and cached.user.pk == user.pk:
+        return cached  # type: ignore[no-any-return]
     actor = actor_for_user(user, source_ip=request_ip(request))
     request._kapcare_actor = actor  # type: ignore[attr-defined]
     return actor

@@ -12,8 +12,9 @@ caller has reached the client through ``people.access`` first.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from kapcare.core.errors import FieldError
 from kapcare.pathway.facts import load_pathway_records
@@ -24,6 +25,7 @@ from kapcare.scheduling import rules
 from kapcare.scheduling.hours import Absence, StaffSchedule, WorkingWindow
 from kapcare.scheduling.models import (
     Appointment,
+    AppointmentStaff,
     PracticeSchedulingSettings,
     TimeOff,
     WorkingHours,
@@ -86,10 +88,35 @@ def as_rule_appointment(appointment: Appointment) -> rules.Appointment:
 
 
 def client_appointments(client_id: int) -> tuple[rules.Appointment, ...]:
-    """All of the client's appointments, any status (two queries)."""
+    """All of the client's appointments, any status (one query)."""
+    return _rule_appointments(Appointment.objects.filter(client_id=client_id))
+
+
+def _rule_appointments(appointments: QuerySet[Appointment]) -> tuple[rules.Appointment, ...]:
+    """``appointments`` as the rules read them, by start, in one query.
+
+    A row per appointment and staff member (a left join), gathered here: the rules read
+    six columns, so no model instances and no second query for the staff links.
+    """
+    rows = appointments.order_by("start", "id").values_list(
+        "id", "kind", "status", "start", "end", "room_id", "staff_links__staff_id"
+    )
+    found: dict[int, tuple[str, str, dt.datetime, dt.datetime, int | None, set[int]]] = {}
+    for pk, kind, status, start, end, room_id, staff_id in rows:
+        staff = found.setdefault(pk, (kind, status, start, end, room_id, set()))[5]
+        if staff_id is not None:
+            staff.add(staff_id)
     return tuple(
-        as_rule_appointment(a)
-        for a in Appointment.objects.filter(client_id=client_id).prefetch_related("staff_links")
+        rules.Appointment(
+            id=pk,
+            kind=AppointmentKind(kind),
+            status=AppointmentStatus(status),
+            start=start,
+            end=end,
+            staff_ids=frozenset(staff),
+            room_id=room_id,
+        )
+        for pk, (kind, status, start, end, room_id, staff) in found.items()
     )
 
 
@@ -151,40 +178,41 @@ def _load_places(
     return locations, rooms
 
 
-def load_staff(
-    practice_id: int, staff_ids: Iterable[int]
-) -> tuple[dict[int, rules.StaffInfo], dict[int, StaffMember]]:
-    """The active staff members of the practice among ``staff_ids`` (three queries)."""
-    members = {
-        s.pk: s
-        for s in StaffMember.objects.filter(
-            practice_id=practice_id, is_active=True, pk__in=set(staff_ids)
+def load_staff(practice_id: int, staff_ids: Iterable[int]) -> dict[int, rules.StaffInfo]:
+    """The active staff members of the practice among ``staff_ids`` (one query).
+
+    A row per member, role and licence (left joins; a handful each), gathered here.
+    """
+    rows = (
+        StaffMember.objects.filter(practice_id=practice_id, is_active=True, pk__in=set(staff_ids))
+        .order_by("pk")
+        .values_list("pk", "user__full_name", "roles__role", "licenses__state")
+    )
+    found: dict[int, tuple[str, set[Role], set[str]]] = {}
+    for pk, name, role, state in rows:
+        _, roles, states = found.setdefault(pk, (name, set(), set()))
+        if role is not None:
+            roles.add(Role(role))
+        if state is not None:
+            states.add(state)
+    return {
+        pk: rules.StaffInfo(
+            id=pk, roles=frozenset(roles), licensed_states=frozenset(states), name=name
         )
-        .select_related("user")
-        .prefetch_related("roles", "licenses")
+        for pk, (name, roles, states) in found.items()
     }
-    infos = {
-        s.pk: rules.StaffInfo(
-            id=s.pk,
-            roles=frozenset(Role(r.role) for r in s.roles.all()),
-            licensed_states=frozenset(lic.state for lic in s.licenses.all()),
-            name=s.user.full_name,
-        )
-        for s in members.values()
-    }
-    return infos, members
 
 
 def _staff_of_request(
     practice_id: int, parts: Sequence[AppointmentRequest | FollowUpRequest]
-) -> tuple[dict[int, rules.StaffInfo], dict[int, StaffMember]]:
-    infos, members = load_staff(practice_id, (i for p in parts for i in p.staff_ids))
+) -> dict[int, rules.StaffInfo]:
+    staff = load_staff(practice_id, (i for p in parts for i in p.staff_ids))
     for index, part in enumerate(parts):
         for staff_id in part.staff_ids:
-            if staff_id not in members:
+            if staff_id not in staff:
                 where = "staff" if index == 0 else "follow_up.staff"
                 raise FieldError(where, f"No active staff member with id {staff_id}.")
-    return infos, members
+    return staff
 
 
 def load_calendar(
@@ -198,22 +226,37 @@ def load_calendar(
 
     ``client_id`` None: every client's (the intensive planner, planning several at once).
     """
-    nearby = (
-        Appointment.objects.filter(start__lt=high, end__gt=low)
-        .filter(Q(room_id__in=set(room_ids)) | Q(staff_links__staff_id__in=set(staff_ids)))
-        .exclude(status=AppointmentStatus.CANCELLED.value)
-        .distinct()
-        .prefetch_related("staff_links")
-    )
+    # Two indexed lookups, not one OR across the staff join (which no index answers):
+    # the staff's and the rooms' live appointments ending after ``low``
+    # (``*_busy_until``), then the appointments themselves by id.
+    live = Q(start__lt=high, end__gt=low) & ~Q(status=AppointmentStatus.CANCELLED.value)
+    staff, rooms = set(staff_ids), set(room_ids)
+    lookups: list[QuerySet[Any, Any]] = []
+    if staff:
+        lookups.append(
+            AppointmentStaff.objects.filter(live, staff_id__in=staff)
+            .values("appointment_id")
+            .order_by()
+        )
+    if rooms:
+        lookups.append(Appointment.objects.filter(live, room_id__in=rooms).values("pk").order_by())
+    if not lookups:
+        return ()
+    ids = lookups[0].union(*lookups[1:]) if len(lookups) > 1 else lookups[0]
+    # ``live`` again on the appointment itself: its staff links copy its time and status.
+    nearby = Appointment.objects.filter(live, pk__in=ids)
     if client_id is not None:
         nearby = nearby.exclude(client_id=client_id)
-    return tuple(as_rule_appointment(a) for a in nearby)
+    return _rule_appointments(nearby)
 
 
 def load_schedule(
     staff_ids: Iterable[int], *, start: dt.datetime, end: dt.datetime
 ) -> StaffSchedule:
-    """Working hours and the time off overlapping ``[start, end)``: two queries."""
+    """Working hours and the time off overlapping ``[start, end)``: two queries.
+
+    Each person's in order (by id, not the models' default by name: no join to the
+    staff and their user for it; the checks read them per person)."""
     ids = sorted(set(staff_ids))
     if not ids:
         return StaffSchedule()
@@ -227,12 +270,14 @@ def load_schedule(
             time_zone=w.location.time_zone,
             location_name=w.location.name,
         )
-        for w in WorkingHours.objects.filter(staff_id__in=ids).select_related("location")
+        for w in WorkingHours.objects.filter(staff_id__in=ids)
+        .select_related("location")
+        .order_by("staff_id", "weekday", "start_time", "id")
     )
     absences = tuple(
         Absence(staff_id=t.staff_id, start=t.start, end=t.end)
-        for t in TimeOff.objects.filter(staff_id__in=ids).filter(
-            Q(start__lt=end) & Q(end__gt=start)
+        for t in TimeOff.objects.filter(staff_id__in=ids, start__lt=end, end__gt=start).order_by(
+            "staff_id", "start", "id"
         )
     )
     return StaffSchedule(windows, absences)
@@ -250,7 +295,6 @@ class BookingFacts:
     client: rules.ClientInfo
     pathway: rules.PathwayFacts
     calendar: tuple[rules.Appointment, ...]
-    staff: dict[int, StaffMember] = field(default_factory=dict)
     schedule: StaffSchedule = field(default_factory=StaffSchedule)
     """Working hours and time off of the staff asked for (``scheduling.hours``)."""
     policy: SchedulingPolicy = DEFAULT_POLICY
@@ -285,7 +329,7 @@ def booking_facts(client: Client, request: AppointmentRequest) -> BookingFacts:
     """The facts of booking ``request`` for ``client`` (already reached through access)."""
     parts = parts_of(request)
     locations, rooms = _load_places(client.practice_id, parts)
-    staff, members = _staff_of_request(client.practice_id, parts)
+    staff = _staff_of_request(client.practice_id, parts)
     timed = _timed(parts)
     low = min((p.start for p in timed), default=None)
     high = max((p.end for p in timed), default=None)
@@ -310,7 +354,6 @@ def booking_facts(client: Client, request: AppointmentRequest) -> BookingFacts:
             if low is not None and high is not None
             else ()
         ),
-        staff=members,
         schedule=(
             load_schedule(staff_ids, start=low, end=high)
             if low is not None and high is not None

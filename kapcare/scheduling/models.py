@@ -117,6 +117,13 @@ class Appointment(models.Model):
             models.Index(fields=["location", "start"]),
             models.Index(fields=["room", "start"]),
             models.Index(fields=["start", "end"]),
+            # The booking check's room conflicts: a room's live appointments ending after a
+            # time are its future ones, a handful, however long the practice's history.
+            models.Index(
+                fields=["room", "end"],
+                condition=~Q(status=AppointmentStatus.CANCELLED.value),
+                name="appointment_room_busy_until",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -154,7 +161,15 @@ class AppointmentStaff(models.Model):
                 condition=Q(end__gt=F("start")), name="appointment_staff_end_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["staff", "start"])]
+        indexes = [
+            models.Index(fields=["staff", "start"]),
+            # The booking check's staff conflicts, as ``appointment_room_busy_until``.
+            models.Index(
+                fields=["staff", "end"],
+                condition=~Q(status=AppointmentStatus.CANCELLED.value),
+                name="appointment_staff_busy_until",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff_id} on {self.appointment_id}"

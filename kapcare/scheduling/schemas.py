@@ -5,6 +5,7 @@ offset (a time without one is refused with 422); dates are ``YYYY-MM-DD``.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated
 
 from ninja import Field
@@ -65,18 +66,22 @@ class AppointmentOut(Schema):
     follow_up_of: int | None
 
     @staticmethod
-    def of(appointment: Appointment) -> "AppointmentOut":
-        """Needs ``staff_links`` prefetched (or it costs a query per appointment)."""
+    def of(appointment: Appointment, *, staff_ids: Iterable[int] | None = None) -> "AppointmentOut":
+        """Needs ``staff_links`` prefetched (or it costs a query per appointment), unless
+        ``staff_ids`` names them (an appointment just saved, answered without reading it
+        back: its times in UTC, as the database gives them)."""
+        if staff_ids is None:
+            staff_ids = (link.staff_id for link in appointment.staff_links.all())
         return AppointmentOut(
             id=appointment.pk,
             client=appointment.client_id,
             kind=AppointmentKind(appointment.kind),
             modality=Modality(appointment.modality),
-            start=appointment.start,
-            end=appointment.end,
+            start=appointment.start.astimezone(dt.UTC),
+            end=appointment.end.astimezone(dt.UTC),
             location=appointment.location_id,
             room=appointment.room_id,
-            staff=sorted(link.staff_id for link in appointment.staff_links.all()),
+            staff=sorted(set(staff_ids)),
             status=AppointmentStatus(appointment.status),
             status_reason=appointment.status_reason,
             client_location_state=appointment.client_location_state or None,

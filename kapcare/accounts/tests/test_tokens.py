@@ -155,6 +155,21 @@ def test_bearer_token_reads_as_its_user(
     assert event.actor_id == staff[Role.THERAPIST].user_id
 
 
+def test_a_token_beside_a_session_acts_as_the_tokens_user(
+    signed_in: SignedIn, staff: Staff, team_client: Client, other_client: Client
+) -> None:
+    # given a browser signed in as the front desk, which sees every client of the practice
+    browser = signed_in(Role.FRONT_DESK)
+    token = create_token("therapist@example.org")
+    # when it sends the therapist's token as well
+    response = browser.get("/api/v1/clients", **bearer(token))  # type: ignore[arg-type]
+    # then the request is the token's: the therapist's list, audited as the therapist
+    assert response.status_code == 200
+    assert [i["id"] for i in response.json()["items"]] == [team_client.pk]
+    event = AuditEvent.objects.get(action="read", client_id=team_client.pk)
+    assert event.actor_id == staff[Role.THERAPIST].user_id
+
+
 def test_bearer_writes_need_no_csrf_token(staff: Staff) -> None:
     token = create_token("front_desk@example.org")
     script = HttpClient(enforce_csrf_checks=True)

@@ -149,7 +149,7 @@ def plan_for_clients(
         is_active=True,
         roles__role__in=[Role.THERAPIST.value, Role.MONITOR.value],
     ).values_list("pk", flat=True)
-    infos, _ = load_staff(practice_id, staff_ids)
+    infos = load_staff(practice_id, staff_ids)
     tz = zone(policy.time_zone.value)
     low = dt.datetime.combine(earliest_start, dt.time(), tzinfo=tz)
     high = low + dt.timedelta(days=HORIZON_DAYS + days + 1)

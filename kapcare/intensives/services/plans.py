@@ -102,7 +102,7 @@ def _virtual_location(
     therapists = StaffMember.objects.filter(
         practice_id=practice_id, is_active=True, roles__role=Role.THERAPIST.value
     ).values_list("pk", flat=True)
-    infos, _ = load_staff(practice_id, therapists)
+    infos = load_staff(practice_id, therapists)
     if not any(may_see_virtually(s, where, offered) for s in infos.values()):
         name = US_STATES.get(where, where)
         raise FieldError(

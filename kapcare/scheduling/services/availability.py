@@ -159,7 +159,7 @@ def search_availability(*, actor: Actor, query: AvailabilityQuery) -> SlotSearch
     ):
         raise FieldError("location", "No location with that id.")
     follow_up_staff = query.follow_up.staff_ids if query.follow_up is not None else ()
-    staff, _ = load_staff(client.practice_id, (*query.staff_ids, *follow_up_staff))
+    staff = load_staff(client.practice_id, (*query.staff_ids, *follow_up_staff))
     missing = [i for i in query.staff_ids if i not in staff]
     if missing:
         raise FieldError("staff", f"No active staff member with id {missing[0]}.")
