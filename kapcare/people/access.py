@@ -35,6 +35,7 @@ from kapcare.people.models import (
     ClientAccount,
     EmergencyAccess,
     StaffMember,
+    StaffRole,
 )
 from kapcare.people.policy import Category, Role
 
@@ -119,13 +120,19 @@ class Actor:
 
 
 def actor_for_user(user: User, *, source_ip: str | None = None) -> Actor:
-    staff = (
-        StaffMember.objects.filter(user=user, is_active=True)
-        .select_related("practice")  # its idle limit, read on every request (idle_timeout)
-        .prefetch_related("roles")
-        .first()
+    # Read on every request: the staff member, their practice (its idle limit, read by
+    # idle_timeout) and their roles in one query, from the roles' side.
+    held = list(
+        StaffRole.objects.filter(staff__user=user, staff__is_active=True)
+        .select_related("staff__practice")
+        .order_by()
     )
-    roles = frozenset(Role(r.role) for r in staff.roles.all()) if staff else frozenset()
+    staff = held[0].staff if held else None
+    if staff is None:  # a staff member without a role yet reads as one with none
+        staff = (
+            StaffMember.objects.filter(user=user, is_active=True).select_related("practice").first()
+        )
+    roles = frozenset(Role(r.role) for r in held)
     client_id, idle_minutes = None, staff.practice.idle_timeout_minutes if staff else None
     if staff is None:
         account = (
