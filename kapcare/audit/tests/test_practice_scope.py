@@ -17,9 +17,9 @@ from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
 from tests.factories import make_client, make_practice, make_staff
 
-# Sign-in (4), the person filter's choices, the client's practice, the count, the page of
+# Sign-in (3), the person filter's choices, the client's practice, the count, the page of
 # events and the audit append of the reading (3): whatever the trail holds.
-CLIENT_REPORT_QUERIES = 11
+CLIENT_REPORT_QUERIES = 10
 
 
 def _read(staff: StaffMember, client: Client, detail: str) -> AuditEvent:
