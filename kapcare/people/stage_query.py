@@ -17,23 +17,33 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 
 from kapcare.people.models import Client
 from kapcare.people.stage import DEFAULT_STAGE, FACT_NAMES, STAGE_RULES, StageFacts
 from kapcare.people.vocabulary import PathwayStage
 
-__all__ = ["STAGE_ANNOTATION", "stage_expression", "stage_facts_of", "stage_of", "with_stage"]
+__all__ = [
+    "STAGE_ANNOTATION",
+    "stage_expression",
+    "stage_facts_of",
+    "stage_of",
+    "with_stage",
+    "with_stage_by_lookup",
+]
 
 STAGE_ANNOTATION = "derived_stage"
 
@@ -104,10 +114,50 @@ def with_stage(clients: QuerySet[Client]) -> QuerySet[Client]:
     return clients.annotate(**{STAGE_ANNOTATION: stage_expression()})
 
 
+# The stage of every client as SQL, compiled once per database: compiling the CASE of
+# ten EXISTS takes the ORM several milliseconds, running it for one client well under
+# one. Only the query's text and its constants (stored values spelled above) are kept,
+# never a row: nothing read for one request is shown to another.
+_STAGE_SQL: dict[str, tuple[str, tuple[Any, ...]]] = {}
+_LOOKUP_ALIAS, _LOOKUP_KEY = "client_stage", "stage_client_id"
+
+
+def _stage_sql(using: str) -> tuple[str, tuple[Any, ...]]:
+    vendor = connections[using].vendor
+    if vendor not in _STAGE_SQL:
+        every = (
+            with_stage(Client.objects.using(using).order_by())
+            .annotate(**{_LOOKUP_KEY: F("pk")})
+            .values_list(_LOOKUP_KEY, STAGE_ANNOTATION)
+        )
+        sql, params = every.query.get_compiler(using=using).as_sql()
+        _STAGE_SQL[vendor] = (sql, tuple(params))
+    return _STAGE_SQL[vendor]
+
+
+def with_stage_by_lookup(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """The clients, each with its derived stage as ``derived_stage``, looked up in the
+    precompiled stage query by the client's id: for pages of one client (the chart),
+    where compiling ``stage_expression`` would cost more than the query. Lists keep
+    ``with_stage``, whose stage is computed inline for every row. The lookup names the
+    client table as itself: read these clients, never nest them in another query (which
+    would rename the table and leave the lookup pointing at the outer one)."""
+    sql, params = _stage_sql(clients.db)
+    table = Client._meta.db_table
+    # Every piece is this module's own (the SQL the ORM compiled, fixed names); the
+    # values travel as parameters.
+    lookup = (
+        f'SELECT "{_LOOKUP_ALIAS}"."{STAGE_ANNOTATION}" FROM ({sql}) "{_LOOKUP_ALIAS}" '  # noqa: S608
+        f'WHERE "{_LOOKUP_ALIAS}"."{_LOOKUP_KEY}" = "{table}"."id"'
+    )
+    stage = RawSQL(lookup, params, CharField())  # noqa: S611 -- the SQL above, values as parameters
+    return clients.annotate(**{STAGE_ANNOTATION: stage})
+
+
 def stage_of(client_id: int) -> PathwayStage:
     """One client's derived stage (one query)."""
     value = (
-        with_stage(Client.objects.filter(pk=client_id))
+        with_stage_by_lookup(Client.objects.filter(pk=client_id))
         .values_list(STAGE_ANNOTATION, flat=True)
         .get()
     )

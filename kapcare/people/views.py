@@ -55,7 +55,12 @@ from kapcare.people.models import (
 )
 from kapcare.people.policy import Category
 from kapcare.people.search import search_clients
-from kapcare.people.stage_query import STAGE_ANNOTATION, stage_of, with_stage
+from kapcare.people.stage_query import (
+    STAGE_ANNOTATION,
+    stage_of,
+    with_stage,
+    with_stage_by_lookup,
+)
 from kapcare.people.vocabulary import PathwayStage
 
 # Safety data (risk flags) is the least every chart shows, so it is the chart's
@@ -224,10 +229,15 @@ def _client_with_team(client: Client) -> Client:
     return Client.objects.prefetch_related(_team_prefetch()).get(pk=client.pk)
 
 
+def _part_client(clients: QuerySet[Client]) -> QuerySet[Client]:
+    # A part's one read of the client: its portal account and care team come with it (the
+    # team also answers whether the actor is on it).
+    return clients.select_related("portal_account").prefetch_related(_team_prefetch())
+
+
 def _chart_client(clients: QuerySet[Client]) -> QuerySet[Client]:
-    # The chart's one read of the client: its stage, portal account and care team come
-    # with it (the team also answers whether the actor is on it).
-    return with_stage(clients).select_related("portal_account").prefetch_related(_team_prefetch())
+    # The chart's: the same, and the stage its head shows.
+    return with_stage_by_lookup(_part_client(clients))
 
 
 def _team_panel(actor: Actor, client: Client) -> dict[str, object]:
@@ -238,6 +248,11 @@ def _team_panel(actor: Actor, client: Client) -> dict[str, object]:
         "more_team_changes": len(changes) > RECENT_TEAM_CHANGES,
         "may_change_team": may_change_care_team(actor, client.pk),
     }
+
+
+def _sees(categories: frozenset[Category]) -> dict[str, bool]:
+    """Which categories' panels the chart and its parts show (``sees.clinical``...)."""
+    return {c.value: c in categories for c in Category}
 
 
 def _chart_context(
@@ -251,7 +266,7 @@ def _chart_context(
         "stage": STEP_OF[getattr(client, STAGE_ANNOTATION)]
         if sees_pathway_stage(actor, client.pk)
         else None,
-        "sees": {c.value: c in categories for c in Category},
+        "sees": _sees(categories),
         "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
         "opens_chart": True,
     }
@@ -335,12 +350,20 @@ PART_HEADER = "X-KapCare-Chart-Part"
 def _chart_part(request: HttpRequest, client_id: int, key: str) -> HttpResponse:
     actor = staff_actor(request)
     part = PART_OF[key]
-    with one_page_view(actor, client_query=_chart_client):
+    # The script asks for the panels alone: no client's head, so no stage or age to read.
+    fragment = request.headers.get(PART_HEADER) == "1"
+    with one_page_view(actor, client_query=_part_client if fragment else _chart_client):
         client = access_client(actor, client_id, CHART_CATEGORY, detail=f"page:chart_{key}")
         categories = allowed_categories(actor, client.pk)
-        context = {**_chart_context(actor, client, categories), "part": part}
-        fragment = request.headers.get(PART_HEADER) == "1"
-        response = render(request, part.template if fragment else "people/chart_part.html", context)
+        if fragment:
+            context: dict[str, object] = {"client": client, "sees": _sees(categories)}
+        else:
+            context = _chart_context(actor, client, categories)
+        response = render(
+            request,
+            part.template if fragment else "people/chart_part.html",
+            {**context, "part": part},
+        )
         # The same URL answers two ways: a cache must keep them apart.
         patch_vary_headers(response, (PART_HEADER,))
         return response
@@ -390,7 +413,7 @@ def client_profile(request: HttpRequest, client_id: int) -> HttpResponse:
             "age": _age(client.date_of_birth, clock.today()),
             "stage": STEP_OF[stage_of(client.pk)] if sees_pathway_stage(actor, client.pk) else None,
             "opens_chart": CHART_CATEGORY in categories,
-            "sees": {c.value: c in categories for c in Category},
+            "sees": _sees(categories),
             "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
             **_team_panel(actor, client),
         },
@@ -459,7 +482,7 @@ def client_care_team(request: HttpRequest, client_id: int) -> HttpResponse:
             "age": _age(client.date_of_birth, clock.today()),
             "stage": STEP_OF[stage_of(client.pk)] if sees_pathway_stage(actor, client.pk) else None,
             "opens_chart": CHART_CATEGORY in categories,
-            "sees": {c.value: c in categories for c in Category},
+            "sees": _sees(categories),
             "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
         },
         status=422 if form.is_bound else 200,

@@ -5,6 +5,9 @@ reads their own client. The officer of the first lists the trail through the API
 and the page and sees only their practice's events (and those that name nobody).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.test import Client as HttpClient
 
@@ -13,6 +16,10 @@ from kapcare.audit.services import AuditSource, record_event
 from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
 from tests.factories import make_client, make_practice, make_staff
+
+# Sign-in (3), the person filter's choices, the client's practice, the count, the page of
+# events and the audit append of the reading (3): whatever the trail holds.
+CLIENT_REPORT_QUERIES = 10
 
 
 def _read(staff: StaffMember, client: Client, detail: str) -> AuditEvent:
@@ -88,3 +95,31 @@ def test_the_page_shows_only_the_readers_practice(
     assert "Elsewheresson" not in html
     assert f"<td>{events['ours'].seq}</td>" in html
     assert f"<td>{events['theirs'].seq}</td>" not in html
+
+
+def test_the_page_filtered_by_a_client_shows_that_clients_events_in_scope(
+    staff: dict[Role, StaffMember],
+    team_client: Client,
+    events: dict[str, AuditEvent],
+    elsewhere: tuple[StaffMember, Client],
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    # given the other practice's therapist reading our client, and ours reading theirs
+    other_staff, other_client = elsewhere
+    visiting = _read(other_staff, team_client, "visiting")
+    ours_there = _read(staff[Role.THERAPIST], other_client, "ours there")
+    http = HttpClient()
+    http.force_login(staff[Role.PRIVACY_OFFICER].user)
+    # when the officer filters the page by our client, then by theirs
+    http.get("/audit/", {"client": team_client.pk})  # the session's first request
+    with django_assert_max_num_queries(CLIENT_REPORT_QUERIES):
+        ours = http.get("/audit/", {"client": team_client.pk}).content.decode()
+    theirs = http.get("/audit/", {"client": other_client.pk}).content.decode()
+    # then our client's events show whoever did them, and of their client only what our
+    # staff did
+    assert f"<td>{events['ours'].seq}</td>" in ours
+    assert f"<td>{visiting.seq}</td>" in ours
+    assert f"<td>{ours_there.seq}</td>" not in ours
+    assert f"<td>{ours_there.seq}</td>" in theirs
+    assert f"<td>{events['theirs'].seq}</td>" not in theirs
+    assert "other.therapist@example.org" not in theirs

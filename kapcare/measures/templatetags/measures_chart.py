@@ -13,7 +13,6 @@ from django.utils import timezone
 from kapcare.core import clock
 from kapcare.measures import access
 from kapcare.measures.flags import client_risk_flags
-from kapcare.measures.forms import LinkForm
 from kapcare.measures.models import CompletionLink, MeasureAssignment, MeasureResponse
 from kapcare.measures.panels import measure_panels
 from kapcare.measures.registry import list_instruments
@@ -85,7 +84,6 @@ def measures_panel(context: template.Context, client: Client) -> dict[str, Any]:
         "waiting_links": waiting,
         "assignments": assignments,
         "instruments": instruments,
-        "link_form": LinkForm(auto_id="link_%s"),
         "medicine_count": len(sessions),
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),

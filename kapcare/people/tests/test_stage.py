@@ -12,7 +12,13 @@ from kapcare.pathway.vocabulary import PlanStatus
 from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
 from kapcare.people.stage import FACT_NAMES, StageFacts, derive_stage
-from kapcare.people.stage_query import STAGE_ANNOTATION, stage_facts_of, stage_of, with_stage
+from kapcare.people.stage_query import (
+    STAGE_ANNOTATION,
+    stage_facts_of,
+    stage_of,
+    with_stage,
+    with_stage_by_lookup,
+)
 from kapcare.people.vocabulary import PathwayStage
 from kapcare.scheduling.vocabulary import AppointmentKind, AppointmentStatus
 from tests.factories import make_client
@@ -175,6 +181,25 @@ def test_a_list_gets_every_stage_filters_and_counts_in_one_query_each(
     assert len(listed) == len(filtered) == 1
     assert sorted(stages) == sorted([s.value for s in PathwayStage] * 2)
     assert len(preparing) == 2
+
+
+def test_the_precompiled_lookup_gives_every_client_the_stage_computed_inline(
+    practice: Practice, by: StaffMember
+) -> None:
+    # given two clients at each stage
+    for stage in PathwayStage:
+        for _ in range(2):
+            give_stage(make_client(practice=practice), stage, by=by)
+    clients = Client.objects.filter(practice=practice).order_by("pk")
+    inline = list(with_stage(clients).values_list("pk", STAGE_ANNOTATION))
+    # when the stage is looked up in the query compiled once (the chart's way), twice
+    with CaptureQueriesContext(connection) as looked_up:
+        first = list(with_stage_by_lookup(clients).values_list("pk", STAGE_ANNOTATION))
+        second = list(with_stage_by_lookup(clients).values_list("pk", STAGE_ANNOTATION))
+    # then each client has the same stage as inline, in one query each time
+    assert first == second == inline
+    assert sorted(stage for _, stage in first) == sorted([s.value for s in PathwayStage] * 2)
+    assert len(looked_up) == 2
 
 
 def test_the_api_and_the_home_page_show_the_derived_stage(
