@@ -28,3 +28,12 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None  # "-" logs every requ
 # Completion links, feed addresses and reset links carry a secret: logged masked.
 logger_class = "kapcare.log_masking.MaskedAccessLogger"
 errorlog = "-"
+
+
+def post_worker_init(worker: object) -> None:
+    """Once the worker has loaded the app: its modules, settings and templates live as
+    long as the worker, so they are moved out of the garbage collector's sight (a full
+    collection no longer walks them in the middle of a request)."""
+    import gc
+
+    gc.freeze()
