@@ -41,7 +41,7 @@ PAGES = ("chart", "chart treatment", "chart notes", "day", "week", "audit")
 
 
 def _requests(t: Any) -> dict[str, Callable[[Any], Any]]:
-    from benchmarks.load.runner import clock_monday
+    from benchmarks.load.runner import booking_payload, clock_monday
     from benchmarks.load.targets import BENCH_REASON
     from kapcare.people.views import PART_HEADER
 
@@ -51,17 +51,8 @@ def _requests(t: Any) -> dict[str, Callable[[Any], Any]]:
     part = {"HTTP_" + PART_HEADER.upper().replace("-", "_"): "1"}
     day_start = dt.datetime.combine(t.day, dt.time(0), tzinfo=zone)
     monday = clock_monday(zone) + dt.timedelta(weeks=3)
-    start = dt.datetime.combine(monday, dt.time(16), tzinfo=zone)
+    payload = booking_payload(t, 0)
     client, state = t.booking_clients[0]
-    payload = {
-        "client": client,
-        "kind": "therapy",
-        "modality": "telehealth",
-        "start": start.isoformat(),
-        "end": (start + dt.timedelta(minutes=50)).isoformat(),
-        "staff": [t.therapist_id],
-        "client_location_state": state,
-    }
     body = json.dumps(payload)
 
     def booking(c: Any) -> Any:

@@ -24,7 +24,16 @@ import aiohttp
 from benchmarks.load.targets import BENCH_REASON, Targets
 from kapcare.people.views import PART_HEADER
 
-__all__ = ["BOOKING", "CANCEL", "FLOOR", "Result", "Scenario", "run_all", "scenarios"]
+__all__ = [
+    "BOOKING",
+    "CANCEL",
+    "FLOOR",
+    "Result",
+    "Scenario",
+    "booking_payload",
+    "run_all",
+    "scenarios",
+]
 
 FLOOR = "floor: bare Django JSON (/livez)"
 BOOKING = "booking: create (API)"
@@ -87,6 +96,25 @@ async def _request(
     return body
 
 
+def booking_payload(t: Targets, worker: int) -> dict[str, Any]:
+    """A telehealth therapy session at 4 pm, three weeks on: each worker its own day and
+    client, so that concurrent bookings do not refuse each other."""
+    zone = zoneinfo.ZoneInfo(t.zone)
+    client_id, state = t.booking_clients[worker % len(t.booking_clients)]
+    monday = clock_monday(zone) + dt.timedelta(weeks=3)
+    day = monday + dt.timedelta(weeks=worker // 5, days=worker % 5)
+    start = dt.datetime.combine(day, dt.time(16), tzinfo=zone)
+    return {
+        "client": client_id,
+        "kind": "therapy",
+        "modality": "telehealth",
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(minutes=50)).isoformat(),
+        "staff": [t.therapist_id],
+        "client_location_state": state,
+    }
+
+
 def scenarios(t: Targets, results: dict[str, Result]) -> list[Scenario]:
     """Every scenario of issue 14, the floor first."""
     zone = zoneinfo.ZoneInfo(t.zone)
@@ -105,18 +133,7 @@ def scenarios(t: Targets, results: dict[str, Result]) -> list[Scenario]:
         return call
 
     def payload(worker: int) -> dict[str, Any]:
-        client_id, state = t.booking_clients[worker % len(t.booking_clients)]
-        day = monday + dt.timedelta(weeks=worker // 5, days=worker % 5)
-        start = dt.datetime.combine(day, dt.time(16), tzinfo=zone)
-        return {
-            "client": client_id,
-            "kind": "therapy",
-            "modality": "telehealth",
-            "start": start.isoformat(),
-            "end": (start + dt.timedelta(minutes=50)).isoformat(),
-            "staff": [t.therapist_id],
-            "client_location_state": state,
-        }
+        return booking_payload(t, worker)
 
     async def booking_check(
         http: aiohttp.ClientSession, worker: int, record: Result | None
