@@ -27,5 +27,10 @@ class Page(Schema, Generic[T]):
 
 
 def page_of(queryset: QuerySet[M], page: PageQuery) -> tuple[list[M], int]:
-    """One page of ``queryset`` and the total count (two queries, whatever the size)."""
-    return list(queryset[page.offset : page.offset + page.limit]), queryset.count()
+    """One page of ``queryset`` and the total count: two queries whatever the size, or
+    one when the page is short (the last, or the first of none): nothing lies beyond
+    it, so the count is the items before it and on it."""
+    items = list(queryset[page.offset : page.offset + page.limit])
+    if len(items) < page.limit and (items or page.offset == 0):
+        return items, page.offset + len(items)
+    return items, queryset.count()
