@@ -1,10 +1,10 @@
 """The practice's places and staff as form choices, and the zone a time is shown in."""
 
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from kapcare.people.models import Location, Room, StaffMember
+from kapcare.people.models import Location, Room, StaffMember, StaffRole
 from kapcare.people.policy import CARE_TEAM_ROLES, Role
 from kapcare.scheduling.facts import policy_for_practice
 
@@ -18,9 +18,10 @@ def zone_of(location: Location | None, default: zoneinfo.ZoneInfo) -> zoneinfo.Z
     return zoneinfo.ZoneInfo(location.time_zone) if location is not None else default
 
 
-def staff_label(member: StaffMember) -> str:
-    roles = ", ".join(sorted(Role(r.role).label for r in member.roles.all()))
-    return f"{member.display_name} ({roles})" if roles else member.display_name
+def staff_label(member: StaffMember, roles: Iterable[str]) -> str:
+    """The member's name and role codes ``roles`` as a choice reads them."""
+    held = ", ".join(sorted(Role(code).label for code in roles))
+    return f"{member.display_name} ({held})" if held else member.display_name
 
 
 class PlaceFields:
@@ -31,6 +32,7 @@ class PlaceFields:
         locations: Sequence[Location],
         rooms: Sequence[Room],
         staff: Sequence[StaffMember],
+        roles: Mapping[int, Sequence[str]],
         zone: zoneinfo.ZoneInfo,
     ) -> None:
         self.zone = zone
@@ -51,10 +53,17 @@ class PlaceFields:
                     (str(room.pk), f"{room.name} ({kind})")
                 )
         self.room_choices: list[Any] = [("", "No room (telehealth)"), *grouped.items()]
-        self.staff_choices = [(str(s.pk), staff_label(s)) for s in staff]
+        self.staff_choices = [(str(s.pk), staff_label(s, roles.get(s.pk, ()))) for s in staff]
 
 
 def load_places(practice_id: int) -> PlaceFields:
+    # The roles as plain values in one query: a large practice has thousands of staff,
+    # and a prefetch built a related manager for each on every calendar page.
+    roles: dict[int, list[str]] = {}
+    for staff_id, code in StaffRole.objects.filter(staff__practice_id=practice_id).values_list(
+        "staff_id", "role"
+    ):
+        roles.setdefault(staff_id, []).append(code)
     return PlaceFields(
         list(Location.objects.filter(practice_id=practice_id).order_by("name")),
         list(
@@ -71,8 +80,8 @@ def load_places(practice_id: int) -> PlaceFields:
             )
             .distinct()
             .select_related("user")
-            .prefetch_related("roles")
             .order_by("user__full_name")
         ),
+        roles,
         practice_zone(practice_id),
     )
