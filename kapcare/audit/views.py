@@ -32,6 +32,7 @@ from kapcare.audit.models import AuditAction, AuditEvent, AuditOutcome
 from kapcare.core import clock
 from kapcare.core.form_inputs import InputRules
 from kapcare.core.ids import MAX_ID
+from kapcare.core.long_select import LongSelect
 from kapcare.people.access import NotFound, access_client, actor_for_request, staff_actor
 
 PAGE_SIZE = 50
@@ -71,7 +72,9 @@ CATEGORY_CHOICES = [
 
 
 class AuditFilterForm(InputRules, forms.Form):
-    person = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Person")
+    person = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Person", widget=LongSelect
+    )
     client = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Client id")
     category = forms.ChoiceField(required=False, choices=CATEGORY_CHOICES, label="Data")
     action = forms.ChoiceField(

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from kapcare.core.form_inputs import InputRules
+from kapcare.core.long_select import LongSelect
 from kapcare.scheduling.forms.places import PlaceFields
 
 
@@ -35,9 +36,13 @@ class CalendarForm(InputRules, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter a real date, for example 2026-03-04."},
     )
-    staff = forms.TypedChoiceField(label="Staff member", required=False, coerce=int)
-    location = forms.TypedChoiceField(label="Location", required=False, coerce=int)
-    room = forms.TypedChoiceField(label="Room", required=False, coerce=int)
+    staff = forms.TypedChoiceField(
+        label="Staff member", required=False, coerce=int, widget=LongSelect
+    )
+    location = forms.TypedChoiceField(
+        label="Location", required=False, coerce=int, widget=LongSelect
+    )
+    room = forms.TypedChoiceField(label="Room", required=False, coerce=int, widget=LongSelect)
 
     def __init__(self, *args: Any, places: PlaceFields, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
