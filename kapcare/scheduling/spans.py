@@ -20,7 +20,9 @@ from django.db.models import BigIntegerField, BooleanField, Expression, F, Model
 from django.db.models.functions import Cast
 from django.db.models.sql.compiler import SQLCompiler
 
-__all__ = ["Overlaps", "overlapping"]
+from kapcare.scheduling.models import Appointment, AppointmentStaff
+
+__all__ = ["Overlaps", "appointments_overlapping", "overlapping"]
 
 M = TypeVar("M", bound=Model)
 
@@ -113,3 +115,25 @@ def overlapping(
     if after is None and before is None:
         return queryset
     return queryset.filter(Overlaps(after=after, before=before))
+
+
+def appointments_overlapping(
+    appointments: QuerySet[Appointment],
+    *,
+    after: dt.datetime | None,
+    before: dt.datetime | None,
+    location_id: int | None = None,
+    staff_id: int | None = None,
+) -> QuerySet[Appointment]:
+    """The ``appointments`` overlapping ``[after, before)``, at ``location_id`` and booked
+    for ``staff_id`` when given: the location's through its (location, span) index, the
+    staff member's through their bookings' (staff, span) index, whose times copy the
+    appointment's."""
+    ids = {"location_id": location_id} if location_id is not None else {}
+    appointments = overlapping(appointments, after=after, before=before, **ids)
+    if staff_id is None:
+        return appointments
+    booked = overlapping(
+        AppointmentStaff.objects.all(), after=after, before=before, staff_id=staff_id
+    )
+    return appointments.filter(pk__in=booked.values("appointment_id"))

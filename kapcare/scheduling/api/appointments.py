@@ -26,7 +26,7 @@ from kapcare.core.pagination import Page, PageQuery, page_of
 from kapcare.people.access import staff_actor, visible_clients
 from kapcare.people.policy import Category
 from kapcare.scheduling import services
-from kapcare.scheduling.models import Appointment, AppointmentStaff
+from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.schemas import (
     AppointmentIn,
     AppointmentOut,
@@ -36,7 +36,7 @@ from kapcare.scheduling.schemas import (
     RescheduleIn,
     StatusIn,
 )
-from kapcare.scheduling.spans import overlapping
+from kapcare.scheduling.spans import appointments_overlapping
 from kapcare.scheduling.vocabulary import AppointmentStatus
 
 router = Router(tags=["scheduling"])
@@ -184,16 +184,13 @@ def list_appointments(request: HttpRequest, filters: Query[AppointmentFilter]) -
     """
     actor = staff_actor(request)
     appointments = Appointment.objects.filter(client__in=visible_clients(actor, Category.SCHEDULE))
-    # The span and the place or person through one index (``scheduling.spans``); a
-    # person's through their bookings, which copy the appointment's times.
-    after, before = filters.start, filters.end
-    ids = {"location_id": filters.location} if filters.location is not None else {}
-    appointments = overlapping(appointments, after=after, before=before, **ids)
-    if filters.staff is not None:
-        booked = overlapping(
-            AppointmentStaff.objects.all(), after=after, before=before, staff_id=filters.staff
-        )
-        appointments = appointments.filter(pk__in=booked.values("appointment_id"))
+    appointments = appointments_overlapping(
+        appointments,
+        after=filters.start,
+        before=filters.end,
+        location_id=filters.location,
+        staff_id=filters.staff,
+    )
     if filters.client is not None:
         appointments = appointments.filter(client_id=filters.client)
     if filters.status is not None:

@@ -30,7 +30,7 @@ from kapcare.people.policy import Category
 from kapcare.scheduling.forms.calendar import CalendarForm
 from kapcare.scheduling.forms.places import load_places, zone_of
 from kapcare.scheduling.models import Appointment, AppointmentStaff
-from kapcare.scheduling.spans import overlapping
+from kapcare.scheduling.spans import appointments_overlapping
 from kapcare.scheduling.views.calendar_grid import GridRequest, build_grid
 from kapcare.scheduling.vocabulary import (
     KIND_LABELS,
@@ -144,13 +144,9 @@ def _calendar_query(
     appointments = Appointment.objects.all()
     if not narrowed:
         appointments = appointments.filter(client__practice_id=actor.practice_id)
-    ids = {"location_id": location_id} if location_id is not None else {}
-    appointments = overlapping(appointments, after=start, before=end, **ids)
-    if staff_id is not None:
-        booked = overlapping(
-            AppointmentStaff.objects.all(), after=start, before=end, staff_id=staff_id
-        )
-        appointments = appointments.filter(pk__in=booked.values("appointment_id"))
+    appointments = appointments_overlapping(
+        appointments, after=start, before=end, location_id=location_id, staff_id=staff_id
+    )
     if room_id is not None:
         appointments = appointments.filter(room_id=room_id)
     return appointments.select_related("location", "room").order_by("start", "id")
