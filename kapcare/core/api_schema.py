@@ -28,44 +28,37 @@ __all__ = ["JsonObject", "Schema"]
 _NUMBERS = (int, float, decimal.Decimal)
 
 
-def _is_number(annotation: Any) -> bool:
-    """Whether ``annotation`` takes a number (and nothing a JSON true could mean)."""
+def _options(annotation: Any) -> list[Any]:
+    """The types ``annotation`` allows, through Annotated and Optional (None left out)."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _is_number(typing.get_args(annotation)[0])
+        return _options(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return bool(options) and all(_is_number(a) for a in options)
-    return (
-        isinstance(annotation, type)
-        and issubclass(annotation, _NUMBERS)
-        and not issubclass(annotation, bool | dt.date)
+        return [o for a in typing.get_args(annotation) if a is not type(None) for o in _options(a)]
+    return [annotation]
+
+
+def _is_number(annotation: Any) -> bool:
+    """Whether ``annotation`` takes a number (and nothing a JSON true could mean)."""
+    options = _options(annotation)
+    return bool(options) and all(
+        isinstance(a, type) and issubclass(a, _NUMBERS) and not issubclass(a, bool | dt.date)
+        for a in options
     )
 
 
 def _item_type(annotation: Any) -> Any | None:
     """The item type of a list or tuple annotation (through Annotated and Optional)."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _item_type(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        found = [_item_type(a) for a in typing.get_args(annotation) if a is not type(None)]
-        return found[0] if len(found) == 1 else None
-    if origin in (list, tuple, set, frozenset):
-        args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
-        return args[0] if len(args) == 1 else None
-    return None
+    options = _options(annotation)
+    if len(options) != 1 or typing.get_origin(options[0]) not in (list, tuple, set, frozenset):
+        return None
+    args = [a for a in typing.get_args(options[0]) if a is not Ellipsis]
+    return args[0] if len(args) == 1 else None
 
 
 def _is_bool(annotation: Any) -> bool:
     """Whether ``annotation`` is a boolean (through Annotated and Optional)."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _is_bool(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return len(options) == 1 and _is_bool(options[0])
-    return annotation is bool
+    return _options(annotation) == [bool]
 
 
 def _error(loc: tuple[str | int, ...], value: object, kind: str = "int_type") -> InitErrorDetails:
