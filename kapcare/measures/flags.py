@@ -9,6 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
 from kapcare.measures.models import MeasureResponse, RiskFlag, RiskFlagCode
 from kapcare.measures.registry import list_instruments
 from kapcare.people.access import Actor, page_fact
@@ -25,6 +28,7 @@ __all__ = [
     "latest_scores",
     "open_safety_flags",
     "unreviewed_booking_flags_among",
+    "unreviewed_booking_flags_column",
 ]
 
 # DESIGN.md `safety.unreviewed_risk_flag`: these block booking a medicine session until
@@ -53,6 +57,23 @@ def count_unreviewed_booking_flags(client_id: int) -> int:
     return RiskFlag.objects.filter(
         client_id=client_id, reviewed_at__isnull=True, code__in=BOOKING_BLOCKING_CODES
     ).count()
+
+
+def unreviewed_booking_flags_column(client: OuterRef) -> Coalesce:
+    """``count_unreviewed_booking_flags`` as a column of a query on the client's row
+    (``client`` its id), so that a fact loader reads it with the client's other facts."""
+    return Coalesce(
+        Subquery(
+            RiskFlag.objects.filter(
+                client_id=client, reviewed_at__isnull=True, code__in=BOOKING_BLOCKING_CODES
+            )
+            .order_by()
+            .values("client_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
 
 
 def client_risk_flags(actor: Actor, client_id: int) -> list[RiskFlag]:

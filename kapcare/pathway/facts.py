@@ -1,6 +1,6 @@
 """The facts the pathway's rules need, loaded in one place for every entry point.
 
-``load_pathway_records`` answers, in five queries whatever the client's history, the
+``load_pathway_records`` answers, in one query whatever the client's history, the
 records as ``pathway.rules`` reads them: the plan, the consents, the clearances, the
 dose orders and the unreviewed risk flags that stop a medicine session. Booking, the
 availability search, the chart and dosing all read them here (``scheduling.facts``
@@ -13,9 +13,16 @@ do the instruments a plan goal can target and their latest totals at a plan revi
 reads measures (the exception is written down in the import contracts).
 """
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.db.models import OuterRef, QuerySet
+from django.db.models.expressions import Combinable
+
+from kapcare.core.json_rows import as_date, as_date_or_none, as_moment, rows_of
 from kapcare.measures.flags import (
     TOTAL,
     GoalMeasure,
@@ -26,11 +33,13 @@ from kapcare.measures.flags import (
     latest_des_total,
     latest_scores,
     unreviewed_booking_flags_among,
+    unreviewed_booking_flags_column,
 )
 from kapcare.pathway import rules
 from kapcare.pathway.models import Clearance, Consent, DoseOrder, TreatmentPlan
 from kapcare.pathway.vocabulary import ClearanceStatus, ConsentKind, PlanFormat, PlanStatus
 from kapcare.people.access import Actor, page_fact
+from kapcare.people.models import Client
 
 __all__ = [
     "TOTAL",
@@ -43,6 +52,8 @@ __all__ = [
     "goal_instruments",
     "goal_scores",
     "load_pathway_records",
+    "pathway_record_columns",
+    "pathway_records_from",
     "screening_inputs",
 ]
 
@@ -59,40 +70,108 @@ class PathwayRecords:
     """Unreviewed suicidality / suicide-risk flags (DESIGN.md ``safety.unreviewed_risk_flag``)."""
 
 
-def load_pathway_records(client_id: int) -> PathwayRecords:
-    # Each kind in its own order: the models' default order starts with the client's name,
-    # a join to the client for nothing when they all belong to one.
-    plan = TreatmentPlan.objects.filter(client_id=client_id).values_list("format", "status").first()
+def pathway_record_columns(client: OuterRef) -> dict[str, Combinable]:
+    """The client's pathway records as columns of one query on its row (``client`` its
+    id): each kind a JSON column (``core.json_rows``), read by :func:`pathway_records_from`.
+
+    ``scheduling.facts`` adds the client's appointments and its practice's policy to the
+    same query: a booking reads all it knows of the client in one statement.
+    """
+    return {
+        "plan_rows": rows_of(
+            TreatmentPlan.objects.filter(client_id=client), "client_id", "format", "status"
+        ),
+        "consent_rows": rows_of(
+            Consent.objects.filter(client_id=client),
+            "client_id",
+            "signed_on",
+            "id",
+            "kind",
+            "revoked_on",
+            "version",
+        ),
+        "clearance_rows": rows_of(
+            Clearance.objects.filter(client_id=client),
+            "client_id",
+            "recorded_at",
+            "id",
+            "status",
+            "valid_until",
+        ),
+        "dose_order_rows": rows_of(
+            DoseOrder.objects.filter(client_id=client),
+            "client_id",
+            "active_from",
+            "id",
+            "active_to",
+        ),
+        "unreviewed_risk_flag_count": unreviewed_booking_flags_column(client),
+    }
+
+
+def pathway_records_from(row: Mapping[str, Any]) -> PathwayRecords:
+    """The records of a row read with :func:`pathway_record_columns`, each kind in the
+    order the rules read it (by date, then id)."""
+    plans = row["plan_rows"] or []  # one at most: a client has one plan
     return PathwayRecords(
         plan=(
-            rules.TreatmentPlan(format=PlanFormat(plan[0]), status=PlanStatus(plan[1]))
-            if plan is not None
+            rules.TreatmentPlan(format=PlanFormat(plans[0][0]), status=PlanStatus(plans[0][1]))
+            if plans
             else None
         ),
         consents=tuple(
             rules.Consent(
-                kind=ConsentKind(kind), signed_on=signed_on, revoked_on=revoked_on, version=version
+                kind=ConsentKind(kind),
+                signed_on=as_date(signed_on),
+                revoked_on=as_date_or_none(revoked_on),
+                version=version,
             )
-            for kind, signed_on, revoked_on, version in Consent.objects.filter(client_id=client_id)
-            .order_by("signed_on", "id")
-            .values_list("kind", "signed_on", "revoked_on", "version")
+            for signed_on, _, kind, revoked_on, version in _by_first_two(row["consent_rows"])
         ),
         clearances=tuple(
             rules.Clearance(
-                status=ClearanceStatus(status), valid_until=valid_until, recorded_at=recorded_at
+                status=ClearanceStatus(status),
+                valid_until=as_date(valid_until),
+                recorded_at=as_moment(recorded_at),
             )
-            for status, valid_until, recorded_at in Clearance.objects.filter(client_id=client_id)
-            .order_by("recorded_at", "id")
-            .values_list("status", "valid_until", "recorded_at")
+            for recorded_at, _, status, valid_until in _by_first_two(
+                row["clearance_rows"], moments=True
+            )
         ),
         dose_orders=tuple(
-            rules.DoseOrder(active_from=active_from, active_to=active_to)
-            for active_from, active_to in DoseOrder.objects.filter(client_id=client_id)
-            .order_by("active_from", "id")
-            .values_list("active_from", "active_to")
+            rules.DoseOrder(active_from=as_date(active_from), active_to=as_date_or_none(active_to))
+            for active_from, _, active_to in _by_first_two(row["dose_order_rows"])
         ),
-        unreviewed_risk_flags=count_unreviewed_booking_flags(client_id),
+        unreviewed_risk_flags=row["unreviewed_risk_flag_count"],
     )
+
+
+def _by_first_two(rows: list[list[Any]] | None, *, moments: bool = False) -> list[list[Any]]:
+    """JSON rows sorted by their first two columns (a date or moment, then the id).
+
+    Dates sort as their ISO text; moments are compared as moments (SQLite writes them
+    without an offset, PostgreSQL with one)."""
+    if not rows:
+        return []
+    if moments:
+        return sorted(rows, key=lambda r: (as_moment(r[0]), r[1]))
+    return sorted(rows, key=lambda r: (r[0], r[1]))
+
+
+@functools.cache
+def _records_query() -> QuerySet[Client, Any]:
+    """Built once per process (``core.json_rows``); each call narrows it to a client."""
+    return Client.objects.order_by().values(**pathway_record_columns(OuterRef("pk")))
+
+
+def load_pathway_records(client_id: int) -> PathwayRecords:
+    """The client's pathway records as the rules read them, in one query."""
+    row: Mapping[str, Any] | None = _records_query().filter(pk=client_id).first()
+    if row is None:
+        return PathwayRecords(
+            plan=None, consents=(), clearances=(), dose_orders=(), unreviewed_risk_flags=0
+        )
+    return pathway_records_from(row)
 
 
 @dataclass(frozen=True)

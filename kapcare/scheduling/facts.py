@@ -2,23 +2,30 @@
 
 Booking (``services.booking``), rescheduling, the availability search, the chart's
 readiness and the medicine console (dosing) all load the client's pathway and calendar
-here, one query per kind of fact whatever the calendar holds: the pathway's records
-(``pathway.facts``, five queries), the client's appointments (two), and for a booking
-the places, the staff, the other appointments around the time, the staff's working
-hours and time off, and the practice's policy. Nothing here checks a permission: a
+here, in a few queries whatever the calendar holds. A booking reads four (five with a
+place): the client's (its pathway records from ``pathway.facts``, all its appointments
+and its practice's policy, in one row), the staff's (each asked-for member with their
+roles, licences and working hours, a row each), their time off around the time, the
+other appointments of those staff and rooms around the time, and the places asked for
+(each location with its rooms asked for). Several kinds share a row as JSON columns of
+a query built once per process (``core.json_rows``): a query costs a round trip and the
+ORM's work, far more than the database's here. Nothing here checks a permission: a
 caller has reached the client through ``people.access`` first.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import Combinable
 
 from kapcare.core.errors import FieldError
-from kapcare.pathway.facts import load_pathway_records
-from kapcare.people.models import Client, Location, Room, StaffMember
+from kapcare.core.json_rows import as_moment, as_time, rows_of
+from kapcare.pathway.facts import pathway_record_columns, pathway_records_from
+from kapcare.people.models import Client, Location, Room, StaffLicense, StaffMember, StaffRole
 from kapcare.people.policy import Role
 from kapcare.people.vocabulary import RoomKind
 from kapcare.scheduling import rules
@@ -42,6 +49,7 @@ __all__ = [
     "as_rule_appointment",
     "booking_facts",
     "client_appointments",
+    "client_facts",
     "get_settings",
     "load_calendar",
     "load_schedule",
@@ -92,15 +100,19 @@ def client_appointments(client_id: int) -> tuple[rules.Appointment, ...]:
     return _rule_appointments(Appointment.objects.filter(client_id=client_id))
 
 
-def _rule_appointments(appointments: QuerySet[Appointment]) -> tuple[rules.Appointment, ...]:
-    """``appointments`` as the rules read them, by start, in one query.
+# What the rules read of an appointment: a row per appointment and staff member (a left
+# join), gathered by ``_gather``; no model instances and no second query for the links.
+_APPOINTMENT_COLUMNS = ("id", "kind", "status", "start", "end", "room_id", "staff_links__staff_id")
 
-    A row per appointment and staff member (a left join), gathered here: the rules read
-    six columns, so no model instances and no second query for the staff links.
-    """
-    rows = appointments.order_by("start", "id").values_list(
-        "id", "kind", "status", "start", "end", "room_id", "staff_links__staff_id"
-    )
+_AppointmentRow = tuple[int, str, str, dt.datetime, dt.datetime, int | None, int | None]
+
+
+def _rule_appointments(appointments: QuerySet[Appointment]) -> tuple[rules.Appointment, ...]:
+    """``appointments`` as the rules read them, by start, in one query."""
+    return _gather(appointments.order_by().values_list(*_APPOINTMENT_COLUMNS))
+
+
+def _gather(rows: Iterable[_AppointmentRow]) -> tuple[rules.Appointment, ...]:
     found: dict[int, tuple[str, str, dt.datetime, dt.datetime, int | None, set[int]]] = {}
     for pk, kind, status, start, end, room_id, staff_id in rows:
         staff = found.setdefault(pk, (kind, status, start, end, room_id, set()))[5]
@@ -116,21 +128,68 @@ def _rule_appointments(appointments: QuerySet[Appointment]) -> tuple[rules.Appoi
             staff_ids=frozenset(staff),
             room_id=room_id,
         )
-        for pk, (kind, status, start, end, room_id, staff) in found.items()
+        for pk, (kind, status, start, end, room_id, staff) in sorted(
+            found.items(), key=lambda item: (item[1][2], item[0])
+        )
     )
 
 
-def pathway_facts(client_id: int) -> rules.PathwayFacts:
-    """Where a client stands on the pathway: its records and all its appointments."""
-    records = load_pathway_records(client_id)
+def _client_columns(*, policy: bool) -> dict[str, Combinable]:
+    """All a booking knows of the client, as columns of one query on its row: the
+    pathway's records, its appointments and (``policy``) its practice's overrides."""
+    columns = pathway_record_columns(OuterRef("pk"))
+    columns["appointment_rows"] = rows_of(
+        Appointment.objects.filter(client_id=OuterRef("pk")), "client_id", *_APPOINTMENT_COLUMNS
+    )
+    if policy:
+        columns["policy_overrides"] = Subquery(
+            PracticeSchedulingSettings.objects.filter(practice_id=OuterRef("practice_id")).values(
+                "overrides"
+            )[:1],
+            output_field=JSONField(),
+        )
+    return columns
+
+
+def _pathway_from(row: Mapping[str, Any]) -> rules.PathwayFacts:
+    records = pathway_records_from(row)
     return rules.PathwayFacts(
         plan=records.plan,
         consents=records.consents,
         clearances=records.clearances,
         dose_orders=records.dose_orders,
         unreviewed_risk_flags=records.unreviewed_risk_flags,
-        appointments=client_appointments(client_id),
+        appointments=_gather(
+            (pk, kind, status, as_moment(start), as_moment(end), room_id, staff_id)
+            for pk, kind, status, start, end, room_id, staff_id in row["appointment_rows"] or ()
+        ),
     )
+
+
+@functools.cache
+def _client_query(*, policy: bool) -> QuerySet[Client, Any]:
+    """The client query, built once per process (``core.json_rows``: building it costs
+    more than running it); each call narrows it to one client."""
+    return Client.objects.order_by().values(**_client_columns(policy=policy))
+
+
+def _client_row(client_id: int, *, policy: bool) -> Mapping[str, Any]:
+    row: Mapping[str, Any] | None = _client_query(policy=policy).filter(pk=client_id).first()
+    if row is None:  # a caller reached the client through access: it is there
+        raise Client.DoesNotExist(f"No client {client_id}.")
+    return row
+
+
+def pathway_facts(client_id: int) -> rules.PathwayFacts:
+    """Where a client stands on the pathway: its records and all its appointments (one
+    query)."""
+    return _pathway_from(_client_row(client_id, policy=False))
+
+
+def client_facts(client_id: int) -> tuple[rules.PathwayFacts, SchedulingPolicy]:
+    """``pathway_facts`` and the policy of the client's practice, in one query."""
+    row = _client_row(client_id, policy=True)
+    return _pathway_from(row), apply_overrides(row["policy_overrides"] or {})
 
 
 # --- places, staff and the calendar around a time ----------------------------------------
@@ -159,16 +218,48 @@ def room_info(room: Room) -> rules.RoomInfo:
 def _load_places(
     practice_id: int, parts: Sequence[AppointmentRequest | FollowUpRequest]
 ) -> tuple[dict[int, rules.LocationInfo], dict[int, rules.RoomInfo]]:
+    """The locations and rooms asked for, in one query (none for telehealth): a row per
+    location asked for or holding a room asked for, with those rooms as a JSON column."""
     location_ids = {p.location_id for p in parts if p.location_id is not None}
     room_ids = {p.room_id for p in parts if p.room_id is not None}
-    locations = {
-        loc.pk: location_info(loc)
-        for loc in Location.objects.filter(practice_id=practice_id, pk__in=location_ids)
-    }
-    rooms = {
-        room.pk: room_info(room)
-        for room in Room.objects.filter(location__practice_id=practice_id, pk__in=room_ids)
-    }
+    locations: dict[int, rules.LocationInfo] = {}
+    rooms: dict[int, rules.RoomInfo] = {}
+    if location_ids or room_ids:
+        places = Location.objects.filter(practice_id=practice_id).order_by()
+        columns: dict[str, Combinable] = {}
+        if room_ids:
+            held = Room.objects.filter(pk__in=room_ids).values("location_id")
+            places = places.filter(Q(pk__in=location_ids) | Q(pk__in=held))
+            columns["room_rows"] = rows_of(
+                Room.objects.filter(location_id=OuterRef("pk"), pk__in=room_ids),
+                "location_id",
+                "id",
+                "kind",
+                "name",
+                "is_active",
+            )
+        else:
+            places = places.filter(pk__in=location_ids)
+        rows: Iterable[Mapping[str, Any]] = places.values(
+            "pk", "state", "time_zone", "offers_medicine_sessions", "name", **columns
+        )
+        for row in rows:
+            if row["pk"] in location_ids:
+                locations[row["pk"]] = rules.LocationInfo(
+                    id=row["pk"],
+                    state=row["state"],
+                    time_zone=row["time_zone"],
+                    offers_medicine_sessions=row["offers_medicine_sessions"],
+                    name=row["name"],
+                )
+            for pk, kind, name, is_active in row.get("room_rows") or ():
+                rooms[pk] = rules.RoomInfo(
+                    id=pk,
+                    location_id=row["pk"],
+                    kind=RoomKind(kind),
+                    name=name,
+                    is_active=bool(is_active),  # SQLite's JSON holds 1 and 0
+                )
     for index, part in enumerate(parts):
         where = "" if index == 0 else "follow_up."
         if part.location_id is not None and part.location_id not in locations:
@@ -178,41 +269,109 @@ def _load_places(
     return locations, rooms
 
 
-def load_staff(practice_id: int, staff_ids: Iterable[int]) -> dict[int, rules.StaffInfo]:
-    """The active staff members of the practice among ``staff_ids`` (one query).
-
-    A row per member, role and licence (left joins; a handful each), gathered here.
-    """
-    rows = (
-        StaffMember.objects.filter(practice_id=practice_id, is_active=True, pk__in=set(staff_ids))
-        .order_by("pk")
-        .values_list("pk", "user__full_name", "roles__role", "licenses__state")
-    )
-    found: dict[int, tuple[str, set[Role], set[str]]] = {}
-    for pk, name, role, state in rows:
-        _, roles, states = found.setdefault(pk, (name, set(), set()))
-        if role is not None:
-            roles.add(Role(role))
-        if state is not None:
-            states.add(state)
-    return {
-        pk: rules.StaffInfo(
-            id=pk, roles=frozenset(roles), licensed_states=frozenset(states), name=name
+@functools.cache
+def _staff_query(*, hours: bool) -> QuerySet[StaffMember, Any]:
+    """Staff members with their roles and licences and (``hours``) their working hours
+    as JSON columns, a row each by id; built once per process (``core.json_rows``)."""
+    staff = OuterRef("pk")
+    columns: dict[str, Combinable] = {
+        "role_rows": rows_of(StaffRole.objects.filter(staff_id=staff), "staff_id", "role"),
+        "licence_rows": rows_of(StaffLicense.objects.filter(staff_id=staff), "staff_id", "state"),
+    }
+    if hours:
+        columns["hour_rows"] = rows_of(
+            WorkingHours.objects.filter(staff_id=staff),
+            "staff_id",
+            "weekday",
+            "start_time",
+            "id",
+            "location_id",
+            "end_time",
+            "location__time_zone",
+            "location__name",
         )
-        for pk, (name, roles, states) in found.items()
+    return StaffMember.objects.order_by("pk").values("pk", "user__full_name", **columns)
+
+
+def _active_staff(
+    practice_id: int, staff_ids: Iterable[int], *, hours: bool
+) -> list[dict[str, Any]]:
+    return list(
+        _staff_query(hours=hours).filter(
+            practice_id=practice_id, is_active=True, pk__in=set(staff_ids)
+        )
+    )
+
+
+def _staff_info(row: Mapping[str, Any]) -> rules.StaffInfo:
+    return rules.StaffInfo(
+        id=row["pk"],
+        roles=frozenset(Role(role) for (role,) in row["role_rows"] or ()),
+        licensed_states=frozenset(state for (state,) in row["licence_rows"] or ()),
+        name=row["user__full_name"],
+    )
+
+
+def _schedule(
+    rows: Iterable[Mapping[str, Any]], *, start: dt.datetime, end: dt.datetime
+) -> StaffSchedule:
+    """The working hours of rows read with them, and the time off of the same staff
+    overlapping ``[start, end)`` (one query: its bounds change with every request, so it
+    cannot be a column of the staff query built once). Each person's in order, by id
+    then by day and time: the checks read them per person."""
+    rows = list(rows)
+    windows: list[tuple[tuple[int, int, dt.time, int], WorkingWindow]] = []
+    for row in rows:
+        staff_id = row["pk"]
+        for weekday, opens, pk, location_id, closes, zone, place in row["hour_rows"] or ():
+            window = WorkingWindow(
+                staff_id=staff_id,
+                location_id=location_id,
+                weekday=weekday,
+                start=as_time(opens),
+                end=as_time(closes),
+                time_zone=zone,
+                location_name=place,
+            )
+            windows.append(((staff_id, weekday, window.start, pk), window))
+    absences = tuple(
+        Absence(staff_id=staff_id, start=away, end=back)
+        for staff_id, away, back in TimeOff.objects.filter(
+            staff_id__in=[row["pk"] for row in rows], start__lt=end, end__gt=start
+        )
+        .order_by("staff_id", "start", "id")
+        .values_list("staff_id", "start", "end")
+    )
+    return StaffSchedule(tuple(w for _, w in sorted(windows, key=lambda item: item[0])), absences)
+
+
+def load_staff(practice_id: int, staff_ids: Iterable[int]) -> dict[int, rules.StaffInfo]:
+    """The active staff members of the practice among ``staff_ids`` (one query)."""
+    return {
+        row["pk"]: _staff_info(row) for row in _active_staff(practice_id, staff_ids, hours=False)
     }
 
 
 def _staff_of_request(
-    practice_id: int, parts: Sequence[AppointmentRequest | FollowUpRequest]
-) -> dict[int, rules.StaffInfo]:
-    staff = load_staff(practice_id, (i for p in parts for i in p.staff_ids))
+    practice_id: int,
+    parts: Sequence[AppointmentRequest | FollowUpRequest],
+    window: tuple[dt.datetime, dt.datetime] | None,
+) -> tuple[dict[int, rules.StaffInfo], StaffSchedule]:
+    """The staff asked for with their working hours (one query) and, with a ``window``,
+    their time off around it (one more); a staff member not found is the caller's
+    mistake."""
+    rows = _active_staff(
+        practice_id, (i for p in parts for i in p.staff_ids), hours=window is not None
+    )
+    staff = {row["pk"]: _staff_info(row) for row in rows}
     for index, part in enumerate(parts):
         for staff_id in part.staff_ids:
             if staff_id not in staff:
                 where = "staff" if index == 0 else "follow_up.staff"
                 raise FieldError(where, f"No active staff member with id {staff_id}.")
-    return staff
+    if window is None:
+        return staff, StaffSchedule()
+    return staff, _schedule(rows, start=window[0], end=window[1])
 
 
 def load_calendar(
@@ -253,34 +412,11 @@ def load_calendar(
 def load_schedule(
     staff_ids: Iterable[int], *, start: dt.datetime, end: dt.datetime
 ) -> StaffSchedule:
-    """Working hours and the time off overlapping ``[start, end)``: two queries.
-
-    Each person's in order (by id, not the models' default by name: no join to the
-    staff and their user for it; the checks read them per person)."""
-    ids = sorted(set(staff_ids))
+    """Working hours and the time off overlapping ``[start, end)``: two queries."""
+    ids = set(staff_ids)
     if not ids:
         return StaffSchedule()
-    windows = tuple(
-        WorkingWindow(
-            staff_id=w.staff_id,
-            location_id=w.location_id,
-            weekday=w.weekday,
-            start=w.start_time,
-            end=w.end_time,
-            time_zone=w.location.time_zone,
-            location_name=w.location.name,
-        )
-        for w in WorkingHours.objects.filter(staff_id__in=ids)
-        .select_related("location")
-        .order_by("staff_id", "weekday", "start_time", "id")
-    )
-    absences = tuple(
-        Absence(staff_id=t.staff_id, start=t.start, end=t.end)
-        for t in TimeOff.objects.filter(staff_id__in=ids, start__lt=end, end__gt=start).order_by(
-            "staff_id", "start", "id"
-        )
-    )
-    return StaffSchedule(windows, absences)
+    return _schedule(_staff_query(hours=True).filter(pk__in=ids), start=start, end=end)
 
 
 # --- one booking's facts ----------------------------------------------------------------
@@ -326,14 +462,16 @@ def _timed(
 
 
 def booking_facts(client: Client, request: AppointmentRequest) -> BookingFacts:
-    """The facts of booking ``request`` for ``client`` (already reached through access)."""
+    """The facts of booking ``request`` for ``client`` (already reached through access):
+    four queries, five with a place (the module's docstring)."""
     parts = parts_of(request)
     locations, rooms = _load_places(client.practice_id, parts)
-    staff = _staff_of_request(client.practice_id, parts)
     timed = _timed(parts)
     low = min((p.start for p in timed), default=None)
     high = max((p.end for p in timed), default=None)
-    staff_ids = {i for p in timed for i in p.staff_ids}
+    window = (low, high) if low is not None and high is not None else None
+    staff, schedule = _staff_of_request(client.practice_id, parts, window)
+    pathway, policy = client_facts(client.pk)
     return BookingFacts(
         proposed=_proposed(request, locations, rooms, staff),
         follow_up=(
@@ -342,22 +480,18 @@ def booking_facts(client: Client, request: AppointmentRequest) -> BookingFacts:
             else None
         ),
         client=rules.ClientInfo(id=client.pk, home_state=client.home_state),
-        pathway=pathway_facts(client.pk),
+        pathway=pathway,
         calendar=(
             load_calendar(
                 client.pk,
-                staff_ids,
+                {i for p in timed for i in p.staff_ids},
                 {p.room_id for p in timed if p.room_id is not None},
-                low,
-                high,
+                window[0],
+                window[1],
             )
-            if low is not None and high is not None
+            if window is not None
             else ()
         ),
-        schedule=(
-            load_schedule(staff_ids, start=low, end=high)
-            if low is not None and high is not None
-            else StaffSchedule()
-        ),
-        policy=policy_for_practice(client.practice_id),
+        schedule=schedule,
+        policy=policy,
     )

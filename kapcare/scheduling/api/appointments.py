@@ -7,7 +7,6 @@ Thin: clients are reached through ``people.access`` and every change goes throug
 ``{"detail", "violations": [{"rule", "message", "subject"}]}``.
 """
 
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -125,15 +124,14 @@ def book_appointment(request: HttpRequest, payload: AppointmentIn) -> Status[Boo
 )
 def set_status(request: HttpRequest, appointment_id: int, payload: StatusIn) -> AppointmentOut:
     """Mark an appointment completed (once started), cancelled or a no-show."""
-    appointment = services.set_appointment_status(
+    changed = services.set_appointment_status(
         actor=staff_actor(request),
         appointment_id=appointment_id,
         status=payload.status,
         reason=payload.reason,
         now=clock.now(),
     )
-    prefetch_related_objects([appointment], "staff_links")
-    return AppointmentOut.of(appointment)
+    return AppointmentOut.of(changed.appointment, staff_ids=changed.staff_ids)
 
 
 @router.post(

@@ -27,7 +27,11 @@ from kapcare.scheduling.services.booking import (
     check_appointment_request,
 )
 from kapcare.scheduling.services.rescheduling import KEEP, reschedule_appointment
-from kapcare.scheduling.services.status import MAX_REASON_LENGTH, set_appointment_status
+from kapcare.scheduling.services.status import (
+    MAX_REASON_LENGTH,
+    StatusChanged,
+    set_appointment_status,
+)
 
 __all__ = [
     "KEEP",
@@ -35,6 +39,7 @@ __all__ = [
     "AppointmentRequest",
     "BookedAppointments",
     "FollowUpRequest",
+    "StatusChanged",
     "book_appointment",
     "check_appointment_request",
     "reschedule_appointment",

@@ -1,12 +1,18 @@
 """Marking an appointment completed, cancelled or a no-show, with who and why."""
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet
+from django_stubs_ext import WithAnnotations
 
 from kapcare.audit.models import AuditAction
 from kapcare.audit.services import record_event
 from kapcare.core.errors import FieldError
+from kapcare.core.json_rows import rows_of
 from kapcare.people.access import Actor, lock_client, staff_of
 from kapcare.people.models import StaffMember
 from kapcare.people.policy import Category
@@ -16,11 +22,18 @@ from kapcare.scheduling.vocabulary import (
     AppointmentStatus,
 )
 
-__all__ = ["MAX_REASON_LENGTH", "record_held", "set_appointment_status"]
+__all__ = ["MAX_REASON_LENGTH", "StatusChanged", "record_held", "set_appointment_status"]
 
 MAX_REASON_LENGTH = 200
 
 _STARTED_ONLY = frozenset({AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW})
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    appointment: Appointment
+    staff_ids: tuple[int, ...]
+    """Its staff, read with it under the lock (an answer needs no second read)."""
 
 
 def set_appointment_status(
@@ -30,7 +43,7 @@ def set_appointment_status(
     status: AppointmentStatus,
     reason: str,
     now: dt.datetime,
-) -> Appointment:
+) -> StatusChanged:
     """Mark a booked appointment completed, cancelled or a no-show, with who and why.
 
     ``completed`` and ``no_show`` only once the appointment has started. A status, once
@@ -45,7 +58,9 @@ def set_appointment_status(
         raise FieldError("status", "An appointment cannot be set back to booked: book it again.")
     with transaction.atomic():
         lock_client(client_id)
-        appointment = Appointment.objects.get(pk=appointment_id)
+        # Read again under the client's lock (it may have changed since access read it),
+        # with its staff as a JSON column for the answer.
+        appointment = _with_staff().get(pk=appointment_id)
         if appointment.status != AppointmentStatus.BOOKED.value:
             raise FieldError(
                 "status", f"This appointment is already {appointment.status}; it cannot change."
@@ -56,7 +71,24 @@ def set_appointment_status(
                 f"An appointment can be marked {status.value} only once it has started.",
             )
         _apply(actor, appointment, status, reason=reason, staff=staff, now=now)
-    return appointment
+    return StatusChanged(appointment, tuple(sorted(pk for (pk,) in appointment.staff_rows or ())))
+
+
+class _StaffRows(TypedDict):
+    staff_rows: list[list[int]] | None
+
+
+@functools.cache
+def _with_staff() -> "QuerySet[WithAnnotations[Appointment, _StaffRows]]":
+    """Appointments with their staff ids as a JSON column, built once per process
+    (``core.json_rows``)."""
+    return Appointment.objects.annotate(
+        staff_rows=rows_of(
+            AppointmentStaff.objects.filter(appointment_id=OuterRef("pk")),
+            "appointment_id",
+            "staff_id",
+        )
+    )
 
 
 def record_held(

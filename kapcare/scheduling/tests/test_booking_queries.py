@@ -6,16 +6,17 @@ The practice is a generated one (``kapcare.synthetic``), the request the load
 benchmark's (``benchmarks/load``): the front desk books a telehealth therapy session
 with a token.
 
-What they cost (2026-12-06, a check 19, a booking 24 with the test's two savepoints, a
-cancellation 16): the token (1), the staff member and roles (2), the client and
-"on the care team" (2), the audit append (3), the staff asked for with their roles and
-licences (1), the pathway's records (plan, consents, clearances, dose orders, unreviewed
-risk flags: 5), the client's appointments with their staff (1), the other appointments of
-those staff or rooms around the time (1), the staff's working hours and time off (2), the
-practice's policy (1); a booking adds the client's lock and the two inserts, and answers
-from what it saved (nothing read back); a cancellation reads the appointment, its client
-and "on the care team" (3), locks and reads it again (2), writes it and its staff's copies
-(2), appends to the audit trail (3) and reads its staff for the answer (1).
+What they cost (2026-12-06, a check 11, a booking 16 and a cancellation 14, these two
+with the test's two savepoints): the token (1), the staff member and roles (1), the
+client and "on the care team" (2), the audit append (3), then the booking's facts in
+four: the staff asked for with their roles, licences and working hours (1), their time
+off around the time (1), the client's pathway records, appointments and practice policy
+(1), the other appointments of those staff or rooms around the time (1); a session at
+an office adds its location and room (1). A booking adds the client's lock and the two
+inserts, and answers from what it saved (nothing read back); a cancellation reads the
+appointment, its client and "on the care team" (3), locks and reads it again with its
+staff for the answer (2), writes it and its staff's copies (2) and appends to the audit
+trail (3).
 """
 
 import datetime as dt
@@ -32,15 +33,15 @@ from django.test.utils import CaptureQueriesContext
 
 from kapcare.accounts.tokens import issue_token
 from kapcare.core import clock
-from kapcare.people.models import CareTeamMember, Client, Location, StaffMember
+from kapcare.people.models import CareTeamMember, Client, Location, Room, StaffMember
 from kapcare.people.policy import Role
 from kapcare.scheduling.models import Appointment
 from kapcare.synthetic.generate import generate_practice
 from kapcare.synthetic.layout import Shape
 
-CHECK_QUERIES = 19
-BOOKING_QUERIES = 24
-CANCEL_QUERIES = 16
+CHECK_QUERIES = 11
+BOOKING_QUERIES = 16
+CANCEL_QUERIES = 14
 
 
 @pytest.fixture
@@ -147,3 +148,37 @@ def test_a_booking_check_and_a_booking_take_the_same_few_queries_whatever_the_hi
 
     latest.refresh_from_db()
     assert latest.status == "cancelled"
+
+
+def test_a_session_at_an_office_adds_one_query_for_its_location_and_room(generated: int) -> None:
+    # given a therapist, a client on their team and a room at the therapist's office
+    therapist = (
+        StaffMember.objects.filter(practice_id=generated, roles__role=Role.THERAPIST)
+        .order_by("id")
+        .first()
+    )
+    desk = StaffMember.objects.filter(practice_id=generated, roles__role=Role.FRONT_DESK).first()
+    assert therapist is not None
+    assert desk is not None
+    record = Client.objects.filter(care_team__staff=therapist).order_by("id").first()
+    room = Room.objects.filter(location__practice_id=generated).order_by("id").first()
+    assert record is not None
+    assert room is not None
+    zone = zoneinfo.ZoneInfo(room.location.time_zone)
+    telehealth = _body(record, therapist, zone, 2)
+    at_the_office = json.loads(telehealth) | {
+        "modality": "in_person",
+        "location": room.location_id,
+        "room": room.pk,
+    }
+    token = issue_token(user=desk.user, name="test").secret
+    http = HttpClient()
+    _queries(http, "/api/v1/appointments/check", telehealth, token, 200)
+
+    # when the front desk checks the session virtual, then at the office
+    virtual = _queries(http, "/api/v1/appointments/check", telehealth, token, 200)
+    in_person = _queries(http, "/api/v1/appointments/check", json.dumps(at_the_office), token, 200)
+
+    # then the location and its room cost one query together
+    assert virtual <= CHECK_QUERIES
+    assert in_person == virtual + 1
