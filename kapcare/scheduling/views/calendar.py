@@ -276,7 +276,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             if value is not None:
                 params[key] = value
         if room_id is not None and location_id is None:
-            room = next((r for r in places.rooms if r.pk == room_id), None)
+            room = places.rooms_by_id.get(room_id)
             if room is not None:
                 params["location"] = room.location_id
         return params
