@@ -21,6 +21,7 @@ __all__ = [
     "PlaceLocation",
     "PlaceRoom",
     "PlaceStaff",
+    "Zoned",
     "load_places",
     "practice_zone",
     "staff_label",
@@ -29,6 +30,11 @@ __all__ = [
 
 
 class Zoned(Protocol):
+    """A location as a page reads it: a model, or the plain values of ``PlaceLocation``."""
+
+    @property
+    def name(self) -> str: ...
+
     @property
     def time_zone(self) -> str: ...
 
@@ -80,16 +86,20 @@ class PlaceFields:
     def __init__(
         self,
         locations: Sequence[PlaceLocation],
-        rooms: Sequence[tuple[PlaceRoom, str]],
+        rooms: Sequence[tuple[PlaceRoom, str, bool]],
         staff: Sequence[PlaceStaff],
         roles: Mapping[int, Sequence[str]],
         zone: zoneinfo.ZoneInfo,
     ) -> None:
-        """``rooms``: the active rooms and their kind, by location name then room name."""
+        """``rooms``: every room, its kind and whether it is active, by location name then
+        room name."""
         self.zone = zone
         """The practice's zone, for sessions without a location."""
         self.locations = {loc.pk: loc for loc in locations}
-        self.rooms = [room for room, _kind in rooms]
+        self.room_names = {room.pk: room.name for room, _kind, _active in rooms}
+        """Every room's name, inactive ones too (a past session was held there)."""
+        active = [(room, kind) for room, kind, is_active in rooms if is_active]
+        self.rooms = [room for room, _kind in active]
         """Active rooms, by location name then room name (the calendar's room columns)."""
         self.rooms_by_id = {room.pk: room for room in self.rooms}
         self.staff = list(staff)
@@ -99,7 +109,7 @@ class PlaceFields:
             (str(loc.pk), loc.name) for loc in locations
         ]
         grouped: dict[str, list[tuple[str, str]]] = {}
-        for room, kind in rooms:
+        for room, kind in active:
             label = "medicine room" if kind == Room.Kind.MEDICINE else "therapy room"
             grouped.setdefault(room.location_name, []).append(
                 (str(room.pk), f"{room.name} ({label})")
@@ -137,11 +147,11 @@ def load_places(practice_id: int) -> PlaceFields:
         .values_list("pk", "name", "time_zone")
     ]
     rooms = [
-        (PlaceRoom(pk, name, location_id, location_name), kind)
-        for pk, name, location_id, location_name, kind in Room.objects.filter(
-            location__practice_id=practice_id, is_active=True
+        (PlaceRoom(pk, name, location_id, location_name), kind, active)
+        for pk, name, location_id, location_name, kind, active in Room.objects.filter(
+            location__practice_id=practice_id
         )
         .order_by("location__name", "name")
-        .values_list("pk", "name", "location_id", "location__name", "kind")
+        .values_list("pk", "name", "location_id", "location__name", "kind", "is_active")
     ]
     return PlaceFields(locations, rooms, staff, roles, practice_zone(practice_id))
