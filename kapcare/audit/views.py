@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kapcare.audit.access import Category, audit_events_for, practice_people
+from kapcare.audit.event_rows import event_rows
 from kapcare.audit.exports import DocumentKind, pdf_response
 from kapcare.audit.models import AuditAction, AuditEvent, AuditOutcome
 from kapcare.core import clock
@@ -240,6 +241,7 @@ def audit_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             context["newest_url"] = "?" + urlencode({**query, "page": page.previous_page_number()})
         if page.has_next():
             context["older_url"] = "?" + urlencode({**query, "page": page.next_page_number()})
+    context["rows"] = event_rows(context["events"])
     return render(request, "audit/log.html", context, status=200 if valid else 422)
 
 
