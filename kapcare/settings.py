@@ -191,6 +191,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# On PostgreSQL, the audit events of a request that only reads commit without waiting for
+# the disk (at most ~0.6 s of them lost if the database server itself crashes; changes and
+# their events always wait): docs/decisions/0031-audit-append-without-waiting.md. Set to
+# wait for every event.
+KAPCARE_AUDIT_READS_WAIT_FOR_DISK = _env_flag("KAPCARE_AUDIT_READS_WAIT_FOR_DISK", False)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

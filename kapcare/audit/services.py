@@ -4,9 +4,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.http import HttpRequest
 
+from kapcare.audit import append_pg
 from kapcare.audit.chain import GENESIS_HASH, canonical_ip, event_hash
 from kapcare.audit.keys import audit_key
 from kapcare.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
@@ -63,47 +65,101 @@ def append_events(
     source: AuditSource,
     action: AuditAction,
     events: list[tuple[int | None, str, str]],
-) -> None:
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+) -> list[AuditEvent]:
     """Events of one action, each ``(client_id, category, detail)``, appended together.
 
-    One lock of the chain's head, one insert, one update of the head, whatever the count:
-    a list page's or a page view's reads cost three statements, not three per event.
+    Inside the caller's transaction the append is part of it: a change and its events
+    commit or roll back together. One write whatever the count: a list page's or a page
+    view's reads cost one append, not one per event.
     """
     if not events:
-        return
-    # No savepoint: inside the caller's transaction the append is part of it (a failed
-    # append fails the whole change, as it must), and a savepoint would cost two more
-    # round trips for nothing; alone, it is still its own transaction. What can fail
-    # before the database is touched (a naive clock, no key) is checked first, so it
-    # leaves the caller's transaction usable.
-    _now_utc()  # a bad clock or key fails before any write (see above)
+        return []
+    # What can fail before the database is touched (a naive clock, no key) is checked
+    # first, so it leaves the caller's transaction usable.
+    _now_utc()
     key = audit_key()
+    if connection.vendor == "postgresql":
+        late_commit = _may_commit_late(action)
+        for _attempt in range(_COMPARE_AND_SET_TRIES):
+            head = append_pg.read_head()
+            if head is None:
+                append_pg.create_head(GENESIS_HASH)
+                continue
+            rows = _chained(key, head, source, action, outcome, events)
+            if append_pg.insert_if_head_is(head[0], rows, late_commit=late_commit):
+                return rows
+        # Others kept moving the head first: queue behind its lock like the general way.
+    return _append_locked(key, source, action, outcome, events)
+
+
+# Beyond this many writers moving the head first, wait for its lock instead.
+_COMPARE_AND_SET_TRIES = 3
+
+
+def _may_commit_late(action: AuditAction) -> bool:
+    """Whether this append may commit without waiting for the disk (ADR 0031): reads
+    only, alone in their transaction, unless the practice asks every event to wait."""
+    return (
+        action == AuditAction.READ
+        and not connection.in_atomic_block
+        and not settings.KAPCARE_AUDIT_READS_WAIT_FOR_DISK
+        # Two statements in one message need client-side binding (Django's default).
+        and connection.settings_dict["OPTIONS"].get("server_side_binding") is not True
+    )
+
+
+def _append_locked(
+    key: bytes,
+    source: AuditSource,
+    action: AuditAction,
+    outcome: AuditOutcome,
+    events: list[tuple[int | None, str, str]],
+) -> list[AuditEvent]:
+    # No savepoint: inside the caller's transaction a failed append fails the whole
+    # change, as it must, and a savepoint would cost two more round trips for nothing.
     with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
         )
-        at = _now_utc()  # taken under the lock: times follow the chain's order
-        prev_hash, seq = head.hash, head.seq
-        rows = []
-        for client_id, category, detail in events:
-            seq += 1
-            event = AuditEvent(
-                seq=seq,
-                at=at,
-                actor=source.user,
-                client_id=client_id,
-                action=action,
-                category=category,
-                outcome=AuditOutcome.SUCCESS,
-                source_ip=clean_ip(source.source_ip),
-                detail=detail[:200],
-                prev_hash=prev_hash,
-            )
-            event.hash = event_hash(key, prev_hash, event.chain_fields())
-            prev_hash = event.hash
-            rows.append(event)
+        rows = _chained(key, (head.seq, head.hash), source, action, outcome, events)
         AuditEvent.objects.bulk_create(rows)
-        AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev_hash)
+        AuditChainHead.objects.filter(id=1).update(seq=rows[-1].seq, hash=rows[-1].hash)
+    return rows
+
+
+def _chained(
+    key: bytes,
+    head: tuple[int, str],
+    source: AuditSource,
+    action: AuditAction,
+    outcome: AuditOutcome,
+    events: list[tuple[int | None, str, str]],
+) -> list[AuditEvent]:
+    """The events as rows linked onto ``head``, each hashed over the one before it."""
+    seq, prev_hash = head
+    # Taken after the head was read: times follow the chain's order.
+    at = _now_utc()
+    source_ip = clean_ip(source.source_ip)
+    rows = []
+    for client_id, category, detail in events:
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            at=at,
+            actor=source.user,
+            client_id=client_id,
+            action=action,
+            category=category,
+            outcome=outcome,
+            source_ip=source_ip,
+            detail=detail[:200],
+            prev_hash=prev_hash,
+        )
+        event.hash = event_hash(key, prev_hash, event.chain_fields())
+        prev_hash = event.hash
+        rows.append(event)
+    return rows
 
 
 def record_event(
@@ -115,33 +171,10 @@ def record_event(
     category: str = "",
     detail: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain.
-
-    Runs inside the caller's transaction when there is one, so a change and
-    its audit row commit or roll back together (no savepoint: see ``append_events``).
-    """
-    _now_utc()  # a bad clock or key fails before any write (see append_events)
-    key = audit_key()
-    with transaction.atomic(savepoint=False):
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
-        )
-        event = AuditEvent(
-            seq=head.seq + 1,
-            at=_now_utc(),  # taken under the lock: times follow the chain's order
-            actor=source.user,
-            client_id=client_id,
-            action=action,
-            category=category,
-            outcome=outcome,
-            source_ip=clean_ip(source.source_ip),
-            detail=detail[:200],
-            prev_hash=head.hash,
-        )
-        event.hash = event_hash(key, head.hash, event.chain_fields())
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
-        return event
+    """Append one event to the chain (in the caller's transaction when there is one)."""
+    return append_events(
+        source=source, action=action, outcome=outcome, events=[(client_id, category, detail)]
+    )[0]
 
 
 _NO_ONE = AuditSource(user=None, source_ip=None)
