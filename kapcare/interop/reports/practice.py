@@ -26,7 +26,7 @@ from kapcare.measures.registry import list_instruments
 from kapcare.measures.scoring import ChangeCategory, classify_change
 from kapcare.medicine import billing
 from kapcare.medicine.models import AdverseEvent, MedicineSession
-from kapcare.medicine.services.record import monitoring_bills
+from kapcare.medicine.services.record import monitoring_units
 from kapcare.medicine.vocabulary import AdverseEventSeverity
 from kapcare.pathway.models import TreatmentPlan
 from kapcare.pathway.vocabulary import PlanStatus
@@ -109,12 +109,17 @@ def _courses(
         entry = ends.setdefault((client_id, code), [value, value, 0])
         entry[1], entry[2] = value, entry[2] + 1
     changes: dict[int, dict[str, ChangeCategory]] = {}
+    # Totals are few (a PHQ-9 scores 0 to 27) and clients many: each pair is classified
+    # once, not once per client.
+    classified: dict[tuple[str, float, float], ChangeCategory] = {}
     for (client_id, code), (first, latest, count) in ends.items():
         change = instruments[code].change
         if change is None or count < 2:
             continue
-        category = classify_change(first, latest, change.parameters).category
-        changes.setdefault(client_id, {})[code] = category
+        key = (code, first, latest)
+        if key not in classified:
+            classified[key] = classify_change(first, latest, change.parameters).category
+        changes.setdefault(client_id, {})[code] = classified[key]
     clients = set(formats) | set(sessions) | set(changes)
     return [
         ClientCourse(
@@ -162,12 +167,12 @@ def monitoring_months(practice_id: int) -> list[MonthOfMonitoring]:
     codes = len(MONITORING_CODES)
     # month -> [sessions, units per code..., sessions billing each code...]
     months: dict[dt.date, list[int]] = {}
-    for first_dose, bill in monitoring_bills(practice_id):
+    for first_dose, billed in monitoring_units(practice_id):
         month = first_dose.astimezone(tz).date().replace(day=1)
         entry = months.setdefault(month, [0] * (1 + 2 * codes))
         entry[0] += 1
         for i, code in enumerate(MONITORING_CODES):
-            units = bill.units(code)
+            units = billed.get(code, 0)
             entry[1 + i] += units
             entry[1 + codes + i] += 1 if units else 0
     return [
