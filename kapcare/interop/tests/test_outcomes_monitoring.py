@@ -202,7 +202,7 @@ def test_sessions_alike_share_a_bill_and_no_other_does(
         [(dt.timedelta(minutes=100), None), (dt.timedelta(hours=3), Role.MONITOR)], start=1
     ):
         record = discharged_record(
-            make_client(practice=practice), staff, START + dt.timedelta(days=n)
+            make_client(practice=practice), staff, START + dt.timedelta(days=31 * n)
         )
         session = MedicineSession.objects.get(appointment=record.medicine)
         session.discharged_at = record.dose.at + length
@@ -214,7 +214,7 @@ def test_sessions_alike_share_a_bill_and_no_other_does(
         records.append(record)
 
     # Then each session's units are its own superbill's
-    now = START + dt.timedelta(days=60)
+    now = START + dt.timedelta(days=120)
     own = []
     for record in records:
         bill = monitoring_bill(record.medicine, now)
