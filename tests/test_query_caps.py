@@ -32,8 +32,8 @@ from kapcare.synthetic.layout import Shape
 # As counted on SQLite and PostgreSQL alike: the request's session and actor (4; an API
 # request: its token), the page's own reads, the audit append (up to 5).
 CAPS = {
-    "week calendar": 14,
-    "day calendar": 14,
+    "week calendar": 13,
+    "day calendar": 13,
     "client search (API)": 8,
     "appointments list (API)": 8,
     "outcomes report": 22,

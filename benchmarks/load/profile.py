@@ -82,6 +82,16 @@ def _requests(t: Any) -> dict[str, Callable[[Any], Any]]:
             "/calendar/", {"view": "week", "location": t.location_id, "date": t.week.isoformat()}
         ),
         "search": lambda c: c.get("/api/v1/clients", {"q": t.family_name, "limit": 20}, **desk),
+        "day api": lambda c: c.get(
+            "/api/v1/appointments",
+            {
+                "staff": t.therapist_id,
+                "limit": 50,
+                "start": day_start.isoformat(),
+                "end": (day_start + dt.timedelta(days=1)).isoformat(),
+            },
+            **therapist,
+        ),
         "appointments": lambda c: c.get(
             "/api/v1/appointments",
             {

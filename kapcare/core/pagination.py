@@ -1,13 +1,13 @@
 """Paging for list endpoints: ``?limit=&offset=`` in, ``{"items", "count"}`` out."""
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from ninja import Field
 
 from kapcare.core.api_schema import Schema
 
-M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 T = TypeVar("T")
 
 MAX_LIMIT = 200
@@ -26,10 +26,10 @@ class Page(Schema, Generic[T]):
     count: int = Field(description="How many items there are in all, across every page.")
 
 
-def page_of(queryset: QuerySet[M], page: PageQuery) -> tuple[list[M], int]:
-    """One page of ``queryset`` and the total count: two queries whatever the size, or
-    one when the page is short (the last, or the first of none): nothing lies beyond
-    it, so the count is the items before it and on it."""
+def page_of(queryset: QuerySet[Any, R], page: PageQuery) -> tuple[list[R], int]:
+    """One page of ``queryset`` (its records, or its rows of ``values()``) and the total
+    count: two queries whatever the size, or one when the page is short (the last, or the
+    first of none): nothing lies beyond it, so the count is the items before it and on it."""
     items = list(queryset[page.offset : page.offset + page.limit])
     if len(items) < page.limit and (items or page.offset == 0):
         return items, page.offset + len(items)

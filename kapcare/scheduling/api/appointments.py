@@ -8,7 +8,7 @@ Thin: clients are reached through ``people.access`` and every change goes throug
 """
 
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from kapcare.audit.models import AuditAction
@@ -22,10 +22,12 @@ from kapcare.core.api_errors import (
     error_responses,
 )
 from kapcare.core.api_fields import Instant, RecordId
-from kapcare.core.pagination import Page, PageQuery, page_of
+from kapcare.core.lean_response import json_page
+from kapcare.core.pagination import Page, PageQuery
 from kapcare.people.access import staff_actor, visible_clients
 from kapcare.people.policy import Category
 from kapcare.scheduling import services
+from kapcare.scheduling.api.listing import appointment_page
 from kapcare.scheduling.models import Appointment
 from kapcare.scheduling.schemas import (
     AppointmentIn,
@@ -176,7 +178,7 @@ class AppointmentFilter(PageQuery):
 @router.get(
     "/appointments", response={200: Page[AppointmentOut], **LIST_ERRORS}, tags=["appointments"]
 )
-def list_appointments(request: HttpRequest, filters: Query[AppointmentFilter]) -> dict[str, object]:
+def list_appointments(request: HttpRequest, filters: Query[AppointmentFilter]) -> HttpResponse:
     """Appointments of the clients the caller may see the schedule of, by start time.
 
     ``start`` and ``end`` (ISO-8601 with offset) keep the appointments that overlap
@@ -195,14 +197,13 @@ def list_appointments(request: HttpRequest, filters: Query[AppointmentFilter]) -
         appointments = appointments.filter(client_id=filters.client)
     if filters.status is not None:
         appointments = appointments.filter(status=filters.status.value)
-    items, count = page_of(
-        appointments.prefetch_related("staff_links").order_by("start", "id"), filters
-    )
+    items, count = appointment_page(appointments.order_by("start", "id"), filters)
     record_events(
         source=actor.audit_source,
         action=AuditAction.READ,
-        client_ids=sorted({a.client_id for a in items}),
+        client_ids=sorted({a["client"] for a in items}),
         category=Category.SCHEDULE,
         detail="api:list_appointments",
     )
-    return {"items": [AppointmentOut.of(a) for a in items], "count": count}
+    # Rows built to AppointmentOut's shape (scheduling.api.listing), rendered as ninja would.
+    return json_page(items, count)

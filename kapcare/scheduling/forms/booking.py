@@ -9,6 +9,7 @@ from django import forms
 from kapcare.core.choices import choices
 from kapcare.core.errors import FieldError
 from kapcare.core.form_inputs import InputRules
+from kapcare.core.long_select import PreparedChoices
 from kapcare.core.violations import Refused, Violation
 from kapcare.people.states import STATES_BY_NAME
 from kapcare.scheduling import services
@@ -107,17 +108,17 @@ class _TimedForm(InputRules, forms.Form):
         f[f"{prefix}location"] = forms.ChoiceField(
             label=of + ("Location" if not of else "location"),
             required=False,
-            choices=self.places.location_choices,
+            choices=PreparedChoices(self.places.location_choices),
         )
         f[f"{prefix}room"] = forms.ChoiceField(
             label=of + ("Room" if not of else "room"),
             required=False,
-            choices=self.places.room_choices,
+            choices=PreparedChoices(self.places.room_choices),
         )
         f[f"{prefix}staff"] = forms.MultipleChoiceField(
             label=of + ("Staff" if not of else "staff"),
             required=False,
-            choices=self.places.staff_choices,
+            choices=PreparedChoices(self.places.staff_choices),
             widget=forms.CheckboxSelectMultiple,
             help_text="A medicine session needs a monitor for the whole session.",
         )

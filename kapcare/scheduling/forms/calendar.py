@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from kapcare.core.form_inputs import InputRules
-from kapcare.core.long_select import LongSelect
+from kapcare.core.long_select import LongSelect, PreparedChoices
 from kapcare.scheduling.forms.places import PlaceFields
 
 
@@ -47,15 +47,12 @@ class CalendarForm(InputRules, forms.Form):
     def __init__(self, *args: Any, places: PlaceFields, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.places = places
-        cast(forms.ChoiceField, self.fields["staff"]).choices = [
-            ("", "Anyone"),
-            *places.staff_choices,
-        ]
-        cast(forms.ChoiceField, self.fields["location"]).choices = [
-            ("", "Any location"),
-            *places.location_choices[1:],
-        ]
-        cast(forms.ChoiceField, self.fields["room"]).choices = [
-            ("", "Any room"),
-            *places.room_choices[1:],
-        ]
+        cast(forms.ChoiceField, self.fields["staff"]).choices = PreparedChoices(
+            [("", "Anyone"), *places.staff_choices]
+        )
+        cast(forms.ChoiceField, self.fields["location"]).choices = PreparedChoices(
+            [("", "Any location"), *places.location_choices[1:]]
+        )
+        cast(forms.ChoiceField, self.fields["room"]).choices = PreparedChoices(
+            [("", "Any room"), *places.room_choices[1:]]
+        )

@@ -165,3 +165,17 @@ def test_calendar_queries_do_not_grow_with_appointments(
         assert html.count('<tr class="status-row-booked">') == 12
     else:
         assert html.count('class="block kind-therapy') >= 2
+
+
+def test_a_session_in_a_room_since_closed_still_names_its_place(
+    signed_in: SignedIn, world: World, actor: ActorOf
+) -> None:
+    # given a session booked in a room that has since been taken out of use
+    book(world, actor, AppointmentKind.THERAPY, at(world.day, 10))
+    world.therapy_room.is_active = False
+    world.therapy_room.save(update_fields=["is_active"])
+    # when the list is shown
+    response = signed_in(Role.THERAPIST).get(f"/calendar/?layout=list&date={world.day.isoformat()}")
+    # then its place is named as before: the location and the room
+    html = response.content.decode()
+    assert f"<td>{world.office.name}, {world.therapy_room.name}</td>" in html
