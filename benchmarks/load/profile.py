@@ -34,6 +34,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", action="store_true", help="Print the top functions.")
     parser.add_argument("--queries", action="store_true", help="Print one request's SQL.")
+    parser.add_argument(
+        "--sort", default="cumulative", help="Order of --profile: cumulative or tottime."
+    )
     return parser.parse_args()
 
 
@@ -183,7 +186,7 @@ def main() -> None:
         for seconds, sql in queries:
             print(f"  {seconds * 1000:6.1f} ms  {sql[:400]}")
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(options.sort).print_stats(45)
     remove_bench_bookings()
 
 

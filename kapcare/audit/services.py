@@ -102,7 +102,7 @@ def _may_commit_late(action: AuditAction) -> bool:
     only, alone in their transaction, unless the practice asks every event to wait."""
     return (
         action == AuditAction.READ
-        and not connection.in_atomic_block
+        and connection.get_autocommit()  # alone: no transaction of the caller's
         and not settings.KAPCARE_AUDIT_READS_WAIT_FOR_DISK
         # Two statements in one message need client-side binding (Django's default).
         and connection.settings_dict["OPTIONS"].get("server_side_binding") is not True

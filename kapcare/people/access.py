@@ -337,9 +337,9 @@ def access_client(
         query = _reachable_clients(actor).filter(pk=client_id)
         if page is not None and page.client_query is not None:
             query = page.client_query(query)
-        client = query.first()
+        client = _with_team_answer(actor, query).first()
         if client is not None:
-            _note_prefetched_team(actor, client)
+            _note_team(actor, client)
     if client is None or not may_access(actor, client.pk, category):
         raise deny(actor, client_id=client_id, category=category, action=action, detail=detail)
     # Off the care team under an emergency access, every read is an emergency read: the
@@ -364,11 +364,23 @@ def access_client(
     return client
 
 
-def _note_prefetched_team(actor: Actor, client: Client) -> None:
-    """A client read with its care team prefetched answers "is the actor on it" too."""
-    team = getattr(client, "_prefetched_objects_cache", {}).get("care_team")
-    if team is not None and actor.staff is not None:
-        actor._team_cache[client.pk] = any(m.staff_id == actor.staff.pk for m in team)
+_ON_TEAM = "actor_on_care_team"
+
+
+def _with_team_answer(actor: Actor, query: QuerySet[Client]) -> QuerySet[Client]:
+    """The client's query also asks whether the actor is on its care team: the policy's
+    first question, answered in the same round trip."""
+    if actor.staff is None:
+        return query
+    on_team = CareTeamMember.objects.filter(client=OuterRef("pk"), staff=actor.staff)
+    return query.annotate(**{_ON_TEAM: Exists(on_team)})
+
+
+def _note_team(actor: Actor, client: Client) -> None:
+    """What the client's read said about the actor's place on its care team."""
+    on_team = getattr(client, _ON_TEAM, None)
+    if on_team is not None:
+        actor._team_cache[client.pk] = bool(on_team)
 
 
 @contextmanager

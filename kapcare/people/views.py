@@ -255,20 +255,22 @@ def _sees(categories: frozenset[Category]) -> dict[str, bool]:
     return {c.value: c in categories for c in Category}
 
 
-def _chart_context(
+def _head_context(
     actor: Actor, client: Client, categories: frozenset[Category]
 ) -> dict[str, object]:
-    """What the client's head (name, stage, tabs) needs on the chart and its parts."""
+    """What the client's head (name, age, stage, tabs) needs: on the chart, its parts and
+    the record's own pages. The stage comes with the client where the read asked for it."""
+    stage = None
+    if sees_pathway_stage(actor, client.pk):
+        stage = STEP_OF[getattr(client, STAGE_ANNOTATION, None) or stage_of(client.pk)]
     return {
         "client": client,
         "age": _age(client.date_of_birth, clock.today()),
         "stages": STAGES,
-        "stage": STEP_OF[getattr(client, STAGE_ANNOTATION)]
-        if sees_pathway_stage(actor, client.pk)
-        else None,
+        "stage": stage,
         "sees": _sees(categories),
         "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
-        "opens_chart": True,
+        "opens_chart": CHART_CATEGORY in categories,
     }
 
 
@@ -283,7 +285,7 @@ def client_chart(request: HttpRequest, client_id: int) -> HttpResponse:
     with one_page_view(actor, client_query=_chart_client):
         client = access_client(actor, client_id, CHART_CATEGORY, detail="page:chart")
         categories = allowed_categories(actor, client.pk)
-        context = _chart_context(actor, client, categories)
+        context = _head_context(actor, client, categories)
         seen = {c.value for c in categories}
         parts = [
             {
@@ -358,7 +360,7 @@ def _chart_part(request: HttpRequest, client_id: int, key: str) -> HttpResponse:
         if fragment:
             context: dict[str, object] = {"client": client, "sees": _sees(categories)}
         else:
-            context = _chart_context(actor, client, categories)
+            context = _head_context(actor, client, categories)
         response = render(
             request,
             part.template if fragment else "people/chart_part.html",
@@ -408,13 +410,8 @@ def client_profile(request: HttpRequest, client_id: int) -> HttpResponse:
         request,
         "people/profile.html",
         {
-            "client": client,
+            **_head_context(actor, client, categories),
             "form": form if may_edit else None,
-            "age": _age(client.date_of_birth, clock.today()),
-            "stage": STEP_OF[stage_of(client.pk)] if sees_pathway_stage(actor, client.pk) else None,
-            "opens_chart": CHART_CATEGORY in categories,
-            "sees": _sees(categories),
-            "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
             **_team_panel(actor, client),
         },
         status=422 if form.is_bound else 200,
@@ -475,15 +472,10 @@ def client_care_team(request: HttpRequest, client_id: int) -> HttpResponse:
         request,
         "people/care_team.html",
         {
-            "client": client,
+            **_head_context(actor, client, categories),
             "add_form": add_form if may_change else None,
             "remove_form": remove_form if may_change and client.care_team.all() else None,
             "changes": list(services.care_team_changes(client)),
-            "age": _age(client.date_of_birth, clock.today()),
-            "stage": STEP_OF[stage_of(client.pk)] if sees_pathway_stage(actor, client.pk) else None,
-            "opens_chart": CHART_CATEGORY in categories,
-            "sees": _sees(categories),
-            "may_bill": policy.may_bill(actor.roles) and Category.SCHEDULE in categories,
         },
         status=422 if form.is_bound else 200,
     )

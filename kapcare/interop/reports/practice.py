@@ -6,7 +6,8 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, Window
+from django.db.models.functions import FirstValue, RowNumber
 
 from kapcare.interop.reports.outcomes import (
     FORMATS,
@@ -26,7 +27,7 @@ from kapcare.measures.registry import list_instruments
 from kapcare.measures.scoring import ChangeCategory, classify_change
 from kapcare.medicine import billing
 from kapcare.medicine.models import AdverseEvent, MedicineSession
-from kapcare.medicine.services.record import monitoring_bills
+from kapcare.medicine.services.record import monitoring_units
 from kapcare.medicine.vocabulary import AdverseEventSeverity
 from kapcare.pathway.models import TreatmentPlan
 from kapcare.pathway.vocabulary import PlanStatus
@@ -93,28 +94,42 @@ def _courses(
     (``plans`` and ``sessions`` per client are read once, for the whole page)."""
     instruments = {i.code: i for i in known if i.change is not None}
     formats = {plan.client_id: plan.format for plan in plans}
-    # (client, instrument) -> [first total, latest total, how many]
-    ends: dict[tuple[int, str], list[float]] = {}
-    totals = (
+    # Each client's first and latest total per instrument, where there are two or more,
+    # found in the database: one row per client and instrument, not one per answer.
+    per_course = [F("client_id"), F("instrument_code")]
+    oldest_first = [F("completed_at").asc(), F("id").asc()]
+    ends = (
         MeasureResponse.objects.filter(
             client__practice_id=practice_id,
             total__isnull=False,
             instrument_code__in=list(instruments),
         )
-        .order_by("client_id", "instrument_code", "completed_at", "id")
-        .values_list("client_id", "instrument_code", "total")
+        .annotate(
+            nth=Window(RowNumber(), partition_by=per_course, order_by=oldest_first),
+            count=Window(Count("id"), partition_by=per_course),
+            first=Window(FirstValue("total"), partition_by=per_course, order_by=oldest_first),
+            latest=Window(
+                FirstValue("total"),
+                partition_by=per_course,
+                order_by=[F("completed_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(nth=1, count__gte=2)
+        .order_by()
+        .values_list("client_id", "instrument_code", "first", "latest")
     )
-    for client_id, code, total in totals.iterator(chunk_size=2000):
-        value = float(total or 0)  # the query keeps totals only
-        entry = ends.setdefault((client_id, code), [value, value, 0])
-        entry[1], entry[2] = value, entry[2] + 1
     changes: dict[int, dict[str, ChangeCategory]] = {}
-    for (client_id, code), (first, latest, count) in ends.items():
+    # Totals are few (a PHQ-9 scores 0 to 27) and clients many: each pair is classified
+    # once, not once per client.
+    classified: dict[tuple[str, float, float], ChangeCategory] = {}
+    for client_id, code, first, latest in ends.iterator(chunk_size=2000):
         change = instruments[code].change
-        if change is None or count < 2:
+        if change is None:  # the query asks for instruments with a change rule only
             continue
-        category = classify_change(first, latest, change.parameters).category
-        changes.setdefault(client_id, {})[code] = category
+        key = (code, float(first), float(latest))
+        if key not in classified:
+            classified[key] = classify_change(key[1], key[2], change.parameters).category
+        changes.setdefault(client_id, {})[code] = classified[key]
     clients = set(formats) | set(sessions) | set(changes)
     return [
         ClientCourse(
@@ -146,12 +161,11 @@ def completed_clients(practice_id: int) -> set[int]:
             dosed=Max("end", filter=Q(kind=AppointmentKind.MEDICINE)),
             integrated=Max("start", filter=Q(kind=AppointmentKind.INTEGRATION)),
         )
+        # Compared in the database: a hundred thousand clients' times are not read back.
+        .filter(integrated__gte=F("dosed"))
+        .values_list("client_id", flat=True)
     )
-    return {
-        r["client_id"]
-        for r in rows
-        if r["dosed"] is not None and r["integrated"] is not None and r["integrated"] >= r["dosed"]
-    }
+    return set(rows)
 
 
 def monitoring_months(practice_id: int) -> list[MonthOfMonitoring]:
@@ -162,12 +176,12 @@ def monitoring_months(practice_id: int) -> list[MonthOfMonitoring]:
     codes = len(MONITORING_CODES)
     # month -> [sessions, units per code..., sessions billing each code...]
     months: dict[dt.date, list[int]] = {}
-    for first_dose, bill in monitoring_bills(practice_id):
+    for first_dose, billed in monitoring_units(practice_id):
         month = first_dose.astimezone(tz).date().replace(day=1)
         entry = months.setdefault(month, [0] * (1 + 2 * codes))
         entry[0] += 1
         for i, code in enumerate(MONITORING_CODES):
-            units = bill.units(code)
+            units = billed.get(code, 0)
             entry[1 + i] += units
             entry[1 + codes + i] += 1 if units else 0
     return [

@@ -16,7 +16,8 @@ from kapcare.interop.reports.practice import (
     practice_outcomes,
 )
 from kapcare.interop.tests.records import SPACING, START, discharged_record, full_record
-from kapcare.medicine.services.record import monitoring_bill
+from kapcare.medicine.models import MedicineSession
+from kapcare.medicine.services.record import monitoring_bill, monitoring_units
 from kapcare.pathway.models import TreatmentPlan
 from kapcare.people.models import Client, Practice, StaffMember
 from kapcare.people.policy import Role
@@ -189,3 +190,43 @@ def test_the_api_refuses_those_the_page_refuses(signed_in: SignIn) -> None:
     response = signed_in(Role.FRONT_DESK).get("/api/v1/reports/outcomes")
     assert response.status_code == 404  # as the page: the report is not there for them
     assert "monitoring" not in response.json()
+
+
+def test_sessions_alike_share_a_bill_and_no_other_does(
+    practice: Practice, staff: dict[Role, StaffMember], team_client: Client
+) -> None:
+    # Given three discharged sessions: three hours with three clinicians booked, then
+    # 100 minutes with the same three, then three hours without the monitor
+    records = [discharged_record(team_client, staff, START)]
+    for n, (length, without) in enumerate(
+        [(dt.timedelta(minutes=100), None), (dt.timedelta(hours=3), Role.MONITOR)], start=1
+    ):
+        record = discharged_record(
+            make_client(practice=practice), staff, START + dt.timedelta(days=31 * n)
+        )
+        session = MedicineSession.objects.get(appointment=record.medicine)
+        session.discharged_at = record.dose.at + length
+        session.save()
+        if without is not None:
+            AppointmentStaff.objects.filter(
+                appointment=record.medicine, staff=staff[without]
+            ).delete()
+        records.append(record)
+
+    # Then each session's units are its own superbill's
+    now = START + dt.timedelta(days=120)
+    own = []
+    for record in records:
+        bill = monitoring_bill(record.medicine, now)
+        assert bill is not None
+        own.append((record.dose.at, {c: bill.units(c) for c in ("0820T", "0821T", "0822T")}))
+    got = sorted(
+        (at, {c: units.get(c, 0) for c in ("0820T", "0821T", "0822T")})
+        for at, units in monitoring_units(practice.pk)
+    )
+    assert got == sorted(own)
+    assert [units for _, units in got] == [
+        {"0820T": 3, "0821T": 3, "0822T": 3},
+        {"0820T": 2, "0821T": 2, "0822T": 2},
+        {"0820T": 3, "0821T": 3, "0822T": 0},
+    ]

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from kapcare.audit.models import AuditEvent
+from kapcare.interop.reports.practice import practice_outcomes
 from kapcare.interop.tests.records import SPACING, START, discharged_record
 from kapcare.measures.models import MeasureResponse, ResponseSource
 from kapcare.pathway.models import TreatmentPlan
@@ -83,6 +84,29 @@ def test_the_figures_of_a_constructed_cohort(signed_in: SignIn, cohort: list[Cli
     assert "Zephyrine" not in page
     assert "fewer than 11" in page
     assert "11 (100.0%)" in page
+
+
+def test_a_change_runs_from_the_first_total_to_the_latest_by_time(
+    practice: Practice, staff: dict[Role, StaffMember]
+) -> None:
+    # Given 11 clients with three PHQ-9s each, saved newest first (20 -> 27 -> 5 in time),
+    # and 5 more with one PHQ-9 only
+    therapist = staff[Role.THERAPIST]
+    for n in range(16):
+        client = make_client(practice=practice)
+        taken = ((120, 5), (60, 27), (0, 20)) if n < 11 else ((0, 20),)
+        for days, total in taken:
+            MeasureResponse.objects.create(
+                client=client, instrument_code="PHQ-9", instrument_version="1.0",
+                answers=[0] * 9, source=ResponseSource.STAFF, entered_by=therapist,
+                completed_at=AT + dt.timedelta(days=days), total=Decimal(total),
+            )  # fmt: skip
+
+    # Then the 11 count as recovered (first 20, latest 5: not the middle 27, not by the
+    # order saved) and a single measure is no change at all
+    (phq9,) = practice_outcomes(practice.pk, now=AT + dt.timedelta(days=200)).instruments
+    everyone = next(row for row in phq9.rows if row.label == "All clients")
+    assert (everyone.total, _cells(everyone)) == (11, [11, 0, 0, 0])
 
 
 @pytest.mark.parametrize(

@@ -204,10 +204,11 @@ def _intervals(
     return intervals
 
 
-def monitoring_bills(practice_id: int) -> list[tuple[dt.datetime, billing.MonitoringBill]]:
+def monitoring_units(practice_id: int) -> list[tuple[dt.datetime, dict[str, int]]]:
     """Every discharged, dosed medicine session of the practice: its first dose's time and
-    the 0820T-0822T lines its record supports, computed as for a superbill (one session's
-    :func:`monitoring_bill`). Codes and times only. Five queries, whatever the count."""
+    the units of each 0820T-0822T code its record supports, computed as for a superbill
+    (one session's :func:`monitoring_bill`). Codes and times only. Five queries, whatever
+    the count."""
     policy = policy_for(practice_id)
     discharged = MedicineSession.objects.filter(
         client__practice_id=practice_id, discharged_at__isnull=False
@@ -233,11 +234,20 @@ def monitoring_bills(practice_id: int) -> list[tuple[dt.datetime, billing.Monito
     for appointment_id, staff_id in links:
         staff.setdefault(appointment_id, []).append((staff_id, roles.get(staff_id, [])))
     out = []
+    # Every booked clinician monitors the whole session (``_intervals``), so its units
+    # follow from its whole minutes and the roles booked: sessions alike are billed once.
+    units: dict[tuple[int, tuple[tuple[str, ...], ...]], dict[str, int]] = {}
     for appointment_id, first_dose, discharged_at in sessions:
         if discharged_at is None or discharged_at <= first_dose:  # filtered; for the type
             continue
-        intervals = _intervals(staff.get(appointment_id, []), first_dose, discharged_at)
-        out.append((first_dose, billing.billable_monitoring(intervals, policy=policy.billing)))
+        booked = staff.get(appointment_id, [])
+        minutes = int((discharged_at - first_dose).total_seconds() // 60)
+        key = (minutes, tuple(sorted(tuple(sorted(codes)) for _, codes in booked)))
+        if key not in units:
+            intervals = _intervals(booked, first_dose, discharged_at)
+            bill = billing.billable_monitoring(intervals, policy=policy.billing)
+            units[key] = {line.code: bill.units(line.code) for line in bill.lines}
+        out.append((first_dose, units[key]))
     return out
 
 
