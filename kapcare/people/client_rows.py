@@ -16,26 +16,16 @@ from django.db.models import QuerySet
 
 from kapcare.core.pagination import PageQuery, page_of
 from kapcare.people.models import CareTeamMember, Client
+from kapcare.people.schemas import api_field_name
+from kapcare.people.services import EDITABLE_FIELDS
 from kapcare.people.stage_query import STAGE_ANNOTATION
 
 __all__ = ["client_page"]
 
-# The columns ClientOut answers, in its order (the stage and the team come apart).
-_COLUMNS = (
-    "id",
-    "legal_given_name",
-    "legal_family_name",
-    "preferred_name",
-    "pronouns",
-    "date_of_birth",
-    "email",
-    "phone",
-    "home_state",
-    "emergency_contact_name",
-    "emergency_contact_relationship",
-    "emergency_contact_phone",
-    "status",
-)
+# The columns ClientOut answers, in its order (the stage and the team come apart): the
+# record's editable fields, under their API names.
+_FIELDS = ("id", *EDITABLE_FIELDS)
+_NAMES = tuple(api_field_name(field) for field in _FIELDS)
 
 
 def _teams_of(client_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -55,29 +45,13 @@ def client_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of ``clients`` as ``ClientOut`` rows, and the count. With ``shows_stage``,
     ``clients`` carry the stage as ``STAGE_ANNOTATION``; without, every stage is null."""
-    columns = (*_COLUMNS, STAGE_ANNOTATION) if shows_stage else _COLUMNS
+    columns = (*_FIELDS, STAGE_ANNOTATION) if shows_stage else _FIELDS
     rows, count = page_of(clients.values_list(*columns), page)
     teams = _teams_of([row[0] for row in rows]) if rows else {}
     items = []
     for row in rows:
-        pk = row[0]
-        items.append(
-            {
-                "id": pk,
-                "given_name": row[1],
-                "family_name": row[2],
-                "preferred_name": row[3],
-                "pronouns": row[4],
-                "date_of_birth": row[5],
-                "email": row[6],
-                "phone": row[7],
-                "home_state": row[8],
-                "emergency_contact_name": row[9],
-                "emergency_contact_relationship": row[10],
-                "emergency_contact_phone": row[11],
-                "status": row[12],
-                "stage": row[13] if shows_stage else None,
-                "care_team": teams.get(pk, []),
-            }
-        )
+        item = dict(zip(_NAMES, row, strict=False))
+        item["stage"] = row[-1] if shows_stage else None
+        item["care_team"] = teams.get(row[0], [])
+        items.append(item)
     return items, count
