@@ -6,9 +6,10 @@ The practice is a generated one (``kapcare.synthetic``), the request the load
 benchmark's (``benchmarks/load``): the front desk books a telehealth therapy session
 with a token.
 
-What they cost (2026-12-06, a check 11, a booking 16 and a cancellation 14, these two
-with the test's two savepoints): the token (1), the staff member and roles (1), the
-client and "on the care team" (2), the audit append (3), then the booking's facts in
+What they cost at most (2026-12-06, a check 11, a booking 16 and a cancellation 14,
+these two with the test's two savepoints): the token (1), the staff member and roles
+(1), the client and "on the care team" (2; the client's read now asks both), the audit
+append (3; on PostgreSQL 2, ADR 0031), then the booking's facts in
 four: the staff asked for with their roles, licences and working hours (1), their time
 off around the time (1), the client's pathway records, appointments and practice policy
 (1), the other appointments of those staff or rooms around the time (1); a session at
