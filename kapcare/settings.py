@@ -181,6 +181,13 @@ DATABASES = {
 if os.environ.get("DATABASE_TEST_NAME"):
     # Lets two test runs share one PostgreSQL server without dropping each other's database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the app's queries are short, and at 100,000 clients the planner's
+    # cost estimates pass jit_above_cost, so a 1 ms query spent 18 ms compiling itself
+    # (EXPLAIN ANALYZE of the week calendar's client query). A URL that sets it wins.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if "jit" not in str(_options.get("options", "")):
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so a
     # read-then-write (audit chain, bookings) is serialized on SQLite the way

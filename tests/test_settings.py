@@ -177,6 +177,14 @@ def test_postgres_database_url(tmp_path: Path) -> None:
         "CONN_MAX_AGE": 60,
     }
     assert "transaction_mode" not in values["DB_OPTIONS"]
+    assert values["DB_OPTIONS"]["options"] == "-c jit=off"
+
+
+def test_a_postgres_url_that_sets_jit_keeps_it(tmp_path: Path) -> None:
+    url = "postgres://kap:pw@db.internal:5433/kapcare?options=-c%20jit%3Don"
+    values = _settings({"DATABASE_URL": url}, tmp_path)
+
+    assert values["DB_OPTIONS"]["options"] == "-c jit=on"
 
 
 def test_any_sqlite_url_gets_immediate_transactions(tmp_path: Path) -> None:
