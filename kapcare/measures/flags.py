@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from kapcare.measures.models import MeasureResponse, RiskFlag, RiskFlagCode
@@ -52,11 +52,13 @@ def open_safety_flags(client_id: int) -> list[str]:
     )
 
 
+# Which of a client's flags stop a booking: one condition for the count and its column.
+_UNREVIEWED_BOOKING_FLAG = Q(reviewed_at__isnull=True, code__in=BOOKING_BLOCKING_CODES)
+
+
 def count_unreviewed_booking_flags(client_id: int) -> int:
     """How many unreviewed suicidality / suicide-risk flags the client has."""
-    return RiskFlag.objects.filter(
-        client_id=client_id, reviewed_at__isnull=True, code__in=BOOKING_BLOCKING_CODES
-    ).count()
+    return RiskFlag.objects.filter(_UNREVIEWED_BOOKING_FLAG, client_id=client_id).count()
 
 
 def unreviewed_booking_flags_column(client: OuterRef) -> Coalesce:
@@ -64,9 +66,7 @@ def unreviewed_booking_flags_column(client: OuterRef) -> Coalesce:
     (``client`` its id), so that a fact loader reads it with the client's other facts."""
     return Coalesce(
         Subquery(
-            RiskFlag.objects.filter(
-                client_id=client, reviewed_at__isnull=True, code__in=BOOKING_BLOCKING_CODES
-            )
+            RiskFlag.objects.filter(_UNREVIEWED_BOOKING_FLAG, client_id=client)
             .order_by()
             .values("client_id")
             .annotate(n=Count("pk"))
